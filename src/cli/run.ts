@@ -1,0 +1,68 @@
+import { CLI_COMMANDS, findCommand, type CliCommand } from './commands';
+
+/** Where the CLI writes; injected so tests capture output without touching the process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Runs the `ondi` command line and returns its exit code. With `--json`, stdout carries exactly
+ * one JSON object (a result, or `{"error": "..."}`) and everything else goes to stderr.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, version: string): Promise<number> {
+  const json = argv.includes('--json');
+  const fail = (message: string, code: number): number => {
+    if (json) {
+      io.stdout(JSON.stringify({ error: message }) + '\n');
+    }
+    io.stderr(`ondi: ${message}\n`);
+    return code;
+  };
+
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(helpText(version));
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version}\n`);
+    return EXIT_OK;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    return fail(`unknown command "${name}" (see ondi --help)`, EXIT_USAGE);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(command));
+    return EXIT_OK;
+  }
+  return fail(`${command.name}: not implemented yet`, EXIT_FAILURE);
+}
+
+export function helpText(version: string): string {
+  const width = Math.max(...CLI_COMMANDS.map((command) => command.name.length));
+  const lines = CLI_COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return [
+    `ondi ${version} — on-device personal code AI`,
+    '',
+    'Usage: ondi <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  --json     print one JSON object on stdout (progress goes to stderr)',
+    '  --help     show help for ondi or for a command',
+    '  --version  print the version',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  return `${command.summary}\n\nUsage: ${command.usage}\n`;
+}

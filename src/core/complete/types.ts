@@ -1,0 +1,32 @@
+/**
+ * The plain data that crosses from the editor adapter into the completion pipeline. No VS Code
+ * types here: positions are plain objects and cancellation is an AbortSignal.
+ */
+export interface TextPosition {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface CompletionRequest {
+  /** Document text before the cursor. */
+  readonly prefix: string;
+  /** Document text after the cursor. */
+  readonly suffix: string;
+  readonly languageId: string;
+  /** File system path (or URI path for unsaved documents). */
+  readonly path: string;
+  readonly position: TextPosition;
+  readonly maxTokens: number;
+}
+
+export interface Completion {
+  /** Text to insert at the cursor. */
+  readonly text: string;
+  /** Engine time in milliseconds. */
+  readonly ms: number;
+}
+
+/** Whatever produces completions (the on-device model). Returns undefined when it has none. */
+export interface CompletionEngine {
+  complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined>;
+}

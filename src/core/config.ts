@@ -1,0 +1,126 @@
+import { isLogLevel, type LogLevel } from './log';
+
+/**
+ * Every `ondi.*` setting, typed. The defaults mirror `contributes.configuration` in
+ * package.json (a unit test keeps the two equal), so code never sees `undefined` or a wrong
+ * type even when a user's settings.json holds garbage.
+ */
+export interface OndiConfig {
+  readonly enable: boolean;
+  readonly languages: readonly string[];
+  readonly disabledGlobs: readonly string[];
+  readonly maxTokens: number;
+  readonly debounceMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export const CONFIG_SECTION = 'ondi';
+
+export const DEFAULT_CONFIG: OndiConfig = Object.freeze({
+  enable: true,
+  languages: Object.freeze(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python']),
+  disabledGlobs: Object.freeze(['**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/node_modules/**']),
+  maxTokens: 48,
+  debounceMs: 75,
+  logLevel: 'info',
+});
+
+/** Limits shared with package.json's `minimum`/`maximum`, enforced here too. */
+export const LIMITS = Object.freeze({
+  maxTokens: { min: 1, max: 256 },
+  debounceMs: { min: 0, max: 2000 },
+});
+
+/** A setting that could not be used as given; its default (or a clamped value) was used. */
+export interface ConfigProblem {
+  readonly key: keyof OndiConfig;
+  readonly message: string;
+}
+
+export interface ParsedConfig {
+  readonly config: OndiConfig;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/** Reads one raw setting value by its key inside the `ondi` section. */
+export type RawSettings = (key: keyof OndiConfig) => unknown;
+
+export function parseConfig(read: RawSettings): ParsedConfig {
+  const problems: ConfigProblem[] = [];
+  const problem = (key: keyof OndiConfig, message: string): void => {
+    problems.push({ key, message });
+  };
+
+  const config: OndiConfig = {
+    enable: readBoolean(read, 'enable', problem),
+    languages: readStringList(read, 'languages', problem),
+    disabledGlobs: readStringList(read, 'disabledGlobs', problem),
+    maxTokens: readInteger(read, 'maxTokens', LIMITS.maxTokens, problem),
+    debounceMs: readInteger(read, 'debounceMs', LIMITS.debounceMs, problem),
+    logLevel: readLogLevel(read, problem),
+  };
+  return { config, problems };
+}
+
+type Report = (key: keyof OndiConfig, message: string) => void;
+
+function readBoolean(read: RawSettings, key: 'enable', report: Report): boolean {
+  const value = read(key);
+  if (value === undefined) {
+    return DEFAULT_CONFIG[key];
+  }
+  if (typeof value !== 'boolean') {
+    report(key, `expected true or false, got ${JSON.stringify(value)}`);
+    return DEFAULT_CONFIG[key];
+  }
+  return value;
+}
+
+function readStringList(read: RawSettings, key: 'languages' | 'disabledGlobs', report: Report): readonly string[] {
+  const value = read(key);
+  if (value === undefined) {
+    return DEFAULT_CONFIG[key];
+  }
+  if (!Array.isArray(value)) {
+    report(key, `expected a list of strings, got ${JSON.stringify(value)}`);
+    return DEFAULT_CONFIG[key];
+  }
+  const strings = value.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+  if (strings.length !== value.length) {
+    report(key, 'ignored entries that are not non-empty strings');
+  }
+  return Object.freeze([...new Set(strings.map((item) => item.trim()))]);
+}
+
+function readInteger(
+  read: RawSettings,
+  key: 'maxTokens' | 'debounceMs',
+  limits: { min: number; max: number },
+  report: Report,
+): number {
+  const value = read(key);
+  if (value === undefined) {
+    return DEFAULT_CONFIG[key];
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    report(key, `expected a number, got ${JSON.stringify(value)}`);
+    return DEFAULT_CONFIG[key];
+  }
+  const clamped = Math.min(limits.max, Math.max(limits.min, Math.round(value)));
+  if (clamped !== value) {
+    report(key, `${value} is outside ${limits.min}..${limits.max} or not whole; using ${clamped}`);
+  }
+  return clamped;
+}
+
+function readLogLevel(read: RawSettings, report: Report): LogLevel {
+  const value = read('logLevel');
+  if (value === undefined) {
+    return DEFAULT_CONFIG.logLevel;
+  }
+  if (!isLogLevel(value)) {
+    report('logLevel', `expected error, warn, info or debug, got ${JSON.stringify(value)}`);
+    return DEFAULT_CONFIG.logLevel;
+  }
+  return value;
+}

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import { COMMAND_IDS } from './commandIds';
+import type { Settings } from './settings';
+
+export interface CommandDeps {
+  readonly channel: vscode.LogOutputChannel;
+  readonly settings: Settings;
+  readonly log: Logger;
+}
+
+/** Registers every command in package.json's `contributes.commands`. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return [
+    register(deps.log, COMMAND_IDS.showLog, () => deps.channel.show(true)),
+    register(deps.log, COMMAND_IDS.toggleInlineCompletions, () => toggleInlineCompletions(deps)),
+    register(deps.log, COMMAND_IDS.showMenu, () => showMenu(deps)),
+  ];
+}
+
+/** Wraps a handler so a failure is logged and shown instead of escaping into the editor. */
+function register(log: Logger, id: string, handler: () => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async () => {
+    try {
+      return await handler();
+    } catch (error) {
+      log.error(`command ${id} failed`, error);
+      void vscode.window.showErrorMessage(`Ondi: ${id} failed. See "Ondi: Show Log" for details.`);
+      return undefined;
+    }
+  });
+}
+
+async function toggleInlineCompletions(deps: CommandDeps): Promise<boolean> {
+  const enabled = !deps.settings.current.enable;
+  await deps.settings.setEnabled(enabled);
+  deps.log.info(`inline completions turned ${enabled ? 'on' : 'off'}`);
+  vscode.window.setStatusBarMessage(`Ondi: inline completions ${enabled ? 'on' : 'off'}`, 3000);
+  return enabled;
+}
+
+async function showMenu(deps: CommandDeps): Promise<void> {
+  const toggleLabel = deps.settings.current.enable ? 'Turn Inline Completions Off' : 'Turn Inline Completions On';
+  const items: (vscode.QuickPickItem & { command: string })[] = [
+    { label: `$(output) Show Log`, command: COMMAND_IDS.showLog },
+    { label: `$(sparkle) ${toggleLabel}`, command: COMMAND_IDS.toggleInlineCompletions },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Ondi', placeHolder: 'What should Ondi do?' });
+  if (picked) {
+    await vscode.commands.executeCommand(picked.command);
+  }
+}
