@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { OndiConfig } from './core/config';
 import { EngineLifecycle, type EngineLoader } from './core/engineLifecycle';
 import type { OndiState } from './core/status';
 import { COMMAND_IDS } from './vscode/commandIds';
@@ -12,6 +13,7 @@ import { OndiStatusBar } from './vscode/statusBar';
 /** What activate() returns: read-only facts for other extensions and the host tests. */
 export interface OndiApi {
   readonly state: () => OndiState;
+  readonly config: () => OndiConfig;
   readonly inlineCompletionLanguages: () => readonly string[];
 }
 
@@ -61,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   return {
     state: () => (settings.current.enable ? engine.state : { kind: 'disabled' }),
+    config: () => settings.current,
     inlineCompletionLanguages: () => inline.languages,
   };
 }
