@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { Workbench } from './workbench';
+
+const url = process.env.ONDI_E2E_URL;
+const screenshots = process.env.ONDI_E2E_SCREENSHOTS ?? 'test-results/e2e';
+
+describe('Ondi in VS Code, as a person uses it', function () {
+  let workbench: Workbench;
+
+  before(async function () {
+    if (!url) {
+      throw new Error('ONDI_E2E_URL is not set: run the e2e tier through `npm test` or `npm run test:e2e`');
+    }
+    workbench = await Workbench.open(url, screenshots);
+  });
+
+  after(async function () {
+    await workbench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+  });
+
+  it('shows the Ondi status bar item, ready, once the workbench has loaded', async function () {
+    const item = workbench.ondiStatusItem;
+    await item.waitFor({ timeout: 60_000 });
+    await item.locator('.codicon-sparkle').waitFor({ timeout: 30_000 });
+    assert.match(await Workbench.textOf(item), /Ondi/);
+    assert.match((await item.getAttribute('aria-label')) ?? '', /^Ondi: ready/);
+    await workbench.screenshot('01-status-bar');
+  });
+
+  it('opens a TypeScript file from the explorer', async function () {
+    await workbench.openFromExplorer('src', 'cart.ts');
+    await workbench.page.locator('.tab', { hasText: 'cart.ts' }).waitFor();
+    await workbench.page.locator('.view-lines', { hasText: 'export class Cart' }).waitFor();
+    await workbench.screenshot('02-file-open');
+  });
+
+  it('runs "Ondi: Show Log" from the command palette and shows the Ondi log', async function () {
+    await workbench.runCommand('Ondi: Show Log');
+    const output = workbench.page.locator('.output-view, [id="workbench.panel.output"]').first();
+    await output.locator('.view-lines', { hasText: 'activated' }).waitFor({ timeout: 30_000 });
+    assert.match(await Workbench.textOf(output), /Ondi 0\.\d+\.\d+ activated/);
+    await workbench.screenshot('03-show-log');
+  });
+
+  it('turns inline completions off and on from the palette, and the status bar follows', async function () {
+    const item = workbench.ondiStatusItem;
+    await workbench.runCommand('Ondi: Toggle Inline Completions');
+    await item.locator('.codicon-circle-slash').waitFor({ timeout: 15_000 });
+    await workbench.screenshot('04-toggled-off');
+    await workbench.runCommand('Ondi: Toggle Inline Completions');
+    await item.locator('.codicon-sparkle').waitFor({ timeout: 15_000 });
+  });
+
+  it('opens the Ondi menu when the status bar item is clicked', async function () {
+    await workbench.ondiStatusItem.click();
+    const menu = workbench.page.locator('.quick-input-widget');
+    await menu.locator('.monaco-list-row', { hasText: 'Show Log' }).waitFor();
+    assert.match(await menu.innerText(), /Turn Inline Completions Off/);
+    await workbench.screenshot('05-menu');
+    await workbench.page.keyboard.press('Escape');
+  });
+
+  it('shows no invented ghost text while typing, since no model is installed', async function () {
+    await workbench.page.locator('.tab', { hasText: 'cart.ts' }).click();
+    await workbench.page.locator('.view-lines', { hasText: 'export class Cart' }).click();
+    await workbench.page.keyboard.press('Control+End');
+    await workbench.page.keyboard.type('\nexport function emptyCart(): Cart {\n  return new ');
+    await workbench.page.waitForTimeout(2_000);
+    assert.equal(await workbench.page.locator('.ghost-text-decoration').count(), 0);
+    await workbench.screenshot('06-typing');
+  });
+});

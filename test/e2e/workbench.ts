@@ -1,0 +1,57 @@
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+// Launching Chromium is shared with the test scripts, which are plain JavaScript.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { launchChromium } = require('../scripts/lib/chromium') as { launchChromium: () => Promise<Browser> };
+
+/** A code-server workbench in Chromium, with the gestures a person uses. */
+export class Workbench {
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {}
+
+  static async open(url: string, screenshotDir: string): Promise<Workbench> {
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(browser, page, screenshotDir);
+  }
+
+  /** The Ondi item in the status bar (VS Code prefixes the item id with the extension id). */
+  get ondiStatusItem(): Locator {
+    return this.page.locator('[id="ondi.ondi.status"]');
+  }
+
+  /** Visible text; the editor renders spaces as non-breaking ones. */
+  static async textOf(locator: Locator): Promise<string> {
+    return (await locator.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  async openFromExplorer(...names: string[]): Promise<void> {
+    for (const name of names) {
+      await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+    }
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: path.join(this.screenshotDir, `${name}.png`) });
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+'use strict';
+// Builds the production bundle and packages the extension with vsce.
+//   node test/scripts/package-vsix.js                    -> ondi-<version>.vsix (every platform)
+//   node test/scripts/package-vsix.js --target linux-x64 -> ondi-<version>-linux-x64.vsix
+//   node test/scripts/package-vsix.js --target current   -> the target of this machine
+// A target package leaves out the onnxruntime binaries of every other platform, which are
+// most of the universal package's size. Prints the .vsix path as its last line.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { repoRoot } = require('./lib/paths');
+
+const ONNXRUNTIME_BINARIES = 'node_modules/onnxruntime-node/bin/napi-v6';
+
+function currentTarget() {
+  return `${process.platform}-${process.arch}`;
+}
+
+function ignoreFileFor(target) {
+  const [platform, arch] = target.split('-');
+  const base = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+  const others = [];
+  for (const platformDir of fs.readdirSync(path.join(repoRoot, ONNXRUNTIME_BINARIES))) {
+    for (const archDir of fs.readdirSync(path.join(repoRoot, ONNXRUNTIME_BINARIES, platformDir))) {
+      if (platformDir !== platform || archDir !== arch) {
+        others.push(`${ONNXRUNTIME_BINARIES}/${platformDir}/${archDir}/**`);
+      }
+    }
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ondi-vsce-')), '.vscodeignore');
+  fs.writeFileSync(file, `${base}\n# onnxruntime binaries of other platforms\n${others.join('\n')}\n`);
+  return file;
+}
+
+function packageVsix(requestedTarget) {
+  const target = requestedTarget === 'current' ? currentTarget() : requestedTarget;
+  const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const out = path.join(repoRoot, `ondi-${version}${target ? `-${target}` : ''}.vsix`);
+  const vsce = path.join(repoRoot, 'node_modules/.bin/vsce');
+  const args = ['package', '--out', out, '--skip-license'];
+  if (target) {
+    args.push('--target', target, '--ignoreFile', ignoreFileFor(target));
+  }
+  execFileSync(process.execPath, [path.join(repoRoot, 'esbuild.config.mjs'), '--production'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  // vsce runs `vscode:prepublish` itself only when asked; the bundle was just built above.
+  execFileSync(vsce, args, { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+  return out;
+}
+
+if (require.main === module) {
+  const index = process.argv.indexOf('--target');
+  const target = index >= 0 ? process.argv[index + 1] : undefined;
+  process.stdout.write(`${packageVsix(target)}\n`);
+}
+
+module.exports = { packageVsix, currentTarget };

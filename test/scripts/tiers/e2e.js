@@ -1,0 +1,69 @@
+'use strict';
+// End-to-end tier: packages the .vsix for this machine, installs it into a fresh code-server
+// the way a user would (--install-extension), serves a copy of the demo workspace, and runs
+// test/e2e/*.test.ts with mocha; those tests drive Debian's Chromium through Playwright.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { freePort, installCodeServer, installExtension, prepareUserDataDir, startCodeServer } = require('../lib/code-server');
+const { demoWorkspace, repoRoot, resultsDir } = require('../lib/paths');
+const { packageVsix } = require('../package-vsix');
+
+async function runE2eTier() {
+  const bin = installCodeServer();
+  const outDir = path.join(resultsDir, 'e2e');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const vsix = packageVsix('current');
+
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ondi-e2e-'));
+  const userDataDir = path.join(scratch, 'user-data');
+  const extensionsDir = path.join(scratch, 'extensions');
+  const workspace = path.join(scratch, 'demo-shop');
+  fs.cpSync(demoWorkspace, workspace, { recursive: true });
+  prepareUserDataDir(userDataDir);
+  installExtension(bin, vsix, { userDataDir, extensionsDir });
+
+  const server = await startCodeServer({
+    bin,
+    port: await freePort(),
+    userDataDir,
+    extensionsDir,
+    folder: workspace,
+    logFile: path.join(outDir, 'code-server.log'),
+  });
+  try {
+    const resultsFile = path.join(outDir, 'results.json');
+    const mocha = spawnSync(
+      process.execPath,
+      [
+        path.join(repoRoot, 'node_modules/mocha/bin/mocha.js'),
+        '--require', 'tsx/cjs',
+        '--reporter', path.join(repoRoot, 'test/scripts/results-reporter.js'),
+        '--timeout', '120000',
+        'test/e2e/**/*.test.ts',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          ONDI_RESULTS_FILE: resultsFile,
+          ONDI_E2E_URL: `${server.url}/?folder=${encodeURIComponent(workspace)}`,
+          ONDI_E2E_SCREENSHOTS: outDir,
+        },
+      },
+    );
+    if (!fs.existsSync(resultsFile)) {
+      throw new Error(`the e2e tests wrote no results (mocha exit ${mocha.status})`);
+    }
+    const { passed, failed, skipped } = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    return { passed, failed, skipped };
+  } finally {
+    await server.stop();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+module.exports = { runE2eTier };
