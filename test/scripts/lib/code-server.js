@@ -42,6 +42,7 @@ function prepareUserDataDir(dir, extraSettings = {}) {
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
+    'git.openRepositoryInParentFolders': 'never',
     ...extraSettings,
   };
   fs.writeFileSync(path.join(dir, 'User/settings.json'), JSON.stringify(settings, null, 2));
