@@ -24,6 +24,10 @@ async function runE2eTier() {
   fs.cpSync(demoWorkspace, workspace, { recursive: true });
   prepareUserDataDir(userDataDir);
   installExtension(bin, vsix, { userDataDir, extensionsDir });
+  const installedDir = fs
+    .readdirSync(extensionsDir)
+    .map((name) => path.join(extensionsDir, name))
+    .find((dir) => path.basename(dir).startsWith('ondi.ondi-'));
 
   const server = await startCodeServer({
     bin,
@@ -52,6 +56,7 @@ async function runE2eTier() {
           ONDI_RESULTS_FILE: resultsFile,
           ONDI_E2E_URL: `${server.url}/?folder=${encodeURIComponent(workspace)}`,
           ONDI_E2E_SCREENSHOTS: outDir,
+          ONDI_E2E_EXTENSION_DIR: installedDir ?? '',
         },
       },
     );
