@@ -1,0 +1,161 @@
+"""Stage 6: export a checkpoint to an ONNX model folder with KV cache, then int8-quantize it.
+
+The folder follows the transformers.js layout: config.json, tokenizer.json,
+tokenizer_config.json and onnx/model.onnx (fp32) or onnx/model_quantized.onnx (int8).
+Inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value.
+Outputs: logits (last position only: the engine decodes from it), last_hidden_state (every
+position, after the final norm: the personalization adapter trains on it), present.{i}.key/value.
+Layers pruned to zero heads have no cache entries.
+
+  python export.py --ckpt ckpt/pruned.pt --out ondi-code --quantize
+"""
+import argparse, hashlib, json, shutil, sys
+from pathlib import Path
+import torch
+import torch.nn as nn
+from model import OndiLM, load_checkpoint
+
+HERE = Path(__file__).parent
+
+
+class WithCache(nn.Module):
+    def __init__(self, model: OndiLM):
+        super().__init__()
+        self.m = model
+        self.attn_layers = [i for i, b in enumerate(model.blocks) if b.attn is not None]
+        # One [d, vocab] matrix serves both the output projection (MatMul) and the embedding
+        # lookup (Gather on axis 1), so fp32 and int8 files each hold the tied weight once.
+        self.wt = nn.Parameter(model.embed.weight.detach().t().contiguous())
+
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        T = input_ids.shape[1]
+        total = attention_mask.shape[1]
+        past = [None] * len(self.m.blocks)
+        for n, i in enumerate(self.attn_layers):
+            past[i] = (past_flat[2 * n], past_flat[2 * n + 1])
+        q_pos = torch.arange(T, device=input_ids.device) + (total - T)
+        k_pos = torch.arange(total, device=input_ids.device)
+        mask = (k_pos[None, :] <= q_pos[:, None])[None, None] & attention_mask.bool()[:, None, None, :]
+        x = torch.index_select(self.wt, 1, input_ids.reshape(-1)).t().unsqueeze(0)
+        h, presents = self.m(input_ids, position_ids, past, mask, x)
+        logits = torch.matmul(h[:, -1:, :], self.wt)
+        flat = [t for i in self.attn_layers for t in presents[i]]
+        return (logits, h, *flat)
+
+
+def export(model: OndiLM, path: Path):
+    model.eval()
+    w = WithCache(model)
+    cfg = model.cfg
+    names_in = ["input_ids", "attention_mask", "position_ids"]
+    names_out = ["logits", "last_hidden_state"]
+    dyn = {"input_ids": {1: "seq"}, "attention_mask": {1: "total"}, "position_ids": {1: "seq"},
+           "logits": {}, "last_hidden_state": {1: "seq"}}
+    P, T = 3, 5
+    args = [torch.randint(0, cfg.vocab_size, (1, T)), torch.ones(1, P + T, dtype=torch.long),
+            torch.arange(P, P + T)[None]]
+    for i in w.attn_layers:
+        for kv in ("key", "value"):
+            names_in.append(f"past_key_values.{i}.{kv}")
+            names_out.append(f"present.{i}.{kv}")
+            dyn[f"past_key_values.{i}.{kv}"] = {2: "past"}
+            dyn[f"present.{i}.{kv}"] = {2: "total"}
+            args.append(torch.randn(1, cfg.n_heads[i], P, cfg.head_dim))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(w, tuple(args), str(path), input_names=names_in, output_names=names_out,
+                          dynamic_axes=dyn, opset_version=17, do_constant_folding=True, dynamo=False)
+
+
+def quantize(src: Path, dst: Path, kind: str):
+    """int8 weights. 'dynamic': MatMulInteger with per-channel weights and dynamically quantized
+    activations (also the embedding Gather). 'nbits': MatMulNBits 8-bit blocks (weight-only)."""
+    if kind == "dynamic":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"])
+    else:
+        import onnx
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer, DefaultWeightOnlyQuantConfig
+        m = onnx.load(str(src))
+        q = MatMulNBitsQuantizer(m, bits=8, block_size=32, is_symmetric=True, accuracy_level=4)
+        q.process()
+        onnx.save(q.model.model, str(dst))
+
+
+def share_embedding(path: Path):
+    """After dynamic quantization the Gather still reads the fp32 matrix while the output
+    MatMulInteger reads its int8 copy: point the Gather at the int8 copy (dequantized per
+    token with the same per-channel scales) and drop the fp32 matrix."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    m = onnx.load(str(path))
+    g = m.graph
+    inits = {i.name: i for i in g.initializer}
+    gather = next(n for n in g.node if n.op_type == "Gather" and n.input[0] in inits
+                  and len(numpy_helper.to_array(inits[n.input[0]]).shape) == 2)
+    fp32_name = gather.input[0]
+    mmi = next(n for n in g.node if n.op_type == "MatMulInteger" and n.input[1].startswith(fp32_name))
+    wq_name = mmi.input[1]
+    scale_name = next(i for i in inits if i.startswith(fp32_name) and i.endswith("scale"))
+    ids, out = gather.input[1], gather.output[0]
+    p = fp32_name.replace(".", "_") + "_shared"
+    new = [
+        helper.make_node("Gather", [wq_name, ids], [p + "_q"], axis=1),
+        helper.make_node("Cast", [p + "_q"], [p + "_f"], to=TensorProto.FLOAT),
+        helper.make_node("Gather", [scale_name, ids], [p + "_s"], axis=0),
+        helper.make_node("Mul", [p + "_f", p + "_s"], [out]),
+    ]
+    idx = list(g.node).index(gather)
+    g.node.remove(gather)
+    for k, n in enumerate(new):
+        g.node.insert(idx + k, n)
+    g.initializer.remove(inits[fp32_name])
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+
+
+def write_folder(model: OndiLM, meta: dict, ckpt: Path, out: Path, stage: str):
+    tok = HERE / "tokenizer"
+    out.mkdir(parents=True, exist_ok=True)
+    for f in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(tok / f, out / f)
+    cfg = model.cfg
+    total, non_emb = model.param_counts()
+    eot = json.loads((tok / "tokenizer.json").read_text())["added_tokens"][0]["id"]
+    (out / "config.json").write_text(json.dumps(dict(
+        model_type="ondi", architectures=["OndiForCausalLM"], vocab_size=cfg.vocab_size,
+        hidden_size=cfg.d_model, num_hidden_layers=cfg.n_layer, head_dim=cfg.head_dim,
+        num_attention_heads=cfg.n_heads, intermediate_size=cfg.ffn, max_position_embeddings=cfg.max_seq,
+        rope_theta=cfg.rope_theta, rms_norm_eps=cfg.norm_eps, bos_token_id=eot, eos_token_id=eot,
+        ondi=dict(stage=stage, params=total, non_embedding_params=non_emb,
+                  checkpoint_sha256=hashlib.sha256(ckpt.read_bytes()).hexdigest(),
+                  tokens_trained=meta.get("tokens") or meta.get("parent"), val_bpb=meta.get("bpb"),
+                  cache_layers=[i for i, h in enumerate(cfg.n_heads) if h])), indent=1) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--stage", default="")
+    ap.add_argument("--quantize", choices=["dynamic", "nbits"], default=None)
+    ap.add_argument("--keep-fp32", action="store_true", help="keep onnx/model.onnx next to the int8 file")
+    a = ap.parse_args()
+    model, meta = load_checkpoint(a.ckpt)
+    out = Path(a.out)
+    write_folder(model, meta, Path(a.ckpt), out, a.stage or Path(a.ckpt).stem)
+    fp32 = out / "onnx/model.onnx"
+    export(model, fp32)
+    if a.quantize:
+        quantize(fp32, out / "onnx/model_quantized.onnx", a.quantize)
+        if a.quantize == "dynamic":
+            share_embedding(out / "onnx/model_quantized.onnx")
+        if not a.keep_fp32:
+            fp32.unlink()
+    for f in sorted((out / "onnx").iterdir()):
+        print(f"{f}: {f.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
