@@ -27,7 +27,9 @@ describe('the installed .vsix', function () {
       assert.ok(!existsSync(at(file)), `${file} should not be packaged`);
     }
     if (existsSync(at('models'))) {
-      const recipe = readdirSync(at('models')).filter((name) => /\.(py|sh)$/.test(name) || name === '.venv');
+      const recipe = readdirSync(at('models'), { recursive: true, encoding: 'utf8' }).filter(
+        (name) => /\.(py|sh|pt|pth|ckpt)$/.test(name) || /^(\.venv|data|corpus|reference|tests)(\/|$)/.test(name),
+      );
       assert.deepEqual(recipe, []);
     }
   });
