@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the host and end-to-end test tiers need on a bare Debian machine:
 # the Debian packages that code-server's native modules build against, Chromium for
-# Playwright, and the pinned code-server (VS Code 1.100.3) from npm into a tools folder.
+# Playwright, python3-venv for the model recipe's tests, and the pinned code-server
+# (VS Code 1.100.3) from npm into a tools folder.
 # Idempotent: every step is skipped when its result is already there.
 #
 #   ONDI_TOOLS_DIR  where code-server goes (default: <repo>/.tools, git-ignored)
@@ -24,7 +25,7 @@ log() { echo "[install-code-server] $*" >&2; }
 
 install_debian_packages() {
   local wanted=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium
-                build-essential python3 git ca-certificates)
+                build-essential python3 python3-venv git ca-certificates)
   local missing=()
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
