@@ -41,11 +41,20 @@ def train(data: Path, out: Path, vocab: int, max_bytes: int):
     tok.train_from_iterator(sample, trainer=tr)
     out.mkdir(parents=True, exist_ok=True)
     tok.save(str(out / "tokenizer.json"))
+    legacy_merges(out / "tokenizer.json")
     (out / "tokenizer_config.json").write_text(json.dumps(dict(
         tokenizer_class="PreTrainedTokenizerFast", bos_token=EOT, eos_token=EOT, unk_token=EOT,
         add_bos_token=False, add_prefix_space=False, clean_up_tokenization_spaces=False,
         model_max_length=1024), indent=1) + "\n")
     print(f"vocab {tok.get_vocab_size()} -> {out}", file=sys.stderr)
+
+
+def legacy_merges(path: Path):
+    """Write merges as "a b" strings: transformers.js 2.x reads only that form (byte-level
+    tokens never hold a space, so the two forms say the same)."""
+    d = json.loads(path.read_text())
+    d["model"]["merges"] = [m if isinstance(m, str) else " ".join(m) for m in d["model"]["merges"]]
+    path.write_text(json.dumps(d, ensure_ascii=False))
 
 
 def encode(data: Path, tok_dir: Path, names):
