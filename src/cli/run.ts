@@ -1,4 +1,9 @@
+import { parseOptions, UsageError } from './args';
 import { CLI_COMMANDS, findCommand, type CliCommand } from './commands';
+import { bench } from './handlers/bench';
+import { complete } from './handlers/complete';
+import { evalCompletion } from './handlers/evalCompletion';
+import { report } from './handlers/report';
 
 /** Where the CLI writes; injected so tests capture output without touching the process. */
 export interface CliIo {
@@ -41,7 +46,30 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
     io.stdout(commandHelp(command));
     return EXIT_OK;
   }
-  return fail(`${command.name}: not implemented yet`, EXIT_FAILURE);
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseOptions(rest));
+  } catch (error) {
+    return fail(`${command.name}: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
+  }
+  const progress = (text: string): void => io.stderr(text);
+  const handlers: Record<string, (() => Promise<unknown>) | undefined> = {
+    complete: () => complete(values),
+    bench: () => bench(values, progress),
+    report: () => report(),
+    eval: positionals[0] === 'completion' ? () => evalCompletion(values, progress) : undefined,
+  };
+  const handler = handlers[command.name];
+  if (!handler) return fail(`${command.name} ${positionals.join(' ')}: not implemented yet`.replace(/ +:/, ':'), EXIT_FAILURE);
+  try {
+    const result = await handler();
+    io.stdout(json ? JSON.stringify(result) + '\n' : JSON.stringify(result, null, 2) + '\n');
+    return EXIT_OK;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(`${command.name}: ${message}`, error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE);
+  }
 }
 
 export function helpText(version: string): string {

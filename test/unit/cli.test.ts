@@ -43,17 +43,17 @@ describe('ondi CLI', () => {
   });
 
   it('says clearly that a command is not implemented, with one JSON object under --json', async () => {
-    const { code, stdout } = await run('bench', '--json');
+    const { code, stdout } = await run('adapt', '--json');
     assert.equal(code, EXIT_FAILURE);
     const parsed = JSON.parse(stdout) as { error: string };
-    assert.equal(parsed.error, 'bench: not implemented yet');
+    assert.equal(parsed.error, 'adapt: not implemented yet');
   });
 
   it('keeps stdout empty on errors without --json', async () => {
-    const { code, stdout, stderr } = await run('report');
+    const { code, stdout, stderr } = await run('adapt');
     assert.equal(code, EXIT_FAILURE);
     assert.equal(stdout, '');
-    assert.equal(stderr, 'ondi: report: not implemented yet\n');
+    assert.equal(stderr, 'ondi: adapt: not implemented yet\n');
   });
 
   it('ships as the executable bin of package.json', () => {
@@ -68,5 +68,45 @@ describe('ondi CLI', () => {
     const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, new RegExp(`^ondi ${manifest.version.replace(/\./g, '\\.')} `));
+  });
+});
+
+describe('ondi CLI with the shipped model', function () {
+  this.timeout(60000);
+  const root = path.join(__dirname, '../..');
+
+  it('completes a position in a file and answers with the contract JSON', async () => {
+    const file = path.join(root, 'test/fixtures/cli/plot.py');
+    const { code, stdout } = await run('complete', '--file', file, '--line', '2', '--col', '28', '--json');
+    assert.equal(code, EXIT_OK);
+    const out = JSON.parse(stdout) as { completion: string; ms: number };
+    assert.deepEqual(Object.keys(out).sort(), ['completion', 'ms']);
+    assert.equal(out.completion, ' plt');
+    assert.ok(out.ms > 0);
+  });
+
+  it('rejects a position outside the file with a usage error', async () => {
+    const file = path.join(root, 'test/fixtures/cli/plot.py');
+    const { code, stdout } = await run('complete', '--file', file, '--line', '99', '--col', '1', '--json');
+    assert.equal(code, EXIT_USAGE);
+    assert.match((JSON.parse(stdout) as { error: string }).error, /--line must be between 1 and/);
+  });
+
+  it('reports every stage of the model recipe', async () => {
+    const { code, stdout } = await run('report', '--json');
+    assert.equal(code, EXIT_OK);
+    const out = JSON.parse(stdout) as { stages: { stage: string; file_mb: number }[]; lookup: { es: number } };
+    assert.deepEqual(out.stages.map((s) => s.stage), ['dense fp32', 'pruned fp32', 'pruned int8']);
+    assert.ok((out.stages[2]?.file_mb ?? 0) < (out.stages[0]?.file_mb ?? 0));
+    assert.equal(typeof out.lookup.es, 'number');
+  });
+
+  it('scores line completion on a folder with the contract shape', async () => {
+    const { code, stdout } = await run('eval', 'completion', '--test', path.join(root, 'test/fixtures/demo-workspace'), '--samples', '5', '--json');
+    assert.equal(code, EXIT_OK);
+    const out = JSON.parse(stdout) as { samples: number; base: Record<string, number>; adapted: null; adapt: null };
+    assert.equal(out.samples, 5);
+    assert.deepEqual(Object.keys(out.base).sort(), ['em', 'es', 'p50_ms', 'p95_ms']);
+    assert.equal(out.adapted, null);
   });
 });

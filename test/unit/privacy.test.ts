@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
+import { loadEngine } from '../../src/core/model/loadEngine';
 import { createOfferGate } from '../../src/core/complete/gate';
 import { waitUnlessAborted } from '../../src/core/complete/debounce';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/core/config';
@@ -53,7 +54,8 @@ describe('privacy: core never touches the network', () => {
     }
   });
 
-  it('runs the core and the CLI with every connection refused and attempts none', async () => {
+  it('runs the core, the model and the CLI with every connection refused and attempts none', async function () {
+    this.timeout(60000);
     const attempts: string[] = [];
     const restore = forbidNetwork(attempts);
     try {
@@ -65,8 +67,19 @@ describe('privacy: core never touches the network', () => {
       assert.equal(lifecycle.state.kind, 'ready');
       assert.equal(await waitUnlessAborted(1, new AbortController().signal), true);
       await runCli(['--help'], { stdout: () => undefined, stderr: () => undefined }, '0.0.0');
-      await runCli(['bench', '--json'], { stdout: () => undefined, stderr: () => undefined }, '0.0.0');
+      await runCli(['report', '--json'], { stdout: () => undefined, stderr: () => undefined }, '0.0.0');
       assert.equal(DEFAULT_CONFIG.enable, true);
+      // the real model: tokenizer, onnxruntime and a completion, all with the network refused
+      const engine = await loadEngine(path.join(__dirname, '../../models/ondi-code'));
+      try {
+        const c = await engine.pipeline.complete(
+          { prefix: 'import numpy as np\nimport matplotlib.pyplot as', suffix: '', languageId: 'python', path: '/a/b.py', position: { line: 1, character: 28 }, maxTokens: 16 },
+          new AbortController().signal,
+        );
+        assert.ok(c?.text);
+      } finally {
+        await engine.dispose();
+      }
     } finally {
       restore();
     }

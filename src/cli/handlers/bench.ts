@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { typeThrough } from '../../core/bench/typingBench';
+import { readSourceFiles } from '../../core/eval/sourceFiles';
+import { round } from '../../core/eval/metrics';
+import { loadEngine } from '../../core/model/loadEngine';
+import { intOption, UsageError, type Options } from '../args';
+import { denseReference, packageRoot, shippedModel } from '../paths';
+
+export interface ModelBench {
+  params: number;
+  file_mb: number;
+  load_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+  tokens_per_s: number;
+  rss_mb: number;
+  requests: number;
+}
+
+const MODELS = (): Record<string, string> => ({ shipped: shippedModel(), dense: denseReference() });
+
+/**
+ * `ondi bench`: each model in its own fresh process (so load time and memory are its own),
+ * typing through the same real files; the two run back to back in this one invocation.
+ */
+export async function bench(values: Options, progress: (text: string) => void) {
+  if (values.only) return benchOne(values.only, values);
+  const models: Record<string, ModelBench> = {};
+  for (const name of Object.keys(MODELS())) {
+    if (!existsSync(path.join(MODELS()[name] ?? '', 'config.json'))) {
+      throw new UsageError(`model "${name}" is missing at ${MODELS()[name]}; build the dense reference with: npm run model:reference`);
+    }
+    progress(`bench ${name}...\n`);
+    models[name] = await child(name, values);
+    progress(`${name}: ${JSON.stringify(models[name])}\n`);
+  }
+  const dense = models['dense'];
+  const shipped = models['shipped'];
+  return { models, speedup_p50: dense && shipped ? round(dense.p50_ms / shipped.p50_ms) : null };
+}
+
+async function benchOne(name: string, values: Options): Promise<ModelBench> {
+  const folder = MODELS()[name];
+  if (!folder) throw new UsageError(`unknown model "${name}"`);
+  const rssBefore = process.memoryUsage().rss;
+  const engine = await loadEngine(folder, { ...(name === 'dense' ? { onnxFile: 'model.onnx' } : {}), suggestionCache: false });
+  try {
+    // real TypeScript to type through: this project's own sources unless a folder is given
+    const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
+    if (files.length === 0) throw new UsageError('no source files to type through');
+    const typing = await typeThrough(engine.pipeline, files, {
+      keystrokes: intOption(values, 'keystrokes', 300),
+      linesPerFile: 6,
+      maxTokens: 48,
+    });
+    // decode speed: 64 tokens after a fixed prompt, cache on
+    const ids = engine.tokenizer.encode(files[0]?.text.slice(0, 1200) ?? 'const a = 1;\n');
+    let out = await engine.model.step(ids, engine.model.emptyCache());
+    const started = performance.now();
+    for (let k = 0; k < 64; k++) {
+      out = await engine.model.step([out.logits.indexOf(Math.max(...out.logits))], out.cache);
+    }
+    const tokensPerS = 64 / ((performance.now() - started) / 1000);
+    const { statSync } = await import('node:fs');
+    return {
+      params: engine.info.params,
+      file_mb: round(statSync(engine.info.onnxFile).size / 1e6),
+      load_ms: round(engine.loadMs, 1),
+      p50_ms: typing.p50_ms,
+      p95_ms: typing.p95_ms,
+      tokens_per_s: round(tokensPerS, 1),
+      rss_mb: round((process.memoryUsage().rss - rssBefore) / 1e6, 1),
+      requests: typing.requests,
+    };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function child(name: string, values: Options): Promise<ModelBench> {
+  const args = [process.argv[1] ?? '', 'bench', '--only', name, '--json'];
+  if (values.keystrokes) args.push('--keystrokes', values.keystrokes);
+  if (values.dir) args.push('--dir', values.dir);
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      try {
+        const parsed = JSON.parse(out) as ModelBench & { error?: string };
+        if (code !== 0 || parsed.error) reject(new Error(parsed.error ?? `bench ${name} exited ${code}`));
+        else resolve(parsed);
+      } catch {
+        reject(new Error(`bench ${name} printed no result (exit ${code})`));
+      }
+    });
+  });
+}

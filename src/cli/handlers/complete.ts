@@ -1,0 +1,37 @@
+import { promises as fs } from 'node:fs';
+import { loadEngine } from '../../core/model/loadEngine';
+import { intOption, stringOption, UsageError, type Options } from '../args';
+import { shippedModel } from '../paths';
+
+/** `ondi complete --file F --line L --col C` (1-based line and column, as editors show them). */
+export async function complete(values: Options): Promise<{ completion: string; ms: number }> {
+  const file = stringOption(values, 'file');
+  const line = intOption(values, 'line');
+  const col = intOption(values, 'col');
+  if (values.adapter) throw new UsageError('--adapter: personal adapters are not available yet');
+  const text = await fs.readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`cannot read ${file}`);
+  });
+  const rows = text.split('\n');
+  if (line < 1 || line > rows.length) throw new UsageError(`--line must be between 1 and ${rows.length}`);
+  const row = rows[line - 1] ?? '';
+  if (col < 1 || col > row.length + 1) throw new UsageError(`--col must be between 1 and ${row.length + 1}`);
+  const offset = rows.slice(0, line - 1).reduce((n, r) => n + r.length + 1, 0) + col - 1;
+  const engine = await loadEngine(values.model ?? shippedModel());
+  try {
+    const result = await engine.pipeline.complete(
+      {
+        prefix: text.slice(0, offset),
+        suffix: text.slice(offset),
+        languageId: file.endsWith('.py') ? 'python' : 'typescript',
+        path: file,
+        position: { line: line - 1, character: col - 1 },
+        maxTokens: intOption(values, 'max-tokens', 48),
+      },
+      new AbortController().signal,
+    );
+    return { completion: result?.text ?? '', ms: Math.round((result?.ms ?? 0) * 100) / 100 };
+  } finally {
+    await engine.dispose();
+  }
+}

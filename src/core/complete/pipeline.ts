@@ -1,0 +1,77 @@
+import type { Decoder } from '../model/decoder';
+import type { Tokenizer } from '../model/tokenizer';
+import { promptText, tokenWindow } from './context';
+import { postprocess } from './postprocess';
+import { prefilter } from './prefilter';
+import { completionMode, stopRule } from './stopRules';
+import { SuggestionCache } from './suggestionCache';
+import type { Completion, CompletionEngine, CompletionRequest } from './types';
+
+export interface PipelineOptions {
+  /** Prompt budget in tokens (the model was trained on 512-token windows). */
+  readonly maxPromptTokens: number;
+  /** Serve suggestions the user is typing into from memory (off in benchmarks of the model path). */
+  readonly suggestionCache?: boolean;
+}
+
+export interface PipelineTrace {
+  readonly skipped?: string;
+  readonly cached?: boolean;
+  readonly reused?: number;
+  readonly fed?: number;
+  readonly tokens?: number;
+}
+
+/**
+ * prefilter -> cache -> context -> generate -> postprocess -> cache. Every stage is its own
+ * module; this one only threads a request through them and honours the AbortSignal.
+ */
+export class CompletionPipeline implements CompletionEngine {
+  private readonly cache = new SuggestionCache();
+  /** What happened to the last request (for the CLI, benchmarks and the log). */
+  lastTrace: PipelineTrace = {};
+
+  constructor(
+    private readonly decoder: Decoder,
+    private readonly tokenizer: Tokenizer,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined> {
+    const started = performance.now();
+    const linePrefix = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
+    const newline = request.suffix.indexOf('\n');
+    const lineSuffix = newline >= 0 ? request.suffix.slice(0, newline) : request.suffix;
+    const gate = prefilter(linePrefix, lineSuffix);
+    if (!gate.go) {
+      this.lastTrace = { skipped: gate.reason };
+      return undefined;
+    }
+    const hit = this.options.suggestionCache === false ? undefined : this.cache.get(request.prefix);
+    if (hit !== undefined) {
+      this.lastTrace = { cached: true };
+      return { text: hit, ms: performance.now() - started };
+    }
+    const mode = completionMode(request.prefix);
+    const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6);
+    const ids = tokenWindow(this.tokenizer.encode(prompt.text), this.options.maxPromptTokens);
+    if (signal.aborted) return undefined;
+    const generation = await this.decoder.generate({
+      promptIds: ids,
+      maxNewTokens: request.maxTokens,
+      stop: stopRule(mode),
+      signal,
+    });
+    this.lastTrace = { reused: generation.reused, fed: generation.fed, tokens: generation.tokens };
+    if (signal.aborted) return undefined;
+    const text = postprocess({ completion: generation.text, lineSuffix, linePrefix });
+    if (!text) return undefined;
+    this.cache.set(request.prefix, text);
+    return { text, ms: performance.now() - started };
+  }
+
+  /** Forget remembered suggestions (after the model or adapter changes). */
+  reset(): void {
+    this.cache.clear();
+  }
+}

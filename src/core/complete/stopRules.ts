@@ -1,0 +1,57 @@
+/**
+ * When to stop generating. Single-line by default: the completion ends at the line's end.
+ * Multi-line when the cursor sits on an empty line right after a block opener: the block's
+ * body is completed until the indentation falls back to the opener's (a closing bracket at
+ * that indentation is kept, what follows it is not).
+ */
+export type StopRule = (text: string) => string | undefined;
+
+export type Mode = { readonly kind: 'line' } | { readonly kind: 'block'; readonly openerIndent: number };
+
+const OPENER = /[{[(:]\s*$|=>\s*$/;
+
+export function completionMode(prefix: string): Mode {
+  const lines = prefix.split('\n');
+  const current = lines[lines.length - 1] ?? '';
+  if (current.trim() !== '' || lines.length < 2) return { kind: 'line' };
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
+    return OPENER.test(line) ? { kind: 'block', openerIndent: indentOf(line) } : { kind: 'line' };
+  }
+  return { kind: 'line' };
+}
+
+export function stopRule(mode: Mode, maxLines = 8): StopRule {
+  if (mode.kind === 'line') {
+    return (text) => {
+      const nl = text.indexOf('\n');
+      return nl >= 0 ? text.slice(0, nl) : undefined;
+    };
+  }
+  return (text) => {
+    const lines = text.split('\n');
+    // Lines after the first are judged once whole (the last one may still be growing); the
+    // first line takes its indentation from the cursor's line.
+    for (let i = 1; i < lines.length - 1; i++) {
+      const line = lines[i] ?? '';
+      if (line.trim() === '') continue;
+      if (indentOf(line) <= mode.openerIndent) {
+        const closes = /^\s*[}\])]/.test(line);
+        return lines.slice(0, closes ? i + 1 : i).join('\n').replace(/\s+$/, '');
+      }
+      if (i >= maxLines) return lines.slice(0, i).join('\n').replace(/\s+$/, '');
+    }
+    return undefined;
+  };
+}
+
+function indentOf(line: string): number {
+  let n = 0;
+  for (const c of line) {
+    if (c === ' ') n++;
+    else if (c === '\t') n += 4;
+    else break;
+  }
+  return n;
+}

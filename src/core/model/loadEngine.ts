@@ -1,0 +1,43 @@
+import { CompletionPipeline } from '../complete/pipeline';
+import { Decoder } from './decoder';
+import { readModelFolder, type ModelInfo } from './modelFolder';
+import { OnnxModel } from './onnxModel';
+import { loadTokenizer, type Tokenizer } from './tokenizer';
+
+export interface LoadedEngine {
+  readonly info: ModelInfo;
+  readonly model: OnnxModel;
+  readonly tokenizer: Tokenizer;
+  readonly pipeline: CompletionPipeline;
+  readonly loadMs: number;
+  dispose(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** A specific file under onnx/ (default: the int8 model if present). */
+  readonly onnxFile?: string;
+  readonly threads?: number;
+  readonly maxPromptTokens?: number;
+  readonly suggestionCache?: boolean;
+}
+
+/** Model folder -> ready completion pipeline. Throws a ModelFolderError a person can act on. */
+export async function loadEngine(folder: string, options: LoadOptions = {}): Promise<LoadedEngine> {
+  const started = performance.now();
+  const info = await readModelFolder(folder, options.onnxFile);
+  const threads = options.threads ?? 2;
+  const [model, tokenizer] = await Promise.all([OnnxModel.load(info, { threads }), loadTokenizer(folder)]);
+  const maxPromptTokens = Math.min(options.maxPromptTokens ?? 448, info.maxPositions - 64);
+  const pipeline = new CompletionPipeline(new Decoder(model, tokenizer), tokenizer, {
+    maxPromptTokens,
+    suggestionCache: options.suggestionCache ?? true,
+  });
+  return {
+    info,
+    model,
+    tokenizer,
+    pipeline,
+    loadMs: performance.now() - started,
+    dispose: () => model.dispose(),
+  };
+}

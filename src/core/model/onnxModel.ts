@@ -1,0 +1,105 @@
+// The one module that talks to onnxruntime-node: session options, input checks, tensor
+// disposal and a queue so that runs never overlap.
+import * as ort from 'onnxruntime-node';
+import { KvCache, type LayerCache } from './kvCache';
+import type { ModelInfo } from './modelFolder';
+
+export interface StepOutput {
+  /** Next-token logits after the last fed token. */
+  readonly logits: Float32Array;
+  /** Final hidden states of the fed tokens, [tokens, hiddenSize] (the adapter learns from these). */
+  readonly hidden: Float32Array;
+  readonly cache: KvCache;
+}
+
+export interface SessionOptions {
+  /** Threads for one run; two suits the 2-core laptops Ondi is sized for. */
+  readonly threads?: number;
+}
+
+export class OnnxModel {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  static async load(info: ModelInfo, options: SessionOptions = {}): Promise<OnnxModel> {
+    const session = await ort.InferenceSession.create(info.onnxFile, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      intraOpNumThreads: options.threads ?? 2,
+      interOpNumThreads: 1,
+      enableCpuMemArena: true,
+    });
+    return new OnnxModel(info, session);
+  }
+
+  emptyCache(): KvCache {
+    return KvCache.empty(this.info.heads, this.info.headDim);
+  }
+
+  /** Feeds `ids` after the cached positions. Runs are queued: one at a time, in call order. */
+  step(ids: readonly number[], cache: KvCache): Promise<StepOutput> {
+    const run = this.queue.then(() => this.run(ids, cache));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await this.session.release();
+  }
+
+  private async run(ids: readonly number[], cache: KvCache): Promise<StepOutput> {
+    if (this.disposed) throw new Error('the model was unloaded');
+    const { info } = this;
+    if (ids.length === 0) throw new Error('nothing to feed the model');
+    const past = cache.length;
+    const total = past + ids.length;
+    if (total > info.maxPositions) throw new Error(`context of ${total} tokens exceeds ${info.maxPositions}`);
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || id >= info.vocabSize) throw new Error(`token id ${id} out of range`);
+    }
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, k) => BigInt(past + k)), [1, ids.length]),
+    };
+    for (const [i, c] of cache.layers) {
+      const dims = [1, cache.headsOf(i), past, info.headDim];
+      feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', c.key, dims);
+      feeds[`past_key_values.${i}.value`] = new ort.Tensor('float32', c.value, dims);
+    }
+    let outputs: ort.InferenceSession.OnnxValueMapType | undefined;
+    try {
+      outputs = await this.session.run(feeds);
+      const layers = new Map<number, LayerCache>();
+      for (const i of cache.layers.keys()) {
+        layers.set(i, {
+          key: floats(outputs[`present.${i}.key`]),
+          value: floats(outputs[`present.${i}.value`]),
+        });
+      }
+      return {
+        logits: floats(outputs['logits']),
+        hidden: floats(outputs['last_hidden_state']),
+        cache: new KvCache(layers, total, info.heads, info.headDim),
+      };
+    } finally {
+      for (const t of Object.values(feeds)) t.dispose();
+      for (const t of Object.values(outputs ?? {})) t.dispose();
+    }
+  }
+}
+
+/** Copies a float tensor's data out before the tensor is disposed. */
+function floats(t: ort.OnnxValue | undefined): Float32Array {
+  if (!t || !(t.data instanceof Float32Array)) throw new Error('the model returned no float output');
+  return t.data.slice();
+}

@@ -1,0 +1,64 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** Text <-> token ids with the model's own byte-level BPE, loaded from its folder, offline. */
+export interface Tokenizer {
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+  /** Every token's text (for token healing: which tokens can re-spell a cut-off ending). */
+  readonly vocabText: readonly string[];
+}
+
+interface XenovaTokenizer {
+  encode(text: string, pair: null, options?: { add_special_tokens?: boolean }): number[];
+  decode(ids: readonly number[], options?: { skip_special_tokens?: boolean }): string;
+}
+
+export async function loadTokenizer(folder: string): Promise<Tokenizer> {
+  const [json, config] = await Promise.all(
+    ['tokenizer.json', 'tokenizer_config.json'].map(async (f) => JSON.parse(await fs.readFile(path.join(folder, f), 'utf8')) as unknown),
+  );
+  // tokenizers >= 0.20 writes merges as pairs; transformers.js 2.x reads "a b" strings only
+  const model = (json as { model: { merges?: (string | string[])[] } }).model;
+  if (model.merges) model.merges = model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m));
+  const transformers = await import('@xenova/transformers');
+  // Built from the two JSON files read above: nothing is looked up elsewhere, and remote
+  // loading is switched off in case anything inside the library tries.
+  transformers.env.allowRemoteModels = false;
+  const tok = new transformers.PreTrainedTokenizer(json, config) as unknown as XenovaTokenizer;
+  const vocab = (json as { model: { vocab: Record<string, number> } }).model.vocab;
+  return {
+    encode: (text) => tok.encode(text, null, { add_special_tokens: false }),
+    decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
+    vocabText: byteLevelVocab(vocab, (json as { added_tokens?: { id: number; content: string }[] }).added_tokens ?? []),
+  };
+}
+
+/** GPT-2's byte-to-printable-character table, inverted, to turn vocabulary entries into text. */
+function byteDecoder(): Map<string, number> {
+  const bytes: number[] = [];
+  for (let b = 33; b <= 126; b++) bytes.push(b);
+  for (let b = 161; b <= 172; b++) bytes.push(b);
+  for (let b = 174; b <= 255; b++) bytes.push(b);
+  const chars = bytes.slice();
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bytes.includes(b)) {
+      bytes.push(b);
+      chars.push(256 + n++);
+    }
+  }
+  return new Map(bytes.map((b, i) => [String.fromCodePoint(chars[i] ?? b), b]));
+}
+
+function byteLevelVocab(vocab: Record<string, number>, added: readonly { id: number; content: string }[]): string[] {
+  const table = byteDecoder();
+  const utf8 = new TextDecoder('utf-8', { fatal: false });
+  const out: string[] = [];
+  for (const [piece, id] of Object.entries(vocab)) {
+    const bytes = Uint8Array.from([...piece].map((c) => table.get(c) ?? 63));
+    out[id] = utf8.decode(bytes);
+  }
+  for (const a of added) out[a.id] = a.content;
+  return out;
+}

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadEngine, type LoadedEngine } from '../../src/core/model/loadEngine';
+import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
+
+const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
+const PARITY = path.resolve(__dirname, '../../models/tests/parity.json');
+
+interface ParityCase {
+  prompt: string;
+  prompt_ids: number[];
+  greedy_ids: number[];
+}
+
+const request = (prefix: string, suffix = '') => ({
+  prefix,
+  suffix,
+  languageId: 'typescript',
+  path: '/w/a.ts',
+  position: { line: 0, character: 0 },
+  maxTokens: 48,
+});
+
+describe('on-device engine (shipped model)', function () {
+  this.timeout(60000);
+  let engine: LoadedEngine;
+  before(async () => {
+    engine = await loadEngine(SHIPPED, { threads: 2 });
+  });
+  after(async () => {
+    await engine?.dispose();
+  });
+
+  it('tokenizes and decodes greedily exactly as PyTorch/onnxruntime did in Python', async () => {
+    const fixture = JSON.parse(await fs.readFile(PARITY, 'utf8')) as { cases: ParityCase[] };
+    for (const c of fixture.cases) {
+      assert.deepEqual(engine.tokenizer.encode(c.prompt), c.prompt_ids);
+      let cache = engine.model.emptyCache();
+      let out = await engine.model.step(c.prompt_ids, cache);
+      const got: number[] = [];
+      for (let k = 0; k < c.greedy_ids.length; k++) {
+        const next = out.logits.indexOf(Math.max(...out.logits));
+        got.push(next);
+        cache = out.cache;
+        out = await engine.model.step([next], cache);
+      }
+      assert.deepEqual(got, c.greedy_ids, c.prompt);
+    }
+  });
+
+  it('outputs the final hidden state for every fed token', async () => {
+    const out = await engine.model.step([10, 11, 12], engine.model.emptyCache());
+    assert.equal(out.hidden.length, 3 * engine.info.hiddenSize);
+    assert.equal(out.logits.length, engine.info.vocabSize);
+  });
+
+  it('gives the same completion from a reused cache as from a cold one', async () => {
+    const prefix = 'import numpy as np\nimport matplotlib.pyplot as plt\n\nfig, ax = plt.';
+    const warm = await loadEngine(SHIPPED, { threads: 1 });
+    try {
+      const signal = new AbortController().signal;
+      await warm.pipeline.complete(request('import numpy as np\nimport matplotlib.pyplot as plt\n\n'), signal);
+      const reused = await warm.pipeline.complete(request(prefix), signal);
+      assert.ok((warm.pipeline.lastTrace.reused ?? 0) > 5, JSON.stringify(warm.pipeline.lastTrace));
+      const cold = await engine.pipeline.complete(request(prefix), signal);
+      assert.equal(reused?.text, cold?.text);
+      assert.ok(cold?.text, 'a completion is produced');
+    } finally {
+      await warm.dispose();
+    }
+  });
+
+  it('completes a line without running past its end', async () => {
+    const c = await engine.pipeline.complete(request('import numpy as np\nimport matplotlib.pyplot as'), new AbortController().signal);
+    assert.equal(c?.text, ' plt');
+  });
+
+  it('stops early when the request is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    assert.equal(await engine.pipeline.complete(request('const a = '), controller.signal), undefined);
+  });
+});
+
+describe('model folder', () => {
+  it('explains a missing model', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-empty-'));
+    await assert.rejects(readModelFolder(dir), (e: unknown) => e instanceof ModelFolderError && /config\.json is missing/.test(e.message));
+  });
+  it('explains a corrupt config', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-bad-'));
+    await fs.writeFile(path.join(dir, 'config.json'), '{not json');
+    await assert.rejects(readModelFolder(dir), /not valid JSON/);
+  });
+  it('rejects a corrupt ONNX file with an error rather than a crash', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-corrupt-'));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await fs.copyFile(path.join(SHIPPED, f), path.join(dir, f));
+    await fs.mkdir(path.join(dir, 'onnx'));
+    await fs.writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), Buffer.from('definitely not a model'));
+    await assert.rejects(loadEngine(dir));
+  });
+});
