@@ -1,11 +1,15 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OndiConfig } from './core/config';
-import { EngineLifecycle, type EngineLoader } from './core/engineLifecycle';
+import type { OutcomeStats } from './core/complete/outcomes';
+import { EngineLifecycle } from './core/engineLifecycle';
+import { modelEngineLoader } from './core/modelEngine';
 import type { OndiState } from './core/status';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
 import { OndiInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/inlineCompletionRegistration';
+import { startOutcomeRecording } from './vscode/outcomeRecording';
 import { createOutputChannelLogger } from './vscode/outputChannelLogger';
 import { Settings } from './vscode/settings';
 import { OndiStatusBar } from './vscode/statusBar';
@@ -15,13 +19,12 @@ export interface OndiApi {
   readonly state: () => OndiState;
   readonly config: () => OndiConfig;
   readonly inlineCompletionLanguages: () => readonly string[];
+  /** What became of the completions shown so far (all sessions), and their latency. */
+  readonly outcomes: () => OutcomeStats;
 }
 
-/**
- * No model ships yet: the loader says so and the provider offers nothing, rather than
- * inventing completions. The on-device engine plugs in here.
- */
-const loadEngine: EngineLoader = () => Promise.resolve(undefined);
+/** The model that ships inside the extension (config, tokenizer, onnx/). */
+const MODEL_FOLDER = ['models', 'ondi-code'];
 
 export function activate(context: vscode.ExtensionContext): OndiApi {
   const keep = <T extends vscode.Disposable>(disposable: T): T => {
@@ -36,18 +39,23 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   reportProblems();
 
   const engine = new EngineLifecycle(log);
+  keep({ dispose: () => void engine.dispose() });
   const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showMenu));
   const showState = (): void => statusBar.show(settings.current.enable ? engine.state : { kind: 'disabled' });
 
+  const outcomes = startOutcomeRecording(context, log);
+  keep(outcomes.disposable);
   const provider = new OndiInlineCompletionProvider({
     config: () => settings.current,
     engine: () => engine.engine,
+    outcomes: outcomes.tracker,
+    latency: (ms) => outcomes.store.latency(ms),
     log,
   });
   const inline = keep(new InlineCompletionRegistration(provider));
   inline.update(settings.current.languages);
 
-  registerCommands({ channel, settings, log }).forEach(keep);
+  registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   keep(engine.onDidChangeState(showState));
   keep(
     settings.onDidChange(() => {
@@ -59,15 +67,17 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   showState();
   log.info(`Ondi ${String(context.extension.packageJSON.version)} activated`);
-  void engine.start(loadEngine);
+  // In the background: the editor is usable at once and the status bar shows the load.
+  void engine.start(modelEngineLoader(path.join(context.extensionPath, ...MODEL_FOLDER)));
 
   return {
     state: () => (settings.current.enable ? engine.state : { kind: 'disabled' }),
     config: () => settings.current,
     inlineCompletionLanguages: () => inline.languages,
+    outcomes: () => outcomes.store.stats,
   };
 }
 
 export function deactivate(): void {
-  // Everything is released through context.subscriptions.
+  // Everything, the model included, is released through context.subscriptions.
 }

@@ -2,21 +2,29 @@ import type { CompletionEngine } from './complete/types';
 import { describeError, type Logger } from './log';
 import type { OndiState } from './status';
 
-/** Loads the engine; resolves undefined when no model is installed. */
-export type EngineLoader = () => Promise<CompletionEngine | undefined>;
+/** A loaded engine together with what it takes to release it. */
+export interface EngineHandle {
+  readonly engine: CompletionEngine;
+  /** One line about the loaded model for the ready tooltip (stage, size, load time). */
+  readonly summary?: string;
+  /** Frees the model's native memory; called once, on dispose or when the handle is replaced. */
+  dispose(): Promise<void> | void;
+}
 
-export const NO_MODEL_DETAIL = 'No model is installed yet, so no completions are offered.';
+/** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */
+export type EngineLoader = () => Promise<EngineHandle>;
 
 /**
  * Owns the engine's load in the background and the state that comes with it
- * (loading -> ready | error). Listeners hear every change; a failed load leaves an error state
- * instead of throwing into the editor.
+ * (loading -> ready | error), and releases the model when the extension goes away. Listeners
+ * hear every change; a failed load leaves an error state instead of throwing into the editor.
  */
 export class EngineLifecycle {
   private currentState: OndiState = { kind: 'loading' };
-  private currentEngine: CompletionEngine | undefined;
+  private handle: EngineHandle | undefined;
   private readonly listeners = new Set<(state: OndiState) => void>();
   private loading: Promise<void> | undefined;
+  private disposed = false;
 
   constructor(private readonly log: Logger) {}
 
@@ -24,9 +32,9 @@ export class EngineLifecycle {
     return this.currentState;
   }
 
-  /** The loaded engine, or undefined while loading, on error, or when no model exists. */
+  /** The loaded engine, or undefined while loading, on error, or after dispose. */
   get engine(): CompletionEngine | undefined {
-    return this.currentEngine;
+    return this.handle?.engine;
   }
 
   onDidChangeState(listener: (state: OndiState) => void): { dispose(): void } {
@@ -42,23 +50,43 @@ export class EngineLifecycle {
     return this.loading;
   }
 
+  /** Releases the model; a load still running is released as soon as it lands. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.listeners.clear();
+    const handle = this.handle;
+    this.handle = undefined;
+    await this.release(handle);
+  }
+
   private async runLoad(load: EngineLoader): Promise<void> {
+    if (this.disposed) return;
     this.setState({ kind: 'loading' });
+    const previous = this.handle;
+    this.handle = undefined;
+    await this.release(previous);
     const started = Date.now();
     try {
-      this.currentEngine = await load();
-      const ms = Date.now() - started;
-      if (this.currentEngine) {
-        this.log.info(`model loaded in ${ms} ms`);
-        this.setState({ kind: 'ready' });
-      } else {
-        this.log.info(NO_MODEL_DETAIL);
-        this.setState({ kind: 'ready', detail: NO_MODEL_DETAIL });
+      const handle = await load();
+      if (this.disposed) {
+        // The extension was deactivated while the model loaded: nobody will use it.
+        await this.release(handle);
+        return;
       }
+      this.handle = handle;
+      this.log.info(`model loaded in ${Date.now() - started} ms${handle.summary ? ` (${handle.summary})` : ''}`);
+      this.setState(handle.summary ? { kind: 'ready', detail: handle.summary } : { kind: 'ready' });
     } catch (error) {
-      this.currentEngine = undefined;
       this.log.error('loading the model failed', error);
       this.setState({ kind: 'error', message: `the model failed to load: ${describeError(error)}` });
+    }
+  }
+
+  private async release(handle: EngineHandle | undefined): Promise<void> {
+    try {
+      await handle?.dispose();
+    } catch (error) {
+      this.log.error('releasing the model failed', error);
     }
   }
 

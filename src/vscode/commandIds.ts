@@ -3,4 +3,6 @@ export const COMMAND_IDS = {
   showLog: 'ondi.showLog',
   toggleInlineCompletions: 'ondi.toggleInlineCompletions',
   showMenu: 'ondi.showMenu',
+  /** Run by VS Code when an Ondi inline completion is accepted; hidden from the palette. */
+  completionAccepted: 'ondi.completionAccepted',
 } as const;

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { histogramPercentile } from '../core/complete/latencyHistogram';
+import { summarizeOutcomes, type OutcomeStats } from '../core/complete/outcomes';
 import type { Logger } from '../core/log';
 import { COMMAND_IDS } from './commandIds';
 import type { Settings } from './settings';
@@ -7,9 +9,13 @@ export interface CommandDeps {
   readonly channel: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly log: Logger;
+  readonly outcomes: () => OutcomeStats;
 }
 
-/** Registers every command in package.json's `contributes.commands`. */
+/**
+ * Registers the commands in package.json's `contributes.commands`, except the accept hook
+ * that outcome recording owns (outcomeWatcher.ts).
+ */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return [
     register(deps.log, COMMAND_IDS.showLog, () => deps.channel.show(true)),
@@ -41,12 +47,15 @@ async function toggleInlineCompletions(deps: CommandDeps): Promise<boolean> {
 
 async function showMenu(deps: CommandDeps): Promise<void> {
   const toggleLabel = deps.settings.current.enable ? 'Turn Inline Completions Off' : 'Turn Inline Completions On';
-  const items: (vscode.QuickPickItem & { command: string })[] = [
+  const stats = deps.outcomes();
+  const items: (vscode.QuickPickItem & { command?: string })[] = [
     { label: `$(output) Show Log`, command: COMMAND_IDS.showLog },
     { label: `$(sparkle) ${toggleLabel}`, command: COMMAND_IDS.toggleInlineCompletions },
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: `$(graph) ${summarizeOutcomes(stats, histogramPercentile(stats.latency, 50))}` },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Ondi', placeHolder: 'What should Ondi do?' });
-  if (picked) {
+  if (picked?.command) {
     await vscode.commands.executeCommand(picked.command);
   }
 }

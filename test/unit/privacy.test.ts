@@ -5,12 +5,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
-import { loadEngine } from '../../src/core/model/loadEngine';
 import { createOfferGate } from '../../src/core/complete/gate';
 import { waitUnlessAborted } from '../../src/core/complete/debounce';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/core/config';
 import { EngineLifecycle } from '../../src/core/engineLifecycle';
 import { createLogger } from '../../src/core/log';
+import { modelEngineLoader } from '../../src/core/modelEngine';
 import { presentStatus } from '../../src/core/status';
 
 const coreDir = path.join(__dirname, '../../src/core');
@@ -62,23 +62,23 @@ describe('privacy: core never touches the network', () => {
       const { config } = parseConfig(() => undefined);
       assert.equal(createOfferGate(config)({ languageId: 'typescript', path: '/a/b.ts' }).offer, true);
       assert.equal(presentStatus({ kind: 'loading' }).text.includes('Ondi'), true);
-      const lifecycle = new EngineLifecycle(createLogger(() => undefined, () => 'debug'));
-      await lifecycle.start(() => Promise.resolve(undefined));
-      assert.equal(lifecycle.state.kind, 'ready');
-      assert.equal(await waitUnlessAborted(1, new AbortController().signal), true);
       await runCli(['--help'], { stdout: () => undefined, stderr: () => undefined }, '0.0.0');
       await runCli(['report', '--json'], { stdout: () => undefined, stderr: () => undefined }, '0.0.0');
+      assert.equal(await waitUnlessAborted(1, new AbortController().signal), true);
       assert.equal(DEFAULT_CONFIG.enable, true);
-      // the real model: tokenizer, onnxruntime and a completion, all with the network refused
-      const engine = await loadEngine(path.join(__dirname, '../../models/ondi-code'));
+      // the real model the way the extension loads it: tokenizer, onnxruntime and a
+      // completion, all with the network refused
+      const lifecycle = new EngineLifecycle(createLogger(() => undefined, () => 'debug'));
+      await lifecycle.start(modelEngineLoader(path.join(__dirname, '../../models/ondi-code')));
       try {
-        const c = await engine.pipeline.complete(
+        assert.equal(lifecycle.state.kind, 'ready');
+        const c = await lifecycle.engine?.complete(
           { prefix: 'import numpy as np\nimport matplotlib.pyplot as', suffix: '', languageId: 'python', path: '/a/b.py', position: { line: 1, character: 28 }, maxTokens: 16 },
           new AbortController().signal,
         );
         assert.ok(c?.text);
       } finally {
-        await engine.dispose();
+        await lifecycle.dispose();
       }
     } finally {
       restore();

@@ -1,0 +1,102 @@
+import { describeError, type Logger } from '../log';
+import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
+import { emptyOutcomeStats, parseOutcomeStats, recordLatency, recordOutcome, type OutcomeEvent, type OutcomeStats } from './outcomes';
+
+export interface OutcomeStoreOptions {
+  /** Where the stats live; undefined keeps them in memory only. */
+  readonly file: string | undefined;
+  readonly log: Logger;
+  /** Changes are written at most this often (and once more on dispose), not per keystroke. */
+  readonly flushDelayMs?: number;
+}
+
+type Change = (stats: OutcomeStats) => OutcomeStats;
+
+/**
+ * The outcome statistics of this user, kept in memory and written to one JSON file with
+ * atomic writes, batched. Loading is asynchronous so activation never waits for the disk;
+ * what is recorded before the file has been read is replayed onto it.
+ */
+export class OutcomeStore {
+  private current = emptyOutcomeStats();
+  private early: Change[] | undefined = [];
+  private readonly loaded: Promise<void>;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: OutcomeStoreOptions) {
+    this.loaded = this.load();
+  }
+
+  get stats(): OutcomeStats {
+    return this.current;
+  }
+
+  /** Resolves once the stored stats have been read (or found missing or unreadable). */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
+  }
+
+  record(event: OutcomeEvent): void {
+    this.apply((stats) => recordOutcome(stats, event));
+  }
+
+  latency(ms: number): void {
+    this.apply((stats) => recordLatency(stats, ms));
+  }
+
+  /** Writes pending changes now; one write at a time, in order. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  async dispose(): Promise<void> {
+    await this.flush();
+  }
+
+  private apply(change: Change): void {
+    this.current = change(this.current);
+    this.early?.push(change);
+    this.dirty = true;
+    if (this.options.file && !this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 5000);
+      this.timer.unref();
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { file, log } = this.options;
+    try {
+      const raw = file ? await readJsonFile(file) : undefined;
+      if (raw !== undefined) {
+        const parsed = parseOutcomeStats(raw);
+        if (parsed) {
+          this.current = (this.early ?? []).reduce((stats, change) => change(stats), parsed);
+        } else {
+          log.warn(`outcome statistics in ${file} have an unknown format; starting over`);
+        }
+      }
+    } catch (error) {
+      log.warn(`outcome statistics in ${file} could not be read (${describeError(error)}); starting over`);
+    } finally {
+      this.early = undefined;
+    }
+  }
+
+  private async write(): Promise<void> {
+    await this.loaded;
+    const { file, log } = this.options;
+    if (!file || !this.dirty) return;
+    this.dirty = false;
+    try {
+      await writeFileAtomic(file, JSON.stringify(this.current));
+    } catch (error) {
+      this.dirty = true;
+      log.error(`writing outcome statistics to ${file} failed`, error);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { EngineHandle, EngineLoader } from './engineLifecycle';
+import { loadEngine, type LoadOptions } from './model/loadEngine';
+
+/**
+ * The loader the extension hands to EngineLifecycle: the on-device model from `folder`, with a
+ * one-line summary of what was loaded. A missing or corrupt folder rejects with the model
+ * folder's own message, which the lifecycle turns into the error state.
+ */
+export function modelEngineLoader(folder: string, options: LoadOptions = {}): EngineLoader {
+  return async (): Promise<EngineHandle> => {
+    const loaded = await loadEngine(folder, options);
+    return {
+      engine: loaded.pipeline,
+      summary: describeModel(loaded.info.stage, loaded.info.params, loaded.loadMs),
+      dispose: () => loaded.dispose(),
+    };
+  };
+}
+
+/** "pruned-int8 model, 10.3M parameters, loaded in 180 ms" */
+export function describeModel(stage: string, params: number, loadMs: number): string {
+  const size = params > 0 ? `, ${(params / 1e6).toFixed(1)}M parameters` : '';
+  return `${stage} model${size}, loaded in ${Math.round(loadMs)} ms`;
+}

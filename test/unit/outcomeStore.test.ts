@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OutcomeStore } from '../../src/core/complete/outcomeStore';
+import { createLogger, type LogRecord } from '../../src/core/log';
+import { readJsonFile, writeFileAtomic } from '../../src/core/store/atomicFile';
+
+describe('outcome store', () => {
+  let dir: string;
+  const records: LogRecord[] = [];
+  const log = createLogger((record) => records.push(record), () => 'debug');
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-outcomes-'));
+    records.length = 0;
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the stats to its file and reads them back in a later session', async () => {
+    const file = path.join(dir, 'nested/outcomes.json');
+    const first = new OutcomeStore({ file, log });
+    first.record({ kind: 'shown', languageId: 'typescript', chars: 5 });
+    first.record({ kind: 'accepted', languageId: 'typescript', chars: 5 });
+    first.latency(21);
+    await first.dispose();
+    const second = new OutcomeStore({ file, log });
+    await second.whenLoaded();
+    assert.deepEqual(second.stats.counts, { shown: 1, accepted: 1, partial: 0, dismissed: 0 });
+    assert.equal(second.stats.latency.count, 1);
+  });
+
+  it('keeps what was recorded before the file had been read', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    const first = new OutcomeStore({ file, log });
+    first.record({ kind: 'shown', languageId: 'python', chars: 2 });
+    await first.dispose();
+    const second = new OutcomeStore({ file, log });
+    second.record({ kind: 'dismissed', languageId: 'python', chars: 0 });
+    await second.whenLoaded();
+    assert.deepEqual(second.stats.counts, { shown: 1, accepted: 0, partial: 0, dismissed: 1 });
+  });
+
+  it('writes by itself shortly after a change, not per event', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    const store = new OutcomeStore({ file, log, flushDelayMs: 20 });
+    for (let i = 0; i < 50; i++) store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
+    assert.equal(await readJsonFile(file), undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const saved = (await readJsonFile(file)) as { counts: { shown: number } };
+    assert.equal(saved.counts.shown, 50);
+    await store.dispose();
+  });
+
+  it('starts over, with a warning, from a corrupt file', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    await fs.writeFile(file, '{"version": 1, "counts": ');
+    const store = new OutcomeStore({ file, log });
+    await store.whenLoaded();
+    assert.equal(store.stats.counts.shown, 0);
+    assert.ok(records.some((r) => r.level === 'warn' && r.message.includes('could not be read')));
+    store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
+    await store.dispose();
+    assert.equal(((await readJsonFile(file)) as { counts: { shown: number } }).counts.shown, 1);
+  });
+
+  it('keeps stats in memory only when it has no file', async () => {
+    const store = new OutcomeStore({ file: undefined, log });
+    store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
+    await store.dispose();
+    assert.equal(store.stats.counts.shown, 1);
+    assert.deepEqual(await fs.readdir(dir), []);
+  });
+});
+
+describe('atomic file writes', () => {
+  it('replaces the file in one step and leaves no temporary files behind', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-atomic-'));
+    try {
+      const file = path.join(dir, 'data.json');
+      await writeFileAtomic(file, '{"a":1}');
+      await Promise.all(Array.from({ length: 20 }, (_, i) => writeFileAtomic(file, JSON.stringify({ a: i }))));
+      const value = (await readJsonFile(file)) as { a: number };
+      assert.ok(value.a >= 0 && value.a < 20);
+      assert.deepEqual(await fs.readdir(dir), ['data.json']);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a missing file as undefined and broken JSON as an error', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-atomic-'));
+    try {
+      assert.equal(await readJsonFile(path.join(dir, 'none.json')), undefined);
+      await fs.writeFile(path.join(dir, 'bad.json'), '{');
+      await assert.rejects(readJsonFile(path.join(dir, 'bad.json')), SyntaxError);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

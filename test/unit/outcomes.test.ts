@@ -1,0 +1,179 @@
+import * as assert from 'node:assert/strict';
+import { addLatency, emptyHistogram, histogramPercentile, parseHistogram } from '../../src/core/complete/latencyHistogram';
+import { OutcomeTracker, type TextChange } from '../../src/core/complete/outcomeTracker';
+import {
+  acceptRate,
+  emptyOutcomeStats,
+  parseOutcomeStats,
+  recordLatency,
+  recordOutcome,
+  summarizeOutcomes,
+  type OutcomeEvent,
+} from '../../src/core/complete/outcomes';
+
+const DOC = 'file:///w/a.ts';
+const at = (line: number, character: number) => ({ line, character });
+const insert = (line: number, character: number, text: string): TextChange => ({ start: at(line, character), end: at(line, character), text });
+
+function tracked() {
+  const events: OutcomeEvent[] = [];
+  const tracker = new OutcomeTracker((event) => events.push(event));
+  const kinds = () => events.map((e) => `${e.kind}:${e.chars}`);
+  return { tracker, events, kinds };
+}
+
+describe('outcome tracker', () => {
+  it('counts a suggestion accepted through its item command once, with its length', () => {
+    const { tracker, kinds } = tracked();
+    tracker.requested(DOC, at(3, 16));
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(3, 16), text: 'join(a, b);' });
+    tracker.accepted('1');
+    tracker.accepted('1');
+    assert.deepEqual(kinds(), ['shown:11', 'accepted:11']);
+  });
+
+  it('counts Tab once whether its edit or its command arrives first', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(3, 16), text: 'join(a, b);' });
+    tracker.edited(DOC, [insert(3, 16, 'join(a, b);')]);
+    tracker.accepted('1');
+    assert.deepEqual(kinds(), ['shown:11', 'accepted:11']);
+  });
+
+  it('counts a word-by-word accept that stops early as partial, with the kept characters', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 4), text: 'value = compute(x);' });
+    tracker.edited(DOC, [insert(0, 4, 'value ')]);
+    tracker.edited(DOC, [insert(0, 10, '= ')]);
+    // the user then types something else
+    tracker.edited(DOC, [insert(0, 12, 'z')]);
+    assert.deepEqual(kinds(), ['shown:19', 'partial:8']);
+  });
+
+  it('keeps one suggestion while the user types along and the rest is shown again', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(1, 2), text: 'return x;' });
+    tracker.edited(DOC, [insert(1, 2, 'r')]);
+    tracker.requested(DOC, at(1, 3));
+    tracker.shown({ id: '2', document: DOC, languageId: 'typescript', position: at(1, 3), text: 'eturn x;' });
+    tracker.accepted('2');
+    assert.deepEqual(kinds(), ['shown:9', 'accepted:9']);
+  });
+
+  it('follows a multi-line partial accept onto the next line', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'python', position: at(4, 0), text: '    a = 1\n    return a' });
+    tracker.edited(DOC, [insert(4, 0, '    a = 1\n')]);
+    tracker.edited(DOC, [insert(5, 0, '    return a')]);
+    assert.deepEqual(kinds(), ['shown:22', 'accepted:22']);
+  });
+
+  it('dismisses a suggestion when a request comes from elsewhere, an edit does not match, or on dispose', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 4), text: 'abc' });
+    tracker.requested(DOC, at(7, 0));
+    tracker.shown({ id: '2', document: DOC, languageId: 'typescript', position: at(7, 0), text: 'def' });
+    tracker.edited(DOC, [{ start: at(7, 0), end: at(7, 0), text: 'x' }]);
+    tracker.shown({ id: '3', document: DOC, languageId: 'typescript', position: at(9, 0), text: 'ghi' });
+    tracker.requested('file:///w/other.ts', at(9, 0));
+    tracker.shown({ id: '4', document: DOC, languageId: 'typescript', position: at(9, 0), text: 'jkl' });
+    tracker.dispose();
+    assert.deepEqual(kinds(), ['shown:3', 'dismissed:0', 'shown:3', 'dismissed:0', 'shown:3', 'dismissed:0', 'shown:3', 'dismissed:0']);
+  });
+
+  it('ignores edits in other documents and accept commands of suggestions it no longer holds', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 0), text: 'abc' });
+    tracker.edited('file:///w/other.ts', [insert(0, 0, 'zzz')]);
+    tracker.accepted('99');
+    tracker.accepted('1');
+    assert.deepEqual(kinds(), ['shown:3', 'accepted:3']);
+  });
+
+  it('resolves every shown suggestion exactly once over a long random session', () => {
+    const { tracker, events } = tracked();
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let line = 0;
+    for (let i = 0; i < 500; i++) {
+      const r = rand();
+      if (r < 0.4) tracker.shown({ id: String(i), document: DOC, languageId: 'typescript', position: at(line, 0), text: 'abcdef' });
+      else if (r < 0.55) tracker.accepted(String(i - 1));
+      else if (r < 0.75) tracker.edited(DOC, [insert(line, 0, 'ab')]);
+      else tracker.requested(DOC, at((line = (line + 1) % 5), 0));
+    }
+    tracker.dispose();
+    const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+    assert.ok(count('shown') > 50);
+    assert.equal(count('accepted') + count('partial') + count('dismissed'), count('shown'));
+  });
+});
+
+describe('outcome statistics', () => {
+  it('counts per kind and per language, and the characters shown and kept', () => {
+    let stats = emptyOutcomeStats();
+    stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 10 });
+    stats = recordOutcome(stats, { kind: 'accepted', languageId: 'typescript', chars: 10 });
+    stats = recordOutcome(stats, { kind: 'shown', languageId: 'python', chars: 6 });
+    stats = recordOutcome(stats, { kind: 'partial', languageId: 'python', chars: 2 });
+    stats = recordOutcome(stats, { kind: 'shown', languageId: 'python', chars: 4 });
+    stats = recordOutcome(stats, { kind: 'dismissed', languageId: 'python', chars: 0 });
+    assert.deepEqual(stats.counts, { shown: 3, accepted: 1, partial: 1, dismissed: 1 });
+    assert.deepEqual(stats.byLanguage['python'], { shown: 2, accepted: 0, partial: 1, dismissed: 1 });
+    assert.equal(stats.shownChars, 20);
+    assert.equal(stats.acceptedChars, 12);
+    assert.equal(Math.round(acceptRate(stats)), 67);
+  });
+
+  it('sums languages beyond the limit under "other" so the file stays small', () => {
+    let stats = emptyOutcomeStats();
+    for (let i = 0; i < 40; i++) stats = recordOutcome(stats, { kind: 'shown', languageId: `lang${i}`, chars: 1 });
+    assert.equal(Object.keys(stats.byLanguage).length, 33);
+    assert.equal(stats.byLanguage['other']?.shown, 8);
+  });
+
+  it('round-trips through JSON and rejects what it did not write', () => {
+    let stats = recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'typescript', chars: 3 });
+    stats = recordLatency(stats, 12);
+    assert.deepEqual(parseOutcomeStats(JSON.parse(JSON.stringify(stats))), stats);
+    assert.equal(parseOutcomeStats({ ...stats, version: 2 }), undefined);
+    assert.equal(parseOutcomeStats({ ...stats, counts: { shown: -1 } }), undefined);
+    assert.equal(parseOutcomeStats('garbage'), undefined);
+  });
+
+  it('summarizes itself in one line for the menu', () => {
+    assert.equal(summarizeOutcomes(emptyOutcomeStats(), undefined), 'No completions shown yet');
+    let stats = emptyOutcomeStats();
+    for (const kind of ['shown', 'shown', 'accepted', 'dismissed'] as const) {
+      stats = recordOutcome(stats, { kind, languageId: 'typescript', chars: 1 });
+    }
+    assert.equal(summarizeOutcomes(stats, 24.6), '1 of 2 completions accepted (50%), typical 25 ms');
+  });
+});
+
+describe('latency histogram', () => {
+  it('keeps a fixed number of buckets however many latencies it sees', () => {
+    let h = emptyHistogram();
+    for (let i = 0; i < 10_000; i++) h = addLatency(h, i % 3000);
+    assert.equal(h.counts.length, h.boundsMs.length + 1);
+    assert.equal(h.count, 10_000);
+    assert.equal(h.maxMs, 2999);
+  });
+
+  it('reads percentiles to within a bucket', () => {
+    let h = emptyHistogram();
+    for (let i = 0; i < 90; i++) h = addLatency(h, 18);
+    for (let i = 0; i < 10; i++) h = addLatency(h, 70);
+    assert.equal(histogramPercentile(h, 50), 20);
+    assert.equal(histogramPercentile(h, 95), 70);
+    assert.equal(histogramPercentile(emptyHistogram(), 50), undefined);
+    assert.equal(histogramPercentile(addLatency(emptyHistogram(), 5000), 50), 5000);
+  });
+
+  it('ignores impossible latencies and rejects malformed stored ones', () => {
+    const h = addLatency(addLatency(emptyHistogram(), -1), Number.NaN);
+    assert.equal(h.count, 0);
+    assert.equal(parseHistogram({ boundsMs: [1, 2], counts: [0, 0] }), undefined);
+    assert.deepEqual(parseHistogram(JSON.parse(JSON.stringify(addLatency(h, 3))))?.count, 1);
+  });
+});
