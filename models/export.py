@@ -67,6 +67,35 @@ def export(model: OndiLM, path: Path):
                           dynamic_axes=dyn, opset_version=17, do_constant_folding=True, dynamo=False)
 
 
+class HeadTopK(nn.Module):
+    """The output projection alone, for the personal adapter's training: hidden states in,
+    each position's K most likely tokens with their logits, the log-sum-exp of all logits and
+    the logit of the token that followed (targets) out."""
+    def __init__(self, model: OndiLM, k: int):
+        super().__init__()
+        self.wt = nn.Parameter(model.embed.weight.detach().t().contiguous())
+        self.k = k
+
+    def forward(self, hidden, targets):
+        logits = torch.matmul(hidden, self.wt)
+        values, indices = torch.topk(logits, self.k, dim=-1)
+        return values, indices, torch.logsumexp(logits, dim=-1), logits.gather(1, targets[:, None])[:, 0]
+
+
+def export_head(model: OndiLM, path: Path, k: int = 64):
+    tmp = path.with_suffix(".fp32.onnx")
+    with torch.no_grad():
+        torch.onnx.export(HeadTopK(model, k), (torch.randn(7, model.cfg.d_model), torch.randint(0, 100, (7,))),
+                          str(tmp), input_names=["hidden", "targets"],
+                          output_names=["topk_logits", "topk_ids", "logsumexp", "target_logit"],
+                          dynamic_axes={n: {0: "n"} for n in ("hidden", "targets", "topk_logits", "topk_ids",
+                                                               "logsumexp", "target_logit")},
+                          opset_version=17, dynamo=False)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    quantize_dynamic(str(tmp), str(path), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+    tmp.unlink()
+
+
 def quantize(src: Path, dst: Path, kind: str):
     """int8 weights. 'dynamic': MatMulInteger with per-channel weights and dynamically quantized
     activations (also the embedding Gather). 'nbits': MatMulNBits 8-bit blocks (weight-only)."""
@@ -146,7 +175,12 @@ def main():
     ap.add_argument("--stage", default="")
     ap.add_argument("--quantize", choices=["dynamic", "nbits"], default=None)
     ap.add_argument("--keep-fp32", action="store_true", help="keep onnx/model.onnx next to the int8 file")
+    ap.add_argument("--head-only", action="store_true", help="only (re)write onnx/head_topk.onnx")
     a = ap.parse_args()
+    if a.head_only:
+        model, _ = load_checkpoint(a.ckpt)
+        export_head(model, Path(a.out) / "onnx/head_topk.onnx")
+        return
     model, meta = load_checkpoint(a.ckpt)
     out = Path(a.out)
     write_folder(model, meta, Path(a.ckpt), out, a.stage or Path(a.ckpt).stem)
@@ -156,6 +190,7 @@ def main():
         quantize(fp32, out / "onnx/model_quantized.onnx", a.quantize)
         if a.quantize == "dynamic":
             share_embedding(out / "onnx/model_quantized.onnx")
+        export_head(model, out / "onnx/head_topk.onnx")
         if not a.keep_fp32:
             fp32.unlink()
     for f in sorted((out / "onnx").iterdir()):

@@ -25,6 +25,7 @@ export function parseOptions(argv: readonly string[]) {
       keystrokes: { type: 'string' },
       only: { type: 'string' },
       show: { type: 'string' },
+      personal: { type: 'string' },
     },
   });
 }

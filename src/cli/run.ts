@@ -1,5 +1,6 @@
 import { parseOptions, UsageError } from './args';
 import { CLI_COMMANDS, findCommand, type CliCommand } from './commands';
+import { adapt } from './handlers/adapt';
 import { bench } from './handlers/bench';
 import { complete } from './handlers/complete';
 import { evalCompletion } from './handlers/evalCompletion';
@@ -56,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
   const progress = (text: string): void => io.stderr(text);
   const handlers: Record<string, (() => Promise<unknown>) | undefined> = {
     complete: () => complete(values),
+    adapt: () => adapt(values, progress),
     bench: () => bench(values, progress),
     report: () => report(),
     eval: positionals[0] === 'completion' ? () => evalCompletion(values, progress) : undefined,

@@ -43,17 +43,17 @@ describe('ondi CLI', () => {
   });
 
   it('says clearly that a command is not implemented, with one JSON object under --json', async () => {
-    const { code, stdout } = await run('adapt', '--json');
+    const { code, stdout } = await run('eval', 'bogus', '--json');
     assert.equal(code, EXIT_FAILURE);
     const parsed = JSON.parse(stdout) as { error: string };
-    assert.equal(parsed.error, 'adapt: not implemented yet');
+    assert.equal(parsed.error, 'eval bogus: not implemented yet');
   });
 
   it('keeps stdout empty on errors without --json', async () => {
-    const { code, stdout, stderr } = await run('adapt');
+    const { code, stdout, stderr } = await run('eval', 'bogus');
     assert.equal(code, EXIT_FAILURE);
     assert.equal(stdout, '');
-    assert.equal(stderr, 'ondi: adapt: not implemented yet\n');
+    assert.equal(stderr, 'ondi: eval bogus: not implemented yet\n');
   });
 
   it('ships as the executable bin of package.json', () => {

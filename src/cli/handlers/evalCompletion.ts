@@ -1,24 +1,48 @@
+import { NgramCache } from '../../core/adapt/ngramCache';
+import { PersonalModel } from '../../core/adapt/personalModel';
+import { trainPersonal } from '../../core/adapt/trainPersonal';
+import { collectDocuments } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
 import { loadEngine } from '../../core/model/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
+import { DEFAULT_ADAPT_TOKENS } from './adapt';
 
 /** `ondi eval completion --test D [--train D2] [--samples N] [--seed S]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
-  if (values.train) throw new UsageError('--train: personal adapters are not available yet');
+  const parts = values.personal ?? 'adapter,cache';
+  if (!/^(adapter|cache)(,(adapter|cache))?$/.test(parts)) throw new UsageError('--personal must be adapter, cache or adapter,cache');
   const samples = intOption(values, 'samples', 500);
   const seed = intOption(values, 'seed', 0);
   const cases = await loadCases(test, samples, seed);
   if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
   const engine = await loadEngine(values.model ?? shippedModel());
   try {
-    const base = await scoreEngine(engine.pipeline, cases, intOption(values, 'max-tokens', 48), (done) => {
+    const maxTokens = intOption(values, 'max-tokens', 48);
+    const onProgress = (done: number): void => {
       if (done % 50 === 0) progress(`${done}/${cases.length}\n`);
-    });
-    const show = intOption(values, 'show', 0);
-    cases.slice(0, show).forEach((c, i) => progress(`${JSON.stringify(c.prefix.slice(-40))}\n  want ${JSON.stringify(c.target)}\n  got  ${JSON.stringify(base.predictions[i])}\n`));
-    return { samples: cases.length, base: base.metrics, adapted: null, adapt: null, lookup: scoreLookup(cases) };
+    };
+    const base = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
+    let adapted = null;
+    let adapt = null;
+    if (values.train) {
+      const collected = await collectDocuments(values.train);
+      if (collected.documents.length === 0) throw new UsageError(`no source files to learn from under ${values.train}`);
+      const trained = await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS });
+      adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
+      progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
+      engine.pipeline.reset();
+      engine.pipeline.decoder.personal = new PersonalModel(
+        parts.includes('adapter') ? trained.adapter : undefined,
+        parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
+      );
+      const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
+      adapted = scored.metrics;
+      const show = intOption(values, 'show', 0);
+      cases.slice(0, show).forEach((c, i) => progress(`${JSON.stringify(c.prefix.slice(-40))}\n  want ${JSON.stringify(c.target)}\n  base ${JSON.stringify(base.predictions[i])}\n  mine ${JSON.stringify(scored.predictions[i])}\n`));
+    }
+    return { samples: cases.length, base: base.metrics, adapted, adapt, lookup: scoreLookup(cases) };
   } finally {
     await engine.dispose();
   }

@@ -10,6 +10,8 @@ import type { Completion, CompletionEngine, CompletionRequest } from './types';
 export interface PipelineOptions {
   /** Prompt budget in tokens (the model was trained on 512-token windows). */
   readonly maxPromptTokens: number;
+  /** The token that separates documents (the model's end-of-text). */
+  readonly documentStart: number;
   /** Serve suggestions the user is typing into from memory (off in benchmarks of the model path). */
   readonly suggestionCache?: boolean;
 }
@@ -32,7 +34,7 @@ export class CompletionPipeline implements CompletionEngine {
   lastTrace: PipelineTrace = {};
 
   constructor(
-    private readonly decoder: Decoder,
+    readonly decoder: Decoder,
     private readonly tokenizer: Tokenizer,
     private readonly options: PipelineOptions,
   ) {}
@@ -54,7 +56,11 @@ export class CompletionPipeline implements CompletionEngine {
     }
     const mode = completionMode(request.prefix);
     const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6);
-    const ids = tokenWindow(this.tokenizer.encode(prompt.text), this.options.maxPromptTokens);
+    // A prompt that starts at the top of the file starts after the document separator, as the
+    // model saw every file in training (and is never empty).
+    const encoded = this.tokenizer.encode(prompt.text);
+    const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
+    const ids = tokenWindow(whole ? [this.options.documentStart, ...encoded] : encoded, this.options.maxPromptTokens);
     if (signal.aborted) return undefined;
     const generation = await this.decoder.generate({
       promptIds: ids,

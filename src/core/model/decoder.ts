@@ -1,3 +1,4 @@
+import type { PersonalModel } from '../adapt/personalModel';
 import type { KvCache } from './kvCache';
 import type { OnnxModel } from './onnxModel';
 import type { Tokenizer } from './tokenizer';
@@ -35,6 +36,8 @@ export class Decoder {
   private cache: KvCache;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly healCache = new Map<string, Int32Array>();
+  /** What the user's code taught; swapped in whole when a new one is trained. */
+  personal: PersonalModel | undefined;
 
   constructor(
     private readonly model: OnnxModel,
@@ -86,7 +89,10 @@ export class Decoder {
     const out = await this.model.step(ids, this.cache);
     this.cache = out.cache;
     this.cachedIds.push(...ids);
-    return out;
+    const personal = this.personal;
+    if (!personal) return out;
+    const d = this.model.info.hiddenSize;
+    return { logits: personal.adjust(out.logits, out.hidden, out.hidden.length - d, this.cachedIds) };
   }
 
   /** Tokens whose text starts with the backed-up token's text. */

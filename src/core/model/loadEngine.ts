@@ -30,6 +30,7 @@ export async function loadEngine(folder: string, options: LoadOptions = {}): Pro
   const maxPromptTokens = Math.min(options.maxPromptTokens ?? 448, info.maxPositions - 64);
   const pipeline = new CompletionPipeline(new Decoder(model, tokenizer), tokenizer, {
     maxPromptTokens,
+    documentStart: info.eosTokenId,
     suggestionCache: options.suggestionCache ?? true,
   });
   return {

@@ -103,3 +103,63 @@ function floats(t: ort.OnnxValue | undefined): Float32Array {
   if (!t || !(t.data instanceof Float32Array)) throw new Error('the model returned no float output');
   return t.data.slice();
 }
+
+export interface HeadOutput {
+  /** [positions, k] */
+  readonly topLogits: Float32Array;
+  readonly topIds: Int32Array;
+  readonly k: number;
+  readonly logSumExp: Float32Array;
+  readonly targetLogits: Float32Array;
+}
+
+/**
+ * The output projection as its own small graph (onnx/head_topk.onnx): what the personal
+ * adapter's training needs from the base model at every position, without materializing
+ * full-vocabulary logits in JavaScript.
+ */
+export class HeadModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly hiddenSize: number,
+  ) {}
+
+  static async load(file: string, hiddenSize: number, threads = 2): Promise<HeadModel> {
+    const session = await ort.InferenceSession.create(file, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
+    return new HeadModel(session, hiddenSize);
+  }
+
+  async run(hidden: Float32Array, targets: readonly number[]): Promise<HeadOutput> {
+    const n = targets.length;
+    if (hidden.length < n * this.hiddenSize) throw new Error('fewer hidden states than targets');
+    const feeds = {
+      hidden: new ort.Tensor('float32', hidden.subarray(0, n * this.hiddenSize), [n, this.hiddenSize]),
+      targets: new ort.Tensor('int64', BigInt64Array.from(targets, BigInt), [n]),
+    };
+    let out: ort.InferenceSession.OnnxValueMapType | undefined;
+    try {
+      out = await this.session.run(feeds);
+      const ids = out['topk_ids'];
+      if (!ids || !(ids.data instanceof BigInt64Array)) throw new Error('head returned no ids');
+      return {
+        topLogits: floats(out['topk_logits']),
+        topIds: Int32Array.from(ids.data, Number),
+        k: Number(ids.dims[1]),
+        logSumExp: floats(out['logsumexp']),
+        targetLogits: floats(out['target_logit']),
+      };
+    } finally {
+      for (const t of Object.values(feeds)) t.dispose();
+      for (const t of Object.values(out ?? {})) t.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

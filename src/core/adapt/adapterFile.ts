@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { promises as fs, constants } from 'node:fs';
+import * as path from 'node:path';
+import { LowRankAdapter } from './lowRankAdapter';
+
+/**
+ * The personal model on disk: "ONDIADPT", format version (u32), header length (u32), a JSON
+ * header (base model id, shape, what it learned from), A and B (float32), the learned token
+ * stream (uint16), and a SHA-256 of everything before it. Written to a temporary file,
+ * fsynced and renamed, under a lock file, so a crash or a second window never leaves a torn
+ * adapter behind.
+ */
+const MAGIC = Buffer.from('ONDIADPT');
+export const ADAPTER_FORMAT_VERSION = 1;
+
+export interface AdapterHeader {
+  readonly modelId: string;
+  readonly hidden: number;
+  readonly rank: number;
+  readonly vocab: number;
+  readonly tokens: number;
+  readonly meta: Record<string, unknown>;
+}
+
+export interface AdapterContents {
+  readonly modelId: string;
+  readonly adapter: LowRankAdapter;
+  readonly tokens: Uint16Array;
+  readonly meta: Record<string, unknown>;
+}
+
+export class AdapterFileError extends Error {
+  override readonly name = 'AdapterFileError';
+}
+
+export function encodeAdapter(c: AdapterContents): Buffer {
+  const { hidden, rank, vocab } = c.adapter.shape;
+  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, tokens: c.tokens.length, meta: c.meta };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const fixed = Buffer.alloc(8);
+  fixed.writeUInt32LE(ADAPTER_FORMAT_VERSION, 0);
+  fixed.writeUInt32LE(json.length, 4);
+  const body = Buffer.concat([
+    MAGIC,
+    fixed,
+    json,
+    Buffer.from(c.adapter.a.buffer, c.adapter.a.byteOffset, c.adapter.a.byteLength),
+    Buffer.from(c.adapter.b.buffer, c.adapter.b.byteOffset, c.adapter.b.byteLength),
+    Buffer.from(c.tokens.buffer, c.tokens.byteOffset, c.tokens.byteLength),
+  ]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** Parses and verifies; any damage or a different base model is an AdapterFileError. */
+export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterContents {
+  if (data.length < MAGIC.length + 8 + 32 || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new AdapterFileError('not an Ondi personal model file');
+  }
+  const body = data.subarray(0, data.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) {
+    throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
+  }
+  const version = data.readUInt32LE(8);
+  if (version !== ADAPTER_FORMAT_VERSION) throw new AdapterFileError(`unsupported personal model format ${version}`);
+  const jsonLength = data.readUInt32LE(12);
+  let header: AdapterHeader;
+  try {
+    header = JSON.parse(data.subarray(16, 16 + jsonLength).toString('utf8')) as AdapterHeader;
+  } catch {
+    throw new AdapterFileError('the personal model file has an unreadable header');
+  }
+  if (expectedModelId !== undefined && header.modelId !== expectedModelId) {
+    throw new AdapterFileError('the personal model was trained for another base model');
+  }
+  const { hidden, rank, vocab, tokens } = header;
+  let offset = 16 + jsonLength;
+  /** A fresh, aligned copy of the next `bytes` bytes. */
+  const take = (bytes: number): ArrayBuffer => {
+    if (offset + bytes > body.length) throw new AdapterFileError('the personal model file is truncated');
+    const copy = body.buffer.slice(body.byteOffset + offset, body.byteOffset + offset + bytes);
+    offset += bytes;
+    return copy;
+  };
+  const a = new Float32Array(take(hidden * rank * 4));
+  const bm = new Float32Array(take(rank * vocab * 4));
+  const toks = new Uint16Array(take(tokens * 2));
+  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab }, { a, b: bm }), tokens: toks, meta: header.meta };
+}
+
+export async function readAdapterFile(file: string, expectedModelId?: string): Promise<AdapterContents> {
+  return decodeAdapter(await fs.readFile(file), expectedModelId);
+}
+
+/** Atomic replace under a lock: temp file in the same folder, fsync, rename, fsync the folder. */
+export async function writeAdapterFile(file: string, contents: AdapterContents): Promise<void> {
+  const data = encodeAdapter(contents);
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await withLock(`${file}.lock`, async () => {
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+    const dir = await fs.open(path.dirname(path.resolve(file)), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  });
+}
+
+const STALE_LOCK_MS = 10 * 60 * 1000;
+
+/** An exclusive lock file; a lock left by a dead or long-gone writer is taken over. */
+export async function withLock<T>(lockFile: string, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const h = await fs.open(lockFile, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+      await h.writeFile(String(process.pid));
+      await h.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (await isStale(lockFile)) {
+        await fs.rm(lockFile, { force: true });
+        continue;
+      }
+      if (attempt > 50) throw new AdapterFileError(`the personal model is locked by another window (${lockFile})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lockFile, { force: true });
+  }
+}
+
+async function isStale(lockFile: string): Promise<boolean> {
+  try {
+    const [stat, pid] = await Promise.all([fs.stat(lockFile), fs.readFile(lockFile, 'utf8')]);
+    if (Date.now() - stat.mtimeMs > STALE_LOCK_MS) return true;
+    const owner = Number(pid);
+    if (!Number.isInteger(owner) || owner <= 0) return false;
+    try {
+      process.kill(owner, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  } catch {
+    return true; // vanished meanwhile: try again
+  }
+}

@@ -1,0 +1,38 @@
+import type { LowRankAdapter } from './lowRankAdapter';
+import type { NgramCache } from './ngramCache';
+
+/**
+ * What the user's code taught Ondi, applied at every decoding step: the low-rank adapter
+ * shifts the model's logits, and the cache of the user's code is blended into the resulting
+ * distribution (more weight for longer, more frequent matches).
+ */
+export class PersonalModel {
+  constructor(
+    readonly adapter: LowRankAdapter | undefined,
+    readonly cache: NgramCache | undefined,
+  ) {}
+
+  /** Returns log-probabilities to decode from (logits are modified in place). */
+  adjust(logits: Float32Array, hidden: Float32Array, hiddenOffset: number, context: readonly number[]): Float32Array {
+    this.adapter?.addTo(logits, hidden, hiddenOffset);
+    const prediction = this.cache?.predict(context);
+    if (!prediction) return logits;
+    let max = -Infinity;
+    for (const z of logits) if (z > max) max = z;
+    let sum = 0;
+    for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i] ?? 0) - max);
+    const w = cacheWeight(prediction.order, prediction.matches);
+    const logNorm = max + Math.log(sum);
+    const out = new Float32Array(logits.length);
+    for (let i = 0; i < logits.length; i++) out[i] = Math.log(1 - w) + (logits[i] ?? 0) - logNorm;
+    for (const [t, q] of prediction.next) {
+      out[t] = Math.log(Math.exp(out[t] ?? -Infinity) + w * q);
+    }
+    return out;
+  }
+}
+
+/** Longer and more often seen contexts are trusted more. */
+export function cacheWeight(order: number, matches: number): number {
+  return Math.min(0.9, 0.3 + 0.08 * order) * (matches / (matches + 1));
+}
