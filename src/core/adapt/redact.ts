@@ -18,11 +18,18 @@ const KNOWN_FORMATS: readonly RegExp[] = [
 
 // password = "...", apiKey: '...', SECRET_TOKEN="..."
 const ASSIGNED = /((?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_]*["']?\s*[:=]\s*["'`])([^"'`\n]{6,})(["'`])/gi;
-const LONG_LITERAL = /(["'`])([A-Za-z0-9+/=_-]{32,})\1/g;
+const LONG_LITERAL = /(["'`])([A-Za-z0-9+/=_.-]{20,})\1/g;
 
-export function redactSecrets(text: string): { text: string; redactions: number } {
+/** `known`: secret values found elsewhere (the workspace's .env files), removed wherever they appear. */
+export function redactSecrets(text: string, known: readonly string[] = []): { text: string; redactions: number } {
   let redactions = 0;
   let out = text;
+  for (const value of known) {
+    if (value.length < 6 || !out.includes(value)) continue;
+    const parts = out.split(value);
+    redactions += parts.length - 1;
+    out = parts.join(REDACTED);
+  }
   for (const re of KNOWN_FORMATS) {
     out = out.replace(re, () => {
       redactions++;
@@ -51,5 +58,16 @@ function looksRandom(s: string): boolean {
     const p = n / s.length;
     entropy -= p * Math.log2(p);
   }
-  return entropy > 4;
+  return entropy > (s.length >= 32 ? 4 : 3.5);
+}
+
+/** Values of KEY=VALUE lines (dotenv files): what a workspace itself declares secret. */
+export function dotenvValues(text: string): string[] {
+  const values: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*(.*)$/.exec(line);
+    const raw = m?.[1]?.trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (raw && raw.length >= 6) values.push(raw);
+  }
+  return values;
 }

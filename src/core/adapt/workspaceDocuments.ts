@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readSourceFiles } from '../eval/sourceFiles';
 import { createPathExcluder } from '../privacy/globs';
-import { redactSecrets } from './redact';
+import { dotenvValues, redactSecrets } from './redact';
 import type { TrainingDocument } from './trainPersonal';
 
 /** Never learned from, whatever the settings say. */
@@ -24,11 +24,35 @@ export async function collectDocuments(root: string, excludeGlobs: readonly stri
   const files = (await readSourceFiles(root)).filter((f) => !excluded(f.path) && !excluded(path.relative(root, f.path)));
   const dated = await Promise.all(files.map(async (f) => ({ f, mtime: (await fs.stat(f.path)).mtimeMs })));
   dated.sort((a, b) => b.mtime - a.mtime || (a.f.path < b.f.path ? -1 : 1));
+  const known = await workspaceSecrets(root);
   let redactions = 0;
   const documents = dated.map(({ f }, i) => {
-    const r = redactSecrets(f.text);
+    const r = redactSecrets(f.text, known);
     redactions += r.redactions;
     return { text: r.text, weight: i < dated.length / 4 ? 2 : 1 };
   });
   return { documents, files: documents.length, redactions };
+}
+
+/** Values declared in the folder's .env files (read only to be redacted, never learned). */
+async function workspaceSecrets(root: string, depth = 3): Promise<string[]> {
+  const values: string[] = [];
+  const walk = async (dir: string, level: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isFile() && /^\.env/.test(e.name)) {
+        values.push(...dotenvValues(await fs.readFile(p, 'utf8').catch(() => '')));
+      } else if (e.isDirectory() && level < depth && e.name !== 'node_modules' && e.name !== '.git') {
+        await walk(p, level + 1);
+      }
+    }
+  };
+  await walk(root, 0);
+  return values;
 }
