@@ -4,6 +4,7 @@ import { adapt } from './handlers/adapt';
 import { bench } from './handlers/bench';
 import { complete } from './handlers/complete';
 import { evalCompletion } from './handlers/evalCompletion';
+import { evalNext } from './handlers/evalNext';
 import { report } from './handlers/report';
 
 /** Where the CLI writes; injected so tests capture output without touching the process. */
@@ -60,7 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
     adapt: () => adapt(values, progress),
     bench: () => bench(values, progress),
     report: () => report(),
-    eval: positionals[0] === 'completion' ? () => evalCompletion(values, progress) : undefined,
+    eval: positionals[0] === 'completion' ? () => evalCompletion(values, progress)
+      : positionals[0] === 'next' ? () => evalNext(values, progress) : undefined,
   };
   const handler = handlers[command.name];
   if (!handler) return fail(`${command.name} ${positionals.join(' ')}: not implemented yet`.replace(/ +:/, ':'), EXIT_FAILURE);
