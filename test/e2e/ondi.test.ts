@@ -27,9 +27,10 @@ describe('Ondi in VS Code, as a person uses it', function () {
   it('shows the Ondi status bar item, ready, once the workbench has loaded', async function () {
     const item = workbench.ondiStatusItem;
     await item.waitFor({ timeout: 60_000 });
-    await item.locator('.codicon-sparkle').waitFor({ timeout: 30_000 });
+    await item.locator('.codicon-sparkle').waitFor({ timeout: 60_000 });
     assert.match(await Workbench.textOf(item), /Ondi/);
-    assert.match((await item.getAttribute('aria-label')) ?? '', /^Ondi: ready/);
+    // ready means the shipped model is loaded, and the tooltip says which
+    assert.match((await item.getAttribute('aria-label')) ?? '', /^Ondi: ready\. pruned-int8 model, [\d.]+M parameters, loaded in \d+ ms/);
     await workbench.screenshot('01-status-bar');
   });
 
@@ -62,17 +63,9 @@ describe('Ondi in VS Code, as a person uses it', function () {
     const menu = workbench.page.locator('.quick-input-widget');
     await menu.locator('.monaco-list-row', { hasText: 'Show Log' }).waitFor();
     assert.match(await menu.innerText(), /Turn Inline Completions Off/);
+    // and how completions have fared so far
+    assert.match(await menu.innerText(), /completions accepted \(\d+%\)|No completions shown yet/);
     await workbench.screenshot('05-menu');
     await workbench.page.keyboard.press('Escape');
-  });
-
-  it('shows no invented ghost text while typing, since no model is installed', async function () {
-    await workbench.page.locator('.tab', { hasText: 'cart.ts' }).click();
-    await workbench.page.locator('.view-lines', { hasText: 'export class Cart' }).click();
-    await workbench.page.keyboard.press('Control+End');
-    await workbench.page.keyboard.type('\nexport function emptyCart(): Cart {\n  return new ');
-    await workbench.page.waitForTimeout(2_000);
-    assert.equal(await workbench.page.locator('.ghost-text-decoration').count(), 0);
-    await workbench.screenshot('06-typing');
   });
 });

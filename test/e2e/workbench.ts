@@ -41,6 +41,22 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Ondi's ghost text in the editor (VS Code 1.100 renders inline completions with this class). */
+  get ghostText(): Locator {
+    return this.page.locator('.ghost-text-decoration');
+  }
+
+  /** Moves the cursor to the end of a 1-based line through the palette's go-to-line mode. */
+  async goToLineEnd(line: number): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await this.page.keyboard.press('End');
+  }
+
   async openFromExplorer(...names: string[]): Promise<void> {
     for (const name of names) {
       await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();

@@ -52,6 +52,35 @@ describe('inline completions from the on-device model', () => {
     assert.ok(api.outcomes().latency.count > 0, 'its latency is recorded');
   });
 
+  it('counts a word-by-word accept (VS Code\'s accept-next-word) that stops early as partial', async () => {
+    const api = await readyApi();
+    const editor = await openAtEnd('completion-partial.ts');
+    const before = api.outcomes();
+    const line = editor.document.lineCount - 1;
+    const typed = editor.document.lineAt(line).text;
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await eventually(() => api.outcomes().counts.shown > before.counts.shown, 'Ondi handed VS Code a completion', 30_000);
+    const suggestionLength = api.outcomes().shownChars - before.shownChars;
+    let inserted = '';
+    const deadline = Date.now() + 15_000;
+    while (inserted === '' && Date.now() < deadline) {
+      await vscode.commands.executeCommand('editor.action.inlineSuggest.acceptNextWord');
+      inserted = editor.document.lineAt(line).text.slice(typed.length);
+      if (inserted === '') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.notEqual(inserted, '', 'a word was accepted');
+    // typing something of one's own ends the suggestion
+    await editor.edit((edit) => edit.insert(editor.document.lineAt(line).range.end, ' // mine'));
+    if (inserted.length < suggestionLength) {
+      await eventually(() => api.outcomes().counts.partial > before.counts.partial, 'the partial accept is counted');
+      assert.equal(api.outcomes().counts.accepted, before.counts.accepted);
+    } else {
+      // a one-word suggestion is taken whole by accept-next-word
+      await eventually(() => api.outcomes().counts.accepted > before.counts.accepted, 'the accept is counted');
+    }
+    assert.equal(api.outcomes().acceptedChars - before.acceptedChars, inserted.length);
+  });
+
   it('offers nothing while inline completions are turned off', async () => {
     const api = await readyApi();
     await withUserSetting('enable', false, async () => {

@@ -22,7 +22,12 @@ async function runE2eTier() {
   const extensionsDir = path.join(scratch, 'extensions');
   const workspace = path.join(scratch, 'demo-shop');
   fs.cpSync(demoWorkspace, workspace, { recursive: true });
-  prepareUserDataDir(userDataDir);
+  // VS Code's own suggest widget (TypeScript's member list after "this.") would take Tab
+  // from Ondi's ghost text; a person who wants both gets them, the tests look at Ondi alone.
+  prepareUserDataDir(userDataDir, {
+    'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+    'editor.suggestOnTriggerCharacters': false,
+  });
   installExtension(bin, vsix, { userDataDir, extensionsDir });
   const installedDir = fs
     .readdirSync(extensionsDir)
@@ -57,6 +62,8 @@ async function runE2eTier() {
           ONDI_E2E_URL: `${server.url}/?folder=${encodeURIComponent(workspace)}`,
           ONDI_E2E_SCREENSHOTS: outDir,
           ONDI_E2E_EXTENSION_DIR: installedDir ?? '',
+          ONDI_E2E_WORKSPACE: workspace,
+          ONDI_E2E_USER_DATA: userDataDir,
         },
       },
     );
