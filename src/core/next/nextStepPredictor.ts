@@ -1,0 +1,155 @@
+import { actionKey, describeAction, isPerformable, type ActionEvent, type PerformableAction } from './actions';
+import { Calibrator, type CalibrationState } from './calibration';
+import { NextFileRanker } from './fileRanker';
+import type { CommitRecord } from './gitHistory';
+import { fileReason, sequenceReason } from './reasons';
+import { SequenceModel } from './sequenceModel';
+import { ShowThreshold } from './showThreshold';
+
+/** One suggested next step, ready for the status bar and the quick pick. */
+export interface NextStep {
+  readonly action: PerformableAction;
+  readonly key: string;
+  readonly label: string;
+  /** Calibrated probability that this is what the user does next. */
+  readonly confidence: number;
+  readonly reason: string;
+  /** Which evidence produced it: the action sequence or the file co-change graph. */
+  readonly source: 'sequence' | 'files';
+}
+
+export interface Suggestions {
+  readonly steps: readonly NextStep[];
+  /** Whether the top step clears the learned threshold and should be shown unasked. */
+  readonly showTop: boolean;
+  readonly threshold: number;
+}
+
+/** What the predictor learned besides the event log itself, saved next to it. */
+export interface PredictorState {
+  readonly calibration: CalibrationState;
+  readonly threshold: number;
+}
+
+/** Share of next steps assumed to be opening a file before the user's own habits say otherwise. */
+const PRIOR_OPEN_SHARE = 0.3;
+const SESSION_FILES = 16;
+
+/**
+ * Combines the action-sequence model (what usually comes after what you just did) with the
+ * file ranker (which files change with the one you are in), calibrates the result against
+ * how often its top guesses were right, and decides whether the top step is worth showing.
+ */
+export class NextStepPredictor {
+  private readonly sequence = new SequenceModel();
+  private readonly files = new NextFileRanker();
+  private readonly calibrator = new Calibrator();
+  private readonly threshold = new ShowThreshold();
+  private currentFile: string | undefined;
+  /** Files edited or saved since the last commit, most recent first. */
+  private session: string[] = [];
+  /** The top step of the latest suggestion, to learn from what happens next. */
+  private lastTop: { key: string; raw: number; shown: boolean } | undefined;
+
+  /** Learns the workspace's git history (oldest first), so next-file suggestions work on day one. */
+  seedFromHistory(commits: readonly CommitRecord[]): void {
+    for (const commit of commits) this.learnCommit(commit.files, commit.deleted);
+  }
+
+  /** Learns a new commit's files: the co-change graph and the weighting of its evidence. */
+  learnCommit(files: readonly string[], deleted: readonly string[] = []): void {
+    const [query, ...rest] = files;
+    if (query !== undefined && rest.length > 0 && files.length <= 20) this.files.learnOutcome(query, new Set(rest));
+    this.files.learnChange(files, deleted);
+  }
+
+  /** Feeds one event; call in the order events happened. */
+  observe(event: ActionEvent): void {
+    const { action } = event;
+    if (isPerformable(action)) this.learnFromOutcome(actionKey(action));
+    switch (action.kind) {
+      case 'open':
+        this.currentFile = action.file;
+        break;
+      case 'edit':
+      case 'save':
+      case 'create':
+        this.currentFile = action.file;
+        this.session = [action.file, ...this.session.filter((file) => file !== action.file)].slice(0, SESSION_FILES);
+        break;
+      case 'delete':
+        this.files.forget(action.file);
+        this.sequence.forget(actionKey({ kind: 'open', file: action.file }));
+        this.session = this.session.filter((file) => file !== action.file);
+        if (this.currentFile === action.file) this.currentFile = undefined;
+        break;
+      case 'commit':
+        this.session = [];
+        break;
+      default:
+        break;
+    }
+    this.sequence.observe(action);
+  }
+
+  /** The most likely next steps, best first, and whether the top one should be shown. */
+  suggest(limit = 5): Suggestions {
+    const ranked = this.rank(limit);
+    const steps = ranked.map(({ step, raw }) => ({ ...step, confidence: this.calibrator.calibrate(raw) }));
+    const top = steps[0];
+    const showTop = top !== undefined && this.threshold.shouldShow(top.confidence);
+    this.lastTop = top ? { key: top.key, raw: ranked[0]?.raw ?? 0, shown: showTop } : undefined;
+    return { steps, showTop, threshold: this.threshold.value };
+  }
+
+  state(): PredictorState {
+    return { calibration: this.calibrator.state(), threshold: this.threshold.value };
+  }
+
+  restore(state: PredictorState): void {
+    this.calibrator.restore(state.calibration);
+    this.threshold.restore(state.threshold);
+  }
+
+  /** Candidates from both sources with their raw (uncalibrated) probability, best first. */
+  private rank(limit: number): { step: Omit<NextStep, 'confidence'>; raw: number }[] {
+    const current = this.currentFile;
+    const isCurrent = (key: string): boolean => current !== undefined && key === `open:${current}`;
+    const sequence = this.sequence.predict(200, isCurrent);
+    const candidates = new Map<string, { step: Omit<NextStep, 'confidence'>; raw: number }>();
+    let openShare = 0;
+    for (const p of sequence) {
+      if (p.action.kind === 'open') openShare += p.probability;
+      candidates.set(p.key, {
+        raw: p.probability,
+        step: { action: p.action, key: p.key, label: describeAction(p.action), reason: sequenceReason(p.action, p.context, p.count), source: 'sequence' },
+      });
+    }
+    if (sequence.length === 0) openShare = PRIOR_OPEN_SHARE;
+    if (current !== undefined && this.files.knows(current)) {
+      const ranked = this.files.rank(current, 10, this.session);
+      const total = Math.max(1, ranked.reduce((sum, r) => sum + r.probability, 0));
+      for (const r of ranked) {
+        const action: PerformableAction = { kind: 'open', file: r.file };
+        const key = actionKey(action);
+        const raw = (openShare * r.probability) / total;
+        if ((candidates.get(key)?.raw ?? 0) >= raw) continue;
+        candidates.set(key, { raw, step: { action, key, label: describeAction(action), reason: fileReason(r, current), source: 'files' } });
+      }
+    }
+    return [...candidates.values()]
+      .sort((a, b) => b.raw - a.raw || a.step.key.localeCompare(b.step.key))
+      .slice(0, limit);
+  }
+
+  /** Learns from what the user did after the latest suggestion: calibration and the show threshold. */
+  private learnFromOutcome(key: string): void {
+    const top = this.lastTop;
+    if (!top) return;
+    this.lastTop = undefined;
+    const hit = top.key === key;
+    this.calibrator.record(top.raw, hit);
+    if (top.shown) this.threshold.record(hit ? 'taken' : 'ignored');
+    else if (hit) this.threshold.record('hiddenButDone');
+  }
+}

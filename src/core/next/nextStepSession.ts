@@ -1,0 +1,184 @@
+import { describeError, type Logger } from '../log';
+import type { Action } from './actions';
+import { EventLog } from './eventLog';
+import { deleteEventLog, loadEventLog, saveEventLog } from './eventLogFile';
+import { readCommits, type CommitRecord } from './gitHistory';
+import { NextStepPredictor, type Suggestions } from './nextStepPredictor';
+
+/**
+ * Everything next-step prediction needs for one workspace, without the editor: the event log
+ * and its file, the predictor, the git seed, the privacy filter and saving. The VS Code
+ * adapters feed it actions and show what it suggests; tests drive it directly.
+ */
+export interface NextStepSessionOptions {
+  /** Where this workspace's event log is stored. */
+  readonly logFile: string;
+  /** The workspace folder whose git history seeds the co-change graph (none: no seed). */
+  readonly workspaceRoot: string | undefined;
+  readonly log: Logger;
+  /** Files that must never be learned (ondi.disabledGlobs), by workspace-relative path. */
+  readonly isExcluded: (file: string) => boolean;
+  readonly now?: () => number;
+  /** How the git history is read; replaced in tests. */
+  readonly readHistory?: (root: string) => Promise<readonly CommitRecord[]>;
+  /** Changes are written at most this often (and on dispose). */
+  readonly saveDelayMs?: number;
+}
+
+/** How many commits of the workspace's history are learned at start. */
+export const SEED_COMMITS = 1000;
+const SEED_SLICE = 50;
+
+export class NextStepSession {
+  private predictor = new NextStepPredictor();
+  private readonly events = new EventLog();
+  private readonly listeners = new Set<() => void>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private disposed = false;
+  private seeded: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly options: NextStepSessionOptions) {}
+
+  /** Loads the stored log (recovering from a bad file) and starts seeding from git in the background. */
+  static async open(options: NextStepSessionOptions): Promise<NextStepSession> {
+    const session = new NextStepSession(options);
+    const loaded = await loadEventLog(options.logFile, session.now());
+    if (loaded.problem) options.log.warn(loaded.problem);
+    if (loaded.dropped > 0) options.log.info(`next steps: ignored ${loaded.dropped} malformed event(s) in ${options.logFile}`);
+    session.events.load(loaded.events.filter((event) => !session.excluded(event.action)));
+    for (const event of session.events.events) session.predictor.observe(event);
+    if (loaded.predictor) session.predictor.restore(loaded.predictor);
+    options.log.info(`next steps: ${session.events.size} event(s) loaded`);
+    session.seeded = session.seedFromGit();
+    return session;
+  }
+
+  /** Resolves when the git history has been learned (or could not be). */
+  whenSeeded(): Promise<void> {
+    return this.seeded;
+  }
+
+  /** Records what the user just did. Excluded files are dropped before anything is kept. */
+  record(action: Action): void {
+    if (this.disposed || this.excluded(action)) return;
+    const event = { at: this.now(), action };
+    if (this.events.append(event)) this.predictor.observe(event);
+    this.changed();
+  }
+
+  /** Learns the files of a commit just made (from the git extension). */
+  learnCommit(files: readonly string[], deleted: readonly string[] = []): void {
+    if (this.disposed) return;
+    this.predictor.learnCommit(files.filter((file) => !this.options.isExcluded(file)), deleted);
+    this.changed();
+  }
+
+  suggest(limit = 5): Suggestions {
+    return this.predictor.suggest(limit);
+  }
+
+  get eventCount(): number {
+    return this.events.size;
+  }
+
+  /** Calls `listener` after anything that may change the suggestions. */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Deletes everything learned: the stored log, its unreadable copies and the in-memory model. */
+  async forget(): Promise<void> {
+    this.cancelSave();
+    await this.saving;
+    this.events.clear();
+    this.predictor = new NextStepPredictor();
+    this.dirty = false;
+    await deleteEventLog(this.options.logFile);
+    this.options.log.info('next steps: history deleted');
+    this.seeded = this.seedFromGit();
+    this.notify();
+  }
+
+  /** Writes pending changes now. */
+  async flush(): Promise<void> {
+    this.cancelSave();
+    if (!this.dirty) return this.saving;
+    this.dirty = false;
+    const events = [...this.events.events];
+    const state = this.predictor.state();
+    // Saves run one after another, so an older snapshot never overwrites a newer one.
+    this.saving = this.saving.then(async () => {
+      try {
+        await saveEventLog(this.options.logFile, events, state, this.now());
+      } catch (error) {
+        this.options.log.error(`next steps: could not save ${this.options.logFile}`, error);
+      }
+    });
+    return this.saving;
+  }
+
+  async dispose(): Promise<void> {
+    await this.flush();
+    this.disposed = true;
+    this.listeners.clear();
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (this.saveTimer === undefined) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        void this.flush();
+      }, this.options.saveDelayMs ?? 5000);
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.options.log.error('next steps: a listener failed', error);
+      }
+    }
+  }
+
+  private cancelSave(): void {
+    if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+  }
+
+  private async seedFromGit(): Promise<void> {
+    const root = this.options.workspaceRoot;
+    if (root === undefined) return;
+    const predictor = this.predictor;
+    try {
+      const read = this.options.readHistory ?? ((dir: string) => readCommits(dir, { max: SEED_COMMITS }));
+      const commits = await read(root);
+      const allowed = commits.map((commit) => ({ ...commit, files: commit.files.filter((file) => !this.options.isExcluded(file)) }));
+      // Learn in slices, yielding in between, so the editor stays responsive on a long history.
+      for (let start = 0; start < allowed.length; start += SEED_SLICE) {
+        if (predictor !== this.predictor || this.disposed) return; // forgotten or closed meanwhile
+        predictor.seedFromHistory(allowed.slice(start, start + SEED_SLICE));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.options.log.info(`next steps: learned ${commits.length} commit(s) of git history`);
+      this.notify();
+    } catch (error) {
+      // Not a git repository, or git is missing: suggestions still come from the event log.
+      this.options.log.info(`next steps: no git history to learn from (${describeError(error).split('\n')[0] ?? ''})`);
+    }
+  }
+
+  private excluded(action: Action): boolean {
+    return 'file' in action && this.options.isExcluded(action.file);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}

@@ -1,0 +1,36 @@
+import { afterPhrase, baseName, pastTense, type PerformableAction } from './actions';
+import type { RankedFile } from './fileRanker';
+import { lastStepOf } from './sequenceModel';
+
+/**
+ * Reason strings: one sentence a person can check against their own memory, built from the
+ * evidence the prediction really used.
+ */
+export function sequenceReason(action: PerformableAction, context: string | undefined, count: number): string {
+  if (context === undefined || count === 0) return `${capitalize(pastTense(action))} often in this workspace`;
+  return `${capitalize(afterPhrase(lastStepOf(context)))}, ${pastTense(action)} ${times(count)}`;
+}
+
+export function fileReason(ranked: RankedFile, current: string): string {
+  const here = baseName(current);
+  const { facts } = ranked;
+  if (ranked.testPair) return `${baseName(ranked.file)} and ${here} are a source/test pair`;
+  if (facts.together >= 0.5) {
+    const together = Math.max(1, Math.round(facts.together));
+    const share = Math.round(100 * facts.confidence);
+    return `Changed together with ${here} in ${together} recent commit${together === 1 ? '' : 's'} (${share}% of ${here}'s)`;
+  }
+  if (ranked.viaRecent !== undefined && facts.viaRecentConfidence > 0) {
+    return `Usually changes with ${baseName(ranked.viaRecent)}, which you just worked on`;
+  }
+  if (facts.age !== undefined && facts.age <= 2) return 'Changed in your latest work';
+  return `Related to ${here} by name or folder`;
+}
+
+function times(count: number): string {
+  return count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
