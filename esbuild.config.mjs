@@ -38,6 +38,8 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The learning worker runs in its own thread (worker_threads) with its own model instance.
+  { ...common, entryPoints: ['src/worker/adaptWorker.ts'], outfile: 'dist/adaptWorker.js' },
 ];
 
 if (withTests) {

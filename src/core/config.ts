@@ -12,6 +12,14 @@ export interface OndiConfig {
   readonly maxTokens: number;
   readonly debounceMs: number;
   readonly logLevel: LogLevel;
+  /** Learn from this workspace's code on the device, while the editor is idle. */
+  readonly 'learning.enabled': boolean;
+  /** Rank of the personal adapter (its size and capacity). */
+  readonly 'learning.rank': number;
+  /** Share of one CPU core the learning worker may use while it runs (0.1 to 1). */
+  readonly 'learning.cpuShare': number;
+  /** Seconds without typing before Ondi starts (or goes on) learning. */
+  readonly 'learning.idleSeconds': number;
 }
 
 export const CONFIG_SECTION = 'ondi';
@@ -23,12 +31,19 @@ export const DEFAULT_CONFIG: OndiConfig = Object.freeze({
   maxTokens: 48,
   debounceMs: 75,
   logLevel: 'info',
+  'learning.enabled': true,
+  'learning.rank': 16,
+  'learning.cpuShare': 0.5,
+  'learning.idleSeconds': 30,
 });
 
 /** Limits shared with package.json's `minimum`/`maximum`, enforced here too. */
 export const LIMITS = Object.freeze({
   maxTokens: { min: 1, max: 256 },
   debounceMs: { min: 0, max: 2000 },
+  'learning.rank': { min: 8, max: 16 },
+  'learning.idleSeconds': { min: 5, max: 3600 },
+  'learning.cpuShare': { min: 0.1, max: 1 },
 });
 
 /** A setting that could not be used as given; its default (or a clamped value) was used. */
@@ -58,13 +73,17 @@ export function parseConfig(read: RawSettings): ParsedConfig {
     maxTokens: readInteger(read, 'maxTokens', LIMITS.maxTokens, problem),
     debounceMs: readInteger(read, 'debounceMs', LIMITS.debounceMs, problem),
     logLevel: readLogLevel(read, problem),
+    'learning.enabled': readBoolean(read, 'learning.enabled', problem),
+    'learning.rank': readInteger(read, 'learning.rank', LIMITS['learning.rank'], problem),
+    'learning.cpuShare': readFraction(read, 'learning.cpuShare', LIMITS['learning.cpuShare'], problem),
+    'learning.idleSeconds': readInteger(read, 'learning.idleSeconds', LIMITS['learning.idleSeconds'], problem),
   };
   return { config, problems };
 }
 
 type Report = (key: keyof OndiConfig, message: string) => void;
 
-function readBoolean(read: RawSettings, key: 'enable', report: Report): boolean {
+function readBoolean(read: RawSettings, key: 'enable' | 'learning.enabled', report: Report): boolean {
   const value = read(key);
   if (value === undefined) {
     return DEFAULT_CONFIG[key];
@@ -94,7 +113,7 @@ function readStringList(read: RawSettings, key: 'languages' | 'disabledGlobs', r
 
 function readInteger(
   read: RawSettings,
-  key: 'maxTokens' | 'debounceMs',
+  key: 'maxTokens' | 'debounceMs' | 'learning.rank' | 'learning.idleSeconds',
   limits: { min: number; max: number },
   report: Report,
 ): number {
@@ -109,6 +128,23 @@ function readInteger(
   const clamped = Math.min(limits.max, Math.max(limits.min, Math.round(value)));
   if (clamped !== value) {
     report(key, `${value} is outside ${limits.min}..${limits.max} or not whole; using ${clamped}`);
+  }
+  return clamped;
+}
+
+/** A number kept inside its limits (not rounded). */
+function readFraction(read: RawSettings, key: 'learning.cpuShare', limits: { min: number; max: number }, report: Report): number {
+  const value = read(key);
+  if (value === undefined) {
+    return DEFAULT_CONFIG[key];
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    report(key, `expected a number, got ${JSON.stringify(value)}`);
+    return DEFAULT_CONFIG[key];
+  }
+  const clamped = Math.min(limits.max, Math.max(limits.min, value));
+  if (clamped !== value) {
+    report(key, `${value} is outside ${limits.min}..${limits.max}; using ${clamped}`);
   }
   return clamped;
 }

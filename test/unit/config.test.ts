@@ -44,7 +44,18 @@ describe('config', () => {
 
   it('takes valid values as given', () => {
     const { config, problems } = parseConfig(
-      from({ enable: false, languages: ['go'], disabledGlobs: [], maxTokens: 12, debounceMs: 0, logLevel: 'debug' }),
+      from({
+        enable: false,
+        languages: ['go'],
+        disabledGlobs: [],
+        maxTokens: 12,
+        debounceMs: 0,
+        logLevel: 'debug',
+        'learning.enabled': false,
+        'learning.rank': 8,
+        'learning.cpuShare': 0.25,
+        'learning.idleSeconds': 120,
+      }),
     );
     assert.deepEqual(config, {
       enable: false,
@@ -53,6 +64,10 @@ describe('config', () => {
       maxTokens: 12,
       debounceMs: 0,
       logLevel: 'debug',
+      'learning.enabled': false,
+      'learning.rank': 8,
+      'learning.cpuShare': 0.25,
+      'learning.idleSeconds': 120,
     });
     assert.deepEqual(problems, []);
   });
@@ -80,6 +95,19 @@ describe('config', () => {
     assert.equal(config.maxTokens, LIMITS.maxTokens.max);
     assert.equal(config.debounceMs, 13);
     assert.equal(problems.length, 2);
+  });
+
+  it('keeps the learning settings in their limits: rank 8 to 16, a CPU share of 0.1 to 1, at least 5 idle seconds', () => {
+    const { config, problems } = parseConfig(
+      from({ 'learning.rank': 64, 'learning.cpuShare': 0, 'learning.idleSeconds': 1, 'learning.enabled': 'no' }),
+    );
+    assert.equal(config['learning.rank'], 16);
+    assert.equal(config['learning.cpuShare'], 0.1);
+    assert.equal(config['learning.idleSeconds'], 5);
+    assert.equal(config['learning.enabled'], true);
+    assert.deepEqual(problems.map((p) => p.key).sort(), ['learning.cpuShare', 'learning.enabled', 'learning.idleSeconds', 'learning.rank']);
+    // a fraction stays a fraction
+    assert.equal(parseConfig(from({ 'learning.cpuShare': 0.35 })).config['learning.cpuShare'], 0.35);
   });
 
   it('keeps only non-empty strings in lists, trimmed and without duplicates', () => {

@@ -73,11 +73,15 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
     throw new AdapterFileError('the personal model was trained for another base model');
   }
   const { hidden, rank, vocab, tokens } = header;
+  if (![hidden, rank, vocab, tokens].every((n) => Number.isInteger(n) && n >= 0) || rank === 0) {
+    throw new AdapterFileError('the personal model file has an invalid header');
+  }
   let offset = 16 + jsonLength;
   /** A fresh, aligned copy of the next `bytes` bytes. */
   const take = (bytes: number): ArrayBuffer => {
     if (offset + bytes > body.length) throw new AdapterFileError('the personal model file is truncated');
-    const copy = body.buffer.slice(body.byteOffset + offset, body.byteOffset + offset + bytes);
+    const copy = new ArrayBuffer(bytes);
+    new Uint8Array(copy).set(body.subarray(offset, offset + bytes));
     offset += bytes;
     return copy;
   };
@@ -97,14 +101,20 @@ export async function writeAdapterFile(file: string, contents: AdapterContents):
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await withLock(`${file}.lock`, async () => {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await fs.open(tmp, 'w');
     try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await fs.open(tmp, 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(tmp, file);
+    } catch (error) {
+      // a full disk or a vanished folder: leave no half-written temporary file behind
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
     }
-    await fs.rename(tmp, file);
     const dir = await fs.open(path.dirname(path.resolve(file)), 'r');
     try {
       await dir.sync();
@@ -115,6 +125,7 @@ export async function writeAdapterFile(file: string, contents: AdapterContents):
 }
 
 const STALE_LOCK_MS = 10 * 60 * 1000;
+const UNNAMED_LOCK_MS = 2_000;
 
 /** An exclusive lock file; a lock left by a dead or long-gone writer is taken over. */
 export async function withLock<T>(lockFile: string, work: () => Promise<T>): Promise<T> {
@@ -145,13 +156,16 @@ async function isStale(lockFile: string): Promise<boolean> {
   try {
     const [stat, pid] = await Promise.all([fs.stat(lockFile), fs.readFile(lockFile, 'utf8')]);
     if (Date.now() - stat.mtimeMs > STALE_LOCK_MS) return true;
-    const owner = Number(pid);
-    if (!Number.isInteger(owner) || owner <= 0) return false;
+    const owner = pid.trim() === '' ? NaN : Number(pid);
+    // A writer fills in its pid right after creating the lock: a lock still without one after
+    // a moment was left by a writer killed in between.
+    if (!Number.isInteger(owner) || owner <= 0) return Date.now() - stat.mtimeMs > UNNAMED_LOCK_MS;
     try {
       process.kill(owner, 0);
       return false;
-    } catch {
-      return true;
+    } catch (error) {
+      // EPERM: the owner lives, under another user
+      return (error as NodeJS.ErrnoException).code !== 'EPERM';
     }
   } catch {
     return true; // vanished meanwhile: try again

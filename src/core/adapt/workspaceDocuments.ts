@@ -10,8 +10,15 @@ export const NEVER_LEARN = ['**/.env*', '**/*.pem', '**/*.key', '**/id_*', '**/s
 
 export interface CollectedDocuments {
   readonly documents: TrainingDocument[];
+  /** Where each document came from, in the same order. */
+  readonly sources: readonly { readonly path: string; readonly mtimeMs: number }[];
   readonly files: number;
   readonly redactions: number;
+}
+
+export interface CollectOptions {
+  /** A further test on absolute paths (the workspace's .gitignore, say); true leaves the file out. */
+  readonly ignored?: (absolutePath: string) => boolean;
 }
 
 /**
@@ -19,9 +26,15 @@ export interface CollectedDocuments {
  * globs, secrets redacted, most recently modified first (the budget keeps the newest code),
  * and the newest quarter weighted double.
  */
-export async function collectDocuments(root: string, excludeGlobs: readonly string[] = []): Promise<CollectedDocuments> {
+export async function collectDocuments(
+  root: string,
+  excludeGlobs: readonly string[] = [],
+  options: CollectOptions = {},
+): Promise<CollectedDocuments> {
   const excluded = createPathExcluder([...NEVER_LEARN, ...excludeGlobs]);
-  const files = (await readSourceFiles(root)).filter((f) => !excluded(f.path) && !excluded(path.relative(root, f.path)));
+  const files = (await readSourceFiles(root)).filter(
+    (f) => !excluded(f.path) && !excluded(path.relative(root, f.path)) && !options.ignored?.(f.path),
+  );
   const dated = await Promise.all(files.map(async (f) => ({ f, mtime: (await fs.stat(f.path)).mtimeMs })));
   dated.sort((a, b) => b.mtime - a.mtime || (a.f.path < b.f.path ? -1 : 1));
   const known = await workspaceSecrets(root);
@@ -31,11 +44,12 @@ export async function collectDocuments(root: string, excludeGlobs: readonly stri
     redactions += r.redactions;
     return { text: r.text, weight: i < dated.length / 4 ? 2 : 1 };
   });
-  return { documents, files: documents.length, redactions };
+  const sources = dated.map(({ f, mtime }) => ({ path: f.path, mtimeMs: mtime }));
+  return { documents, sources, files: documents.length, redactions };
 }
 
 /** Values declared in the folder's .env files (read only to be redacted, never learned). */
-async function workspaceSecrets(root: string, depth = 3): Promise<string[]> {
+export async function workspaceSecrets(root: string, depth = 3): Promise<string[]> {
   const values: string[] = [];
   const walk = async (dir: string, level: number): Promise<void> => {
     let entries;

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { describeError } from '../log';
+import { AdapterFileError, readAdapterFile, type AdapterContents } from './adapterFile';
+
+/** The personal model's file name inside its workspace folder of the global storage. */
+export const PERSONAL_FILE = 'personal.ondi';
+
+/**
+ * One folder per workspace under the extension's global storage, named by a hash of the
+ * workspace's folder paths (order-independent), so two projects never share what was
+ * learned and a path never appears in a folder name.
+ */
+export function workspaceKey(folders: readonly string[]): string {
+  const normalized = [...new Set(folders.map((f) => path.resolve(f).replace(/\\/g, '/').replace(/\/+$/, '')))].sort();
+  return createHash('sha256').update(normalized.join('\n')).digest('hex').slice(0, 16);
+}
+
+export function personalModelFile(globalStorage: string, folders: readonly string[]): string {
+  return path.join(globalStorage, workspaceKey(folders), PERSONAL_FILE);
+}
+
+export type PersonalLoad =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'loaded'; readonly contents: AdapterContents }
+  /** The file could not be used; it was removed so that a clean one is learned again. */
+  | { readonly kind: 'discarded'; readonly reason: string };
+
+/**
+ * Loads the workspace's personal model for the base model `modelId`. A damaged, truncated,
+ * foreign-format file or one trained for other weights is deleted and reported, never
+ * applied and never thrown: the caller says so and learns again. Leftovers of a write that
+ * was killed half-way (temporary files, a dead writer's lock) are cleared first.
+ */
+export async function loadPersonalModel(file: string, modelId: string): Promise<PersonalLoad> {
+  await clearLeftovers(file);
+  try {
+    return { kind: 'loaded', contents: await readAdapterFile(file, modelId) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    const reason = error instanceof AdapterFileError ? error.message : `it could not be read (${describeError(error)})`;
+    await fs.rm(file, { force: true }).catch(() => undefined);
+    return { kind: 'discarded', reason };
+  }
+}
+
+/**
+ * Temporary files of writers that are gone (the atomic write names them
+ * `<file>.<pid>.<time>.tmp`); those of a live writer, another window, are left alone.
+ */
+export async function clearLeftovers(file: string): Promise<number> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = new RegExp(`^${escapeRegExp(base)}\\.(\\d+)\\.\\d+\\.tmp$`).exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
+    removed++;
+  }
+  return removed;
+}
+
+/** Everything learned for this workspace: the model, its temporary files and its lock. */
+export async function deletePersonalModel(file: string): Promise<void> {
+  await fs.rm(path.dirname(file), { recursive: true, force: true });
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
