@@ -7,6 +7,7 @@ import { modelEngineLoader } from './core/modelEngine';
 import type { OndiState } from './core/status';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
+import { activateNextSteps } from './vscode/next/nextSteps';
 import { OndiInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/inlineCompletionRegistration';
 import { startOutcomeRecording } from './vscode/outcomeRecording';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   inline.update(settings.current.languages);
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
+  keep(activateNextSteps(context, { log, config: () => settings.current }));
   keep(engine.onDidChangeState(showState));
   keep(
     settings.onDidChange(() => {

@@ -27,12 +27,28 @@ const RECORD_START = '\u0001';
 export async function readCommits(repo: string, options: ReadCommitsOptions = {}): Promise<CommitRecord[]> {
   const args = ['-C', repo, '-c', 'core.quotepath=off', 'log', '--no-merges', '--no-renames', '--name-status', `--format=${RECORD_START}%H %at`];
   if (options.max !== undefined) args.push(`--max-count=${options.max}`);
-  const output = await new Promise<string>((resolve, reject) => {
-    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
-    );
+  return parseNameStatusLog(await git(args, options.signal)).reverse();
+}
+
+/**
+ * The workspace folder's place inside its repository ("" at the root, "packages/app/" below
+ * it): git reports paths from the repository root, the editor from the workspace folder.
+ */
+export async function readWorkspacePrefix(dir: string): Promise<string> {
+  return (await git(['-C', dir, 'rev-parse', '--show-prefix'])).trim();
+}
+
+/** The same commits with paths relative to `prefix` (a folder ending in '/'); files outside it are left out. */
+export function relativeToPrefix(commits: readonly CommitRecord[], prefix: string): CommitRecord[] {
+  if (prefix === '') return [...commits];
+  const inside = (files: readonly string[]) => files.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
+  return commits.map((commit) => ({ ...commit, files: inside(commit.files), deleted: inside(commit.deleted) }));
+}
+
+function git(args: readonly string[], signal?: AbortSignal): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'utf8', ...(signal ? { signal } : {}) }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
-  return parseNameStatusLog(output).reverse();
 }
 
 /** Parses the output of readCommits' git command (newest first, as git prints it). */

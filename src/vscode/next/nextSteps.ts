@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { OndiConfig } from '../../core/config';
+import type { Logger } from '../../core/log';
+import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/gitHistory';
+import { NextStepSession, SEED_COMMITS } from '../../core/next/nextStepSession';
+import { createPathExcluder } from '../../core/privacy/globs';
+import { startCollectors } from './collectors';
+import { getGitApi } from './gitApi';
+import { NEXT_COMMAND_IDS } from './nextCommandIds';
+import { registerNextStepCommands } from './nextStepCommands';
+import { NextStepStatusBar } from './nextStepStatusBar';
+import { workspacePath } from './workspacePaths';
+
+export interface NextStepsDeps {
+  readonly log: Logger;
+  readonly config: () => OndiConfig;
+}
+
+/** The status bar follows changes at most this often (edits arrive per keystroke). */
+const REFRESH_MS = 250;
+
+/**
+ * Next-step prediction in the editor: loads this workspace's session in the background,
+ * connects the collectors, the status bar item and the three commands. One call from
+ * activate(); everything it starts is released by the returned Disposable.
+ */
+export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): vscode.Disposable {
+  const { log } = deps;
+  let session: NextStepSession | undefined;
+  const statusBar = new NextStepStatusBar(NEXT_COMMAND_IDS.nextStep);
+  const disposables: vscode.Disposable[] = [statusBar, ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log })];
+  let disposed = false;
+
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refresh = (): void => {
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = undefined;
+      if (session && !disposed) statusBar.show(session.suggest(5));
+    }, REFRESH_MS);
+  };
+
+  // The globs are compiled again only when the setting changes.
+  let compiled: { globs: readonly string[]; test: (file: string) => boolean } | undefined;
+  const excluder = (globs: readonly string[]) => {
+    if (compiled?.globs !== globs) compiled = { globs, test: createPathExcluder(globs) };
+    return compiled.test;
+  };
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!context.storageUri || !folder) {
+    log.info('next steps: no workspace folder open, nothing to learn');
+  } else {
+    const root = folder.uri.fsPath;
+    const logFile = vscode.Uri.joinPath(context.storageUri, 'next-steps.json').fsPath;
+    void (async () => {
+      const opened = await NextStepSession.open({
+        logFile,
+        workspaceRoot: root,
+        log,
+        isExcluded: (file) => excluder(deps.config().disabledGlobs)(file),
+        readHistory: async (dir) => relativeToPrefix(await readCommits(dir, { max: SEED_COMMITS }), await readWorkspacePrefix(dir)),
+      });
+      if (disposed) {
+        await opened.dispose();
+        return;
+      }
+      session = opened;
+      disposables.push({ dispose: () => void opened.dispose() }, opened.onDidChange(refresh));
+      const git = await getGitApi().catch(() => undefined);
+      if (disposed) return;
+      disposables.push(
+        startCollectors(
+          {
+            record: (action) => opened.record(action),
+            learnCommit: (files, deleted) => opened.learnCommit(files, deleted),
+            readLatestCommit: async (repoRoot) => {
+              const [latest] = relativeToPrefix(await readCommits(repoRoot, { max: 1 }), await readWorkspacePrefix(root));
+              return latest;
+            },
+          },
+          git,
+          log,
+        ),
+      );
+      // The editor that was already open when Ondi started is where the user is.
+      const current = vscode.window.activeTextEditor && workspacePath(vscode.window.activeTextEditor.document.uri);
+      if (current) opened.record({ kind: 'open', file: current });
+      refresh();
+    })().catch((error: unknown) => log.error('next steps: could not start', error));
+  }
+
+  return {
+    dispose: () => {
+      disposed = true;
+      if (refreshTimer) clearTimeout(refreshTimer);
+      disposables.forEach((d) => d.dispose());
+    },
+  };
+}
