@@ -45,9 +45,14 @@ export function relativeToPrefix(commits: readonly CommitRecord[], prefix: strin
   return commits.map((commit) => ({ ...commit, files: inside(commit.files), deleted: inside(commit.deleted) }));
 }
 
+/** Runs git; a failure says what git said ("fatal: not a git repository ..."), not the whole command. */
 function git(args: readonly string[], signal?: AbortSignal): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'utf8', ...(signal ? { signal } : {}) }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'utf8', ...(signal ? { signal } : {}) }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const said = stderr.trim().split('\n')[0];
+      reject(new Error(said ? said : error.message.split('\n')[0]));
+    });
   });
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log';
 import type { NextStep } from '../../core/next/nextStepPredictor';
 import type { NextStepSession } from '../../core/next/nextStepSession';
 import { NEXT_COMMAND_IDS } from './nextCommandIds';
-import { iconOf } from './nextStepStatusBar';
+import { asPercent, iconOf } from './nextStepStatusBar';
 import { performStep } from './performStep';
 
 export interface NextStepCommandDeps {
@@ -52,7 +52,7 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
   } else {
     const items = steps.map((step) => ({
       label: `${iconOf(step.action)} ${step.label}`,
-      description: `${Math.round(100 * step.confidence)}%`,
+      description: `${asPercent(step.confidence)}%`,
       detail: step.reason,
       step,
     }));
@@ -71,7 +71,7 @@ async function whyNextStep(deps: NextStepCommandDeps): Promise<string> {
   const top = suggestions?.steps[0];
   const text = !suggestions || !top
     ? 'Ondi has no suggestion yet: it learns from what you do in this workspace (files, tasks, terminal commands, debugging, commits) and from its git history.'
-    : `Ondi suggests "${top.label}" (${Math.round(100 * top.confidence)}% sure). ${top.reason}. ` +
+    : `Ondi suggests "${top.label}" (${asPercent(top.confidence)}% sure). ${top.reason}. ` +
       `It shows a step in the status bar when it is at least ${Math.round(100 * suggestions.threshold)}% sure; that bar moves with how often you take its suggestions.`;
   void vscode.window.showInformationMessage(text);
   return text;

@@ -21,7 +21,7 @@ export class NextStepStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const percent = Math.round(100 * top.confidence);
+    const percent = asPercent(top.confidence);
     this.item.text = `${iconOf(top.action)} ${shortLabel(top.action, top.label)}`;
     this.item.tooltip = `Ondi next step (${percent}% sure): ${top.label}\n${top.reason}\nClick for more suggestions.`;
     this.item.accessibilityInformation = { label: `Ondi next step: ${top.label}, ${percent} percent sure`, role: 'button' };
@@ -52,4 +52,9 @@ export function iconOf(action: PerformableAction): string {
 function shortLabel(action: PerformableAction, label: string): string {
   const text = action.kind === 'task' ? action.name : action.kind === 'open' ? label.replace(/^Open /, '') : label;
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/** A confidence as a whole percentage; never "100%", since a habit can always change. */
+export function asPercent(confidence: number): number {
+  return Math.min(99, Math.round(100 * confidence));
 }
