@@ -14,6 +14,8 @@ import { startOutcomeRecording } from './vscode/outcomeRecording';
 import { createOutputChannelLogger } from './vscode/outputChannelLogger';
 import { Settings } from './vscode/settings';
 import { OndiStatusBar } from './vscode/statusBar';
+import { registerPersonalCommands } from './vscode/personal/personalCommands';
+import { PersonalLearning, type PersonalStatus } from './vscode/personal/personalLearning';
 
 /** What activate() returns: read-only facts for other extensions and the host tests. */
 export interface OndiApi {
@@ -22,6 +24,8 @@ export interface OndiApi {
   readonly inlineCompletionLanguages: () => readonly string[];
   /** What became of the completions shown so far (all sessions), and their latency. */
   readonly outcomes: () => OutcomeStats;
+  /** The workspace's personal model: where it is stored, what it learned, whether it is applied. */
+  readonly personal: () => PersonalStatus;
 }
 
 /** The model that ships inside the extension (config, tokenizer, onnx/). */
@@ -41,8 +45,12 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   const engine = new EngineLifecycle(log);
   keep({ dispose: () => void engine.dispose() });
+  const modelFolder = path.join(context.extensionPath, ...MODEL_FOLDER);
+  const worker = { file: path.join(context.extensionPath, 'dist', 'adaptWorker.js') };
+  const personal = keep(new PersonalLearning({ context, config: () => settings.current, log, engine, modelFolder, worker }));
   const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showMenu));
-  const showState = (): void => statusBar.show(settings.current.enable ? engine.state : { kind: 'disabled' });
+  const showState = (): void =>
+    statusBar.show(settings.current.enable ? personal.decorate(engine.state) : { kind: 'disabled' });
 
   const outcomes = startOutcomeRecording(context, log);
   keep(outcomes.disposable);
@@ -58,11 +66,14 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   keep(activateNextSteps(context, { log, config: () => settings.current }));
+  registerPersonalCommands(personal, log).forEach(keep);
   keep(engine.onDidChangeState(showState));
+  keep(personal.onDidChange(showState));
   keep(
     settings.onDidChange(() => {
       reportProblems();
       inline.update(settings.current.languages);
+      personal.configChanged();
       showState();
     }),
   );
@@ -70,13 +81,14 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   showState();
   log.info(`Ondi ${String(context.extension.packageJSON.version)} activated`);
   // In the background: the editor is usable at once and the status bar shows the load.
-  void engine.start(modelEngineLoader(path.join(context.extensionPath, ...MODEL_FOLDER)));
+  void engine.start(modelEngineLoader(modelFolder));
 
   return {
     state: () => (settings.current.enable ? engine.state : { kind: 'disabled' }),
     config: () => settings.current,
     inlineCompletionLanguages: () => inline.languages,
     outcomes: () => outcomes.store.stats,
+    personal: () => personal.status,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PersonalModel } from './adapt/personalModel';
 import type { CompletionEngine } from './complete/types';
 import { describeError, type Logger } from './log';
 import type { OndiState } from './status';
@@ -7,8 +8,18 @@ export interface EngineHandle {
   readonly engine: CompletionEngine;
   /** One line about the loaded model for the ready tooltip (stage, size, load time). */
   readonly summary?: string;
+  /** Where a personal model plugs into this engine (absent for engines that take none). */
+  readonly personal?: PersonalSlot;
   /** Frees the model's native memory; called once, on dispose or when the handle is replaced. */
   dispose(): Promise<void> | void;
+}
+
+/** The running engine's socket for what the user's code taught (see core/adapt/personalModel.ts). */
+export interface PersonalSlot {
+  /** Identifies the base weights; a personal model trained for others must not be applied. */
+  readonly modelId: string;
+  /** Applies (or, with undefined, removes) a personal model and drops remembered suggestions. */
+  apply(model: PersonalModel | undefined): void;
 }
 
 /** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */
@@ -30,6 +41,11 @@ export class EngineLifecycle {
 
   get state(): OndiState {
     return this.currentState;
+  }
+
+  /** The loaded engine's personal-model slot, while one is loaded. */
+  get personal(): PersonalSlot | undefined {
+    return this.handle?.personal;
   }
 
   /** The loaded engine, or undefined while loading, on error, or after dispose. */

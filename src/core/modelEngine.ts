@@ -12,6 +12,13 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
     return {
       engine: loaded.pipeline,
       summary: describeModel(loaded.info.stage, loaded.info.params, loaded.loadMs),
+      personal: {
+        modelId: loaded.info.modelId,
+        apply: (model) => {
+          loaded.pipeline.decoder.personal = model;
+          loaded.pipeline.reset();
+        },
+      },
       dispose: () => loaded.dispose(),
     };
   };

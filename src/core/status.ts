@@ -4,9 +4,14 @@
  */
 export type OndiState =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly detail?: string }
+  | { readonly kind: 'ready'; readonly detail?: string; readonly learning?: LearningActivity }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'disabled' };
+
+/** What personal learning is doing while completions are ready (they keep working meanwhile). */
+export type LearningActivity =
+  | { readonly kind: 'learning'; readonly percent: number; readonly held: boolean }
+  | { readonly kind: 'paused' };
 
 export interface StatusPresentation {
   /** Status bar text; `$(name)` is a codicon. */
@@ -18,11 +23,21 @@ export function presentStatus(state: OndiState): StatusPresentation {
   switch (state.kind) {
     case 'loading':
       return { text: '$(loading~spin) Ondi', tooltip: 'Ondi: loading the on-device model…' };
-    case 'ready':
-      return {
-        text: '$(sparkle) Ondi',
-        tooltip: state.detail ? `Ondi: ready. ${state.detail}` : 'Ondi: ready',
-      };
+    case 'ready': {
+      const tooltip = state.detail ? `Ondi: ready. ${state.detail}` : 'Ondi: ready';
+      const learning = state.learning;
+      if (learning?.kind === 'learning') {
+        const percent = `${Math.round(learning.percent)}%`;
+        return {
+          text: `$(sparkle) Ondi ${learning.held ? '$(debug-pause)' : '$(sync~spin)'} ${percent}`,
+          tooltip: `${tooltip}. Training your personal model: ${percent}${learning.held ? ', held while you type' : ''} (completions keep working)`,
+        };
+      }
+      if (learning?.kind === 'paused') {
+        return { text: '$(sparkle) Ondi $(debug-pause)', tooltip: `${tooltip}. Learning is paused ("Ondi: Resume Learning")` };
+      }
+      return { text: '$(sparkle) Ondi', tooltip };
+    }
     case 'error':
       return { text: '$(error) Ondi', tooltip: `Ondi: ${state.message} (click for the log)` };
     case 'disabled':

@@ -4,12 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
+import { formatLearnedReport } from '../../src/core/adapt/learnedReport';
 import { ControlCheckpoint, LearningControl, MAX_THROTTLE_MS, throttleDelayMs } from '../../src/core/adapt/learningControl';
 import { decideLearning, LearningScheduler, type LearningFacts, type Timers } from '../../src/core/adapt/learningScheduler';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { clearLeftovers, deletePersonalModel, loadPersonalModel, personalModelFile, workspaceKey } from '../../src/core/adapt/personalStore';
 import { onBatteryPower } from '../../src/core/adapt/power';
 import { loadGitignore } from '../../src/core/privacy/gitignore';
+import { presentStatus } from '../../src/core/status';
 import { collectWorkspace } from '../../src/worker/adaptJob';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-personal-'));
@@ -216,7 +218,7 @@ describe('the learning scheduler', () => {
     finish();
     await time.advance(1_000_000);
     assert.equal(scheduler.training, false);
-    assert.equal(log.filter((l) => l.startsWith('train')).length, 1, 'nothing new to learn afterwards');
+    assert.equal([...log].filter((l: string) => l.startsWith('train')).length, 1, 'nothing new to learn afterwards');
     scheduler.dispose();
   });
 
@@ -384,5 +386,71 @@ describe('what the worker may learn from', () => {
     assert.equal(ws.allowed(path.join(a, 'build.ts')), false);
     assert.equal(ws.allowed(path.join(a, '.env')), false);
     assert.equal(ws.allowed(path.join(os.tmpdir(), 'outside.ts')), false);
+  });
+});
+
+describe('what the user sees of learning', () => {
+  const meta = {
+    trainedAt: '2026-01-02T10:00:00.000Z',
+    seconds: 12.5,
+    loss: 1.93,
+    tokens: 45_210,
+    files: 3,
+    fileList: ['src/a.ts', 'src/b.ts', 'lib/c.py'],
+    recentEdits: 1,
+    redactions: 2,
+    rank: 16,
+    sampling: 'newest first',
+  };
+  const base = {
+    meta,
+    file: '/store/abc/personal.ondi',
+    fileBytes: 1_234_567,
+    learning: 'on',
+    problem: undefined,
+    lift: undefined,
+    liftNote: 'Not measured.',
+    now: new Date('2026-01-02T10:05:00.000Z'),
+  };
+
+  it('reports files, tokens, last training, the stored file and the measured lift with its basis', () => {
+    const text = formatLearnedReport({
+      ...base,
+      lift: { basis: 'unseen', files: ['src/new.ts'], cases: 12, base: { em: 10, es: 40.25 }, adapted: { em: 25, es: 55.5 }, seconds: 3.2 },
+    });
+    assert.match(text, /Learned from: 3 files and 1 recent edit, 45,210 tokens \(2 secret-looking strings redacted first\)/);
+    assert.match(text, /Last trained: .*\(5 minutes ago\), in 12\.5 s/);
+    assert.match(text, /`\/store\/abc\/personal\.ondi` \(1\.2 MB\)/);
+    assert.match(text, /12 lines from files you changed after the last training \(`src\/new\.ts`\)/);
+    assert.match(text, /\| base model \| 10\.0% \| 40\.3% \|/);
+    assert.match(text, /\| with what Ondi learned \| 25\.0% \| 55\.5% \|/);
+    assert.match(text, /\| lift \| \+15\.0 points \| \+15\.3 points \|/);
+    assert.match(text, /With only 12 lines these figures are rough/);
+    assert.match(text, /- `lib\/c\.py`/);
+  });
+
+  it('says when the lines were learned from, when nothing was measured, and when nothing was learned yet', () => {
+    const seen = formatLearnedReport({
+      ...base,
+      lift: { basis: 'seen', files: ['src/a.ts'], cases: 30, base: { em: 30, es: 60 }, adapted: { em: 20, es: 50 }, seconds: 3 },
+    });
+    assert.match(seen, /what it remembers, not yet how it does on new code/);
+    assert.match(seen, /\| lift \| −10\.0 points \| −10\.0 points \|/);
+    assert.match(formatLearnedReport(base), /Not measured\./);
+    const none = formatLearnedReport({ ...base, meta: undefined, problem: 'the stored personal model was set aside (damaged)' });
+    assert.match(none, /has not learned anything from this workspace yet/);
+    assert.match(none, /> Note: the stored personal model was set aside \(damaged\)/);
+  });
+
+  it('shows training progress and a pause on top of "ready", with the sparkle kept', () => {
+    const training = presentStatus({ kind: 'ready', detail: 'pruned-int8 model', learning: { kind: 'learning', percent: 41.6, held: false } });
+    assert.equal(training.text, '$(sparkle) Ondi $(sync~spin) 42%');
+    assert.match(training.tooltip, /^Ondi: ready\. pruned-int8 model\. Training your personal model: 42% \(completions keep working\)$/);
+    const held = presentStatus({ kind: 'ready', learning: { kind: 'learning', percent: 10, held: true } });
+    assert.match(held.text, /debug-pause/);
+    assert.match(held.tooltip, /held while you type/);
+    const paused = presentStatus({ kind: 'ready', learning: { kind: 'paused' } });
+    assert.equal(paused.text, '$(sparkle) Ondi $(debug-pause)');
+    assert.match(paused.tooltip, /Learning is paused/);
   });
 });

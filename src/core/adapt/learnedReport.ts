@@ -1,0 +1,90 @@
+import type { LearnedMeta, LiftResult } from './workerProtocol';
+
+/**
+ * "Ondi: Show What Ondi Learned" as a Markdown page: what the personal model learned from,
+ * where it is stored, how learning stands, and the lift measured on the user's recent files.
+ * Every figure comes from the model file's header or from a measurement just made.
+ */
+export interface LearnedReportInput {
+  readonly meta: LearnedMeta | undefined;
+  readonly file: string | undefined;
+  readonly fileBytes: number | undefined;
+  /** One line: on, paused, off, training 40%... */
+  readonly learning: string;
+  /** The last problem (a discarded file, a failed run), if any. */
+  readonly problem: string | undefined;
+  readonly lift: LiftResult | undefined;
+  /** Why there is no lift figure (not measured, failed). */
+  readonly liftNote: string | undefined;
+  readonly now: Date;
+}
+
+export function formatLearnedReport(r: LearnedReportInput): string {
+  const out: string[] = ['# What Ondi learned in this workspace', ''];
+  out.push(`Learning: ${r.learning}.`, '');
+  if (r.problem) out.push(`> Note: ${r.problem}`, '');
+  const meta = r.meta;
+  if (!meta) {
+    out.push(
+      'Ondi has not learned anything from this workspace yet. It learns when the editor has been idle for a while,',
+      'or now with "Ondi: Train Personal Model Now".',
+      '',
+    );
+    if (r.file) out.push(`It would be stored on this machine only, in \`${r.file}\`.`, '');
+    return out.join('\n');
+  }
+  const trained = new Date(meta.trainedAt);
+  out.push(
+    '## The personal model',
+    '',
+    `- Last trained: ${trained.toLocaleString()} (${ago(r.now.getTime() - trained.getTime())}), in ${meta.seconds} s of training`,
+    `- Learned from: ${plural(meta.files, 'file')} and ${plural(meta.recentEdits, 'recent edit')}, ${meta.tokens.toLocaleString('en-US')} tokens` +
+      (meta.redactions > 0 ? ` (${plural(meta.redactions, 'secret-looking string')} redacted first)` : ''),
+    `- Adapter: rank ${meta.rank} update of the output projection, plus a cache of your code's token sequences; final training loss ${meta.loss}`,
+    `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Reset Personal Model" deletes it.`,
+    '',
+  );
+  out.push('## Measured on your recent edits', '');
+  const lift = r.lift;
+  if (!lift) {
+    out.push(r.liftNote ?? 'Not measured.', '');
+  } else {
+    const where = lift.files.map((f) => `\`${f}\``).join(', ');
+    out.push(
+      lift.basis === 'unseen'
+        ? `${plural(lift.cases, 'line')} from files you changed after the last training (${where}), which the personal model has not seen; the same lines and cursor positions for both rows:`
+        : `No file changed since the last training, so these ${plural(lift.cases, 'line')} come from the most recently changed files it learned from (${where}): this shows what it remembers, not yet how it does on new code. Edit some code and run this again for that.`,
+      '',
+      '| | exact match | edit similarity |',
+      '| --- | --- | --- |',
+      `| base model | ${pct(lift.base.em)} | ${pct(lift.base.es)} |`,
+      `| with what Ondi learned | ${pct(lift.adapted.em)} | ${pct(lift.adapted.es)} |`,
+      `| lift | ${points(lift.adapted.em - lift.base.em)} | ${points(lift.adapted.es - lift.base.es)} |`,
+      '',
+      `Measured just now in ${lift.seconds} s (single-line completions, scored as \`ondi eval completion\` scores them).` +
+        (lift.cases < 20 ? ` With only ${plural(lift.cases, 'line')} these figures are rough.` : ''),
+      '',
+    );
+  }
+  out.push(`## Files learned from (most recent first${meta.fileList.length < meta.files ? `, first ${meta.fileList.length} of ${meta.files}` : ''})`, '');
+  for (const f of meta.fileList) out.push(`- \`${f}\``);
+  out.push('');
+  return out.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const pct = (x: number): string => `${x.toFixed(1)}%`;
+const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)} points`;
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'} ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} hour${h === 1 ? '' : 's'} ago`;
+  return `${Math.round(h / 24)} days ago`;
+}

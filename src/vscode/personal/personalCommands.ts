@@ -1,0 +1,188 @@
+import * as vscode from 'vscode';
+import { formatLearnedReport } from '../../core/adapt/learnedReport';
+import type { LiftResult } from '../../core/adapt/workerProtocol';
+import { LearningCancelledError } from '../../core/adapt/workerClient';
+import { describeError, type Logger } from '../../core/log';
+import { toAbortSignal } from '../abortSignal';
+import { UserFacingError, type PersonalLearning } from './personalLearning';
+
+/** Personalization commands; each is contributed in package.json under the "Ondi" category. */
+export const PERSONAL_COMMAND_IDS = {
+  trainNow: 'ondi.trainPersonalModel',
+  pause: 'ondi.pauseLearning',
+  resume: 'ondi.resumeLearning',
+  reset: 'ondi.resetPersonalModel',
+  export: 'ondi.exportPersonalModel',
+  import: 'ondi.importPersonalModel',
+  showLearned: 'ondi.showLearned',
+} as const;
+
+/** The read-only page "Show What Ondi Learned" opens. */
+export const LEARNED_URI = vscode.Uri.from({ scheme: 'ondi-learned', path: '/What Ondi Learned.md' });
+
+const FILE_FILTERS = { 'Ondi personal model': ['ondi'] };
+
+export function registerPersonalCommands(personal: PersonalLearning, log: Logger): vscode.Disposable[] {
+  const page = new LearnedPage();
+  return [
+    page,
+    vscode.workspace.registerTextDocumentContentProvider(LEARNED_URI.scheme, page),
+    register(log, PERSONAL_COMMAND_IDS.trainNow, () => trainNow(personal)),
+    register(log, PERSONAL_COMMAND_IDS.pause, async () => {
+      await personal.pause();
+      vscode.window.setStatusBarMessage('Ondi: learning paused', 3000);
+    }),
+    register(log, PERSONAL_COMMAND_IDS.resume, async () => {
+      await personal.resume();
+      vscode.window.setStatusBarMessage('Ondi: learning resumed; it runs when the editor is idle', 3000);
+    }),
+    register(log, PERSONAL_COMMAND_IDS.reset, () => reset(personal)),
+    register(log, PERSONAL_COMMAND_IDS.export, (target) => exportModel(personal, asUri(target))),
+    register(log, PERSONAL_COMMAND_IDS.import, (source) => importModel(personal, asUri(source))),
+    register(log, PERSONAL_COMMAND_IDS.showLearned, () => showLearned(personal, page)),
+  ];
+}
+
+/** Logs failures and shows them; a UserFacingError's message is shown as it is. */
+function register(log: Logger, id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof UserFacingError) {
+        void vscode.window.showWarningMessage(`Ondi: ${error.message}`);
+      } else {
+        log.error(`command ${id} failed`, error);
+        void vscode.window.showErrorMessage(`Ondi: ${describeError(error)}. See "Ondi: Show Log" for details.`);
+      }
+      return undefined;
+    }
+  });
+}
+
+async function trainNow(personal: PersonalLearning): Promise<boolean> {
+  const meta = await personal.trainNow();
+  if (meta) {
+    void vscode.window.showInformationMessage(
+      `Ondi learned from ${meta.files} files and ${meta.recentEdits} recent edits (${meta.tokens.toLocaleString('en-US')} tokens) in ${meta.seconds} s. Completions use it now.`,
+    );
+    return true;
+  }
+  const problem = personal.status.problem;
+  if (problem) void vscode.window.showWarningMessage(`Ondi: ${problem}`);
+  else void vscode.window.showInformationMessage('Ondi: learning stopped before it finished; the previous personal model stays.');
+  return false;
+}
+
+async function reset(personal: PersonalLearning): Promise<boolean> {
+  const remove = 'Delete';
+  const removeAndPause = 'Delete and Pause Learning';
+  const answer = await vscode.window.showWarningMessage(
+    'Delete everything Ondi learned from this workspace?',
+    { modal: true, detail: 'The personal model file is deleted from this machine. Completions go back to the base model.' },
+    remove,
+    removeAndPause,
+  );
+  if (answer !== remove && answer !== removeAndPause) return false;
+  if (answer === removeAndPause) await personal.pause();
+  await personal.reset();
+  vscode.window.setStatusBarMessage('Ondi: personal model deleted', 5000);
+  return true;
+}
+
+/** A Uri passed by a caller (another extension, a test) skips the file dialog. */
+function asUri(value: unknown): vscode.Uri | undefined {
+  return value instanceof vscode.Uri ? value : undefined;
+}
+
+async function exportModel(personal: PersonalLearning, given: vscode.Uri | undefined): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = given ?? await vscode.window.showSaveDialog({
+    title: 'Export Personal Model',
+    filters: FILE_FILTERS,
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'personal.ondi') } : {}),
+  });
+  if (!target) return false;
+  await personal.exportTo(target.fsPath);
+  void vscode.window.showInformationMessage(`Ondi: personal model exported to ${target.fsPath}`);
+  return true;
+}
+
+async function importModel(personal: PersonalLearning, given: vscode.Uri | undefined): Promise<boolean> {
+  const picked = given ? [given] : await vscode.window.showOpenDialog({ title: 'Import Personal Model', filters: FILE_FILTERS, canSelectMany: false });
+  const source = picked?.[0];
+  if (!source) return false;
+  const meta = await personal.importFrom(source.fsPath);
+  void vscode.window.showInformationMessage(
+    `Ondi: personal model imported${meta ? ` (${meta.files} files, ${meta.tokens.toLocaleString('en-US')} tokens)` : ''}; completions use it now.`,
+  );
+  return true;
+}
+
+async function showLearned(personal: PersonalLearning, page: LearnedPage): Promise<string> {
+  const status = personal.status;
+  let lift: LiftResult | undefined;
+  let liftNote: string | undefined;
+  if (!status.meta) {
+    liftNote = undefined;
+  } else {
+    try {
+      lift = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Ondi: measuring on your recent edits', cancellable: true },
+        async (progress, token) => {
+          const abort = toAbortSignal(token);
+          let reported = 0;
+          try {
+            return await personal.measureLift(abort.signal, (done, total) => {
+              const percent = (100 * done) / Math.max(1, total);
+              progress.report({ increment: percent - reported, message: `${done}/${total} completions` });
+              reported = percent;
+            });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+    } catch (error) {
+      liftNote =
+        error instanceof LearningCancelledError
+          ? 'Not measured: cancelled.'
+          : `Not measured: ${describeError(error)}.`;
+    }
+  }
+  const text = formatLearnedReport({
+    meta: personal.status.meta,
+    file: status.file,
+    fileBytes: await personal.fileBytes(),
+    learning: personal.describeLearning(),
+    problem: status.problem,
+    lift,
+    liftNote,
+    now: new Date(),
+  });
+  page.set(text);
+  const doc = await vscode.workspace.openTextDocument(LEARNED_URI);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return text;
+}
+
+/** Serves the page's current text; fires a change so an open editor refreshes. */
+class LearnedPage implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(text: string): void {
+    this.text = text;
+    this.changed.fire(LEARNED_URI);
+  }
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
