@@ -64,7 +64,7 @@ export async function trainPersonal(
     const maxTokens = options.maxTokens ?? 100_000;
     const window = Math.min(options.windowTokens ?? 256, info.maxPositions);
     const batchSize = options.batchSize ?? 128;
-    const epochs = options.epochs ?? 2;
+    const epochs = options.epochs ?? 1;
     const lr = options.learningRate ?? 3e-3;
     const { tokens, weights, documents } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
     const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize });
