@@ -22,13 +22,16 @@ export interface NextFileRankerOptions {
    * a second slot for the same piece of work helps less than a different guess.
    */
   readonly diversity: number;
+  /** Step size of the online weighting (0 keeps the prior weights). */
+  readonly learningRate: number;
 }
 
 export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
   decay: 0.995,
   maxFilesPerChange: 30,
-  recentCandidates: 64,
+  recentCandidates: 16,
   diversity: 0.5,
+  learningRate: 0.05,
 });
 
 export interface RankedFile {
@@ -56,13 +59,14 @@ export class NextFileRanker {
   private recent: string[] = [];
   private readonly byStem = new Map<string, Set<string>>();
   private readonly byFolder = new Map<string, Set<string>>();
-  private readonly model = new OnlineLogistic(PRIOR_WEIGHTS, PRIOR_BIAS);
+  private readonly model: OnlineLogistic;
   private changes = 0;
 
   static readonly featureNames = FEATURE_NAMES;
 
   constructor(readonly options: NextFileRankerOptions = DEFAULT_RANKER_OPTIONS) {
     this.graph = new CoChangeGraph({ decay: options.decay, maxFilesPerChange: options.maxFilesPerChange });
+    this.model = new OnlineLogistic(PRIOR_WEIGHTS, PRIOR_BIAS, options.learningRate);
   }
 
   /** Number of change sets learned so far. */
