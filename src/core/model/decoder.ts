@@ -1,7 +1,11 @@
-import type { PersonalModel } from '../adapt/personalModel';
 import type { KvCache } from './kvCache';
 import type { OnnxModel } from './onnxModel';
 import type { Tokenizer } from './tokenizer';
+
+/** Reshapes each step's next-token scores (the personal model plugs in here). */
+export interface LogitsAdjuster {
+  adjust(logits: Float32Array, hidden: Float32Array, hiddenOffset: number, context: readonly number[]): Float32Array;
+}
 
 export interface GenerateRequest {
   /** Token ids of the prompt; the last one may be backed up for token healing. */
@@ -37,7 +41,7 @@ export class Decoder {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly healCache = new Map<string, Int32Array>();
   /** What the user's code taught; swapped in whole when a new one is trained. */
-  personal: PersonalModel | undefined;
+  personal: LogitsAdjuster | undefined;
 
   constructor(
     private readonly model: OnnxModel,
