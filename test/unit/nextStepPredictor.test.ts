@@ -97,6 +97,10 @@ describe('next-step predictor on scripted sessions', () => {
     const test = steps.find((s) => s.key === 'open:test/cart.test.ts');
     assert.equal(test?.reason, 'cart.test.ts and cart.ts are a source/test pair');
     assert.equal(test?.source, 'files');
+    const related = predictor.relatedFiles('src/cart.ts', 3);
+    assert.deepEqual(related.slice(0, 2).map((r) => r.file).sort(), ['CHANGELOG.md', 'test/cart.test.ts']);
+    assert.match(related.find((r) => r.file === 'CHANGELOG.md')?.reason ?? '', /^Changed together with cart\.ts in 5 recent commits \(\d+% of cart\.ts's\)$/);
+    assert.deepEqual(predictor.relatedFiles('never/seen.ts', 3), []);
   });
 
   it('reports confidences between 0 and 1 that track how often the top guess was right', () => {

@@ -102,6 +102,16 @@ export class NextStepPredictor {
     return { steps, showTop, threshold: this.threshold.value };
   }
 
+  get commitCount(): number {
+    return this.files.changeCount;
+  }
+
+  /** Files that usually change with `file`, with the reason, for "Open related" links. */
+  relatedFiles(file: string, limit: number): { file: string; probability: number; reason: string }[] {
+    if (!this.files.knows(file)) return [];
+    return this.files.rank(file, limit, this.session).map((r) => ({ file: r.file, probability: r.probability, reason: fileReason(r, file) }));
+  }
+
   state(): PredictorState {
     return { calibration: this.calibrator.state(), threshold: this.threshold.value };
   }

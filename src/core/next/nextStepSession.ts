@@ -79,6 +79,15 @@ export class NextStepSession {
     return this.predictor.suggest(limit);
   }
 
+  relatedFiles(file: string, limit = 3): ReturnType<NextStepPredictor['relatedFiles']> {
+    return this.options.isExcluded(file) ? [] : this.predictor.relatedFiles(file, limit);
+  }
+
+  /** Commits learned so far (git seed and new ones); changes when related files may have. */
+  get commitCount(): number {
+    return this.predictor.commitCount;
+  }
+
   get eventCount(): number {
     return this.events.size;
   }

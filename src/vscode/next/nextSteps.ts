@@ -9,6 +9,7 @@ import { getGitApi } from './gitApi';
 import { NEXT_COMMAND_IDS } from './nextCommandIds';
 import { registerNextStepCommands } from './nextStepCommands';
 import { NextStepStatusBar } from './nextStepStatusBar';
+import { RelatedFilesCodeLens } from './relatedFilesCodeLens';
 import { workspacePath } from './workspacePaths';
 
 export interface NextStepsDeps {
@@ -28,7 +29,13 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   const { log } = deps;
   let session: NextStepSession | undefined;
   const statusBar = new NextStepStatusBar(NEXT_COMMAND_IDS.nextStep);
-  const disposables: vscode.Disposable[] = [statusBar, ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log })];
+  const codeLens = new RelatedFilesCodeLens(() => session);
+  const disposables: vscode.Disposable[] = [
+    statusBar,
+    codeLens,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
+    ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log }),
+  ];
   let disposed = false;
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +72,15 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
         return;
       }
       session = opened;
-      disposables.push({ dispose: () => void opened.dispose() }, opened.onDidChange(refresh));
+      // Related files change with commits and the git seed, not with every keystroke.
+      let commits = -1;
+      const refreshLenses = (): void => {
+        if (opened.commitCount !== commits) {
+          commits = opened.commitCount;
+          codeLens.refresh();
+        }
+      };
+      disposables.push({ dispose: () => void opened.dispose() }, opened.onDidChange(refresh), opened.onDidChange(refreshLenses));
       const git = await getGitApi().catch(() => undefined);
       if (disposed) return;
       disposables.push(
