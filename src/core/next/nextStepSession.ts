@@ -64,8 +64,14 @@ export class NextStepSession {
   record(action: Action): void {
     if (this.disposed || this.excluded(action)) return;
     const event = { at: this.now(), action };
-    if (this.events.append(event)) this.predictor.observe(event);
-    this.changed();
+    if (this.events.append(event)) {
+      this.predictor.observe(event);
+      this.changed();
+    } else {
+      // Absorbed into the previous event (another keystroke of the same edit): only its time moved.
+      this.dirty = true;
+      this.scheduleSave();
+    }
   }
 
   /** Learns the files of a commit just made (from the git extension). */
@@ -137,13 +143,16 @@ export class NextStepSession {
 
   private changed(): void {
     this.dirty = true;
-    if (this.saveTimer === undefined) {
-      this.saveTimer = setTimeout(() => {
-        this.saveTimer = undefined;
-        void this.flush();
-      }, this.options.saveDelayMs ?? 5000);
-    }
+    this.scheduleSave();
     this.notify();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined || this.disposed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.flush();
+    }, this.options.saveDelayMs ?? 5000);
   }
 
   private notify(): void {
