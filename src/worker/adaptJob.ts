@@ -3,6 +3,7 @@ import { readAdapterFile, writeAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
 import { NgramCache } from '../core/adapt/ngramCache';
 import { PersonalModel } from '../core/adapt/personalModel';
+import { learnedMetaOf } from '../core/adapt/personalStore';
 import { REDACTED, redactSecrets } from '../core/adapt/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
 import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent, WorkspaceScope } from '../core/adapt/workerProtocol';
@@ -173,8 +174,8 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
   const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
   try {
     const contents = await readAdapterFile(job.adapterFile, engine.info.modelId);
-    const trainedAt = Date.parse(String(contents.meta['trainedAt'] ?? ''));
-    const unseen = Number.isFinite(trainedAt) ? workspace.sources.filter((s) => s.mtimeMs > trainedAt) : [];
+    const trainedAt = Date.parse(learnedMetaOf(contents).trainedAt);
+    const unseen = trainedAt > 0 ? workspace.sources.filter((s) => s.mtimeMs > trainedAt) : [];
     const basis = unseen.length > 0 ? 'unseen' : 'seen';
     const chosen = (unseen.length > 0 ? unseen : workspace.sources).slice(0, 5);
     const cases = sampleLineCases(

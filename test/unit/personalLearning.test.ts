@@ -8,7 +8,7 @@ import { formatLearnedReport } from '../../src/core/adapt/learnedReport';
 import { ControlCheckpoint, LearningControl, MAX_THROTTLE_MS, throttleDelayMs } from '../../src/core/adapt/learningControl';
 import { decideLearning, LearningScheduler, type LearningFacts, type Timers } from '../../src/core/adapt/learningScheduler';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
-import { clearLeftovers, deletePersonalModel, loadPersonalModel, personalModelFile, workspaceKey } from '../../src/core/adapt/personalStore';
+import { clearLeftovers, deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile, workspaceKey } from '../../src/core/adapt/personalStore';
 import { onBatteryPower } from '../../src/core/adapt/power';
 import { loadGitignore } from '../../src/core/privacy/gitignore';
 import { presentStatus } from '../../src/core/status';
@@ -301,6 +301,38 @@ describe('where the personal model is stored', () => {
     assert.deepEqual(await loadPersonalModel(file, 'base-1'), { kind: 'none' });
   });
 
+  it('reads what a file learned from, also from files `ondi adapt` wrote', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, 'cli.ondi');
+    await writeAdapterFile(file, {
+      modelId: 'base-1',
+      adapter: new LowRankAdapter({ hidden: 4, rank: 8, vocab: 8 }),
+      tokens: Uint16Array.from([1, 2, 3, 4]),
+      meta: { files: 12, redactions: 1, createdAt: '2026-01-01T00:00:00.000Z', sampling: 'newest first' },
+    });
+    const loaded = await loadPersonalModel(file, 'base-1');
+    assert.ok(loaded.kind === 'loaded');
+    const meta = learnedMetaOf(loaded.contents);
+    assert.deepEqual(
+      { ...meta, loss: String(meta.loss) },
+      {
+        trainedAt: '2026-01-01T00:00:00.000Z',
+        seconds: 0,
+        loss: 'NaN',
+        tokens: 4,
+        files: 12,
+        fileList: [],
+        recentEdits: 0,
+        redactions: 1,
+        rank: 8,
+        sampling: 'newest first',
+      },
+    );
+    const text = formatLearnedReport({ meta, file, fileBytes: 10, learning: 'on', problem: undefined, lift: undefined, liftNote: undefined, now: new Date() });
+    assert.match(text, /Learned from: 12 files and 0 recent edits, 4 tokens/);
+    assert.ok(!text.includes('NaN') && !text.includes('undefined'), text);
+  });
+
   it('clears temporary files of dead writers, keeps those of live ones, and reset deletes everything', async () => {
     const dir = await tmp();
     const file = personalModelFile(dir, ['/w']);
@@ -419,7 +451,7 @@ describe('what the user sees of learning', () => {
       lift: { basis: 'unseen', files: ['src/new.ts'], cases: 12, base: { em: 10, es: 40.25 }, adapted: { em: 25, es: 55.5 }, seconds: 3.2 },
     });
     assert.match(text, /Learned from: 3 files and 1 recent edit, 45,210 tokens \(2 secret-looking strings redacted first\)/);
-    assert.match(text, /Last trained: .*\(5 minutes ago\), in 12\.5 s/);
+    assert.match(text, /Last trained: .*\(5 minutes ago\), taking 12\.5 s/);
     assert.match(text, /`\/store\/abc\/personal\.ondi` \(1\.2 MB\)/);
     assert.match(text, /12 lines from files you changed after the last training \(`src\/new\.ts`\)/);
     assert.match(text, /\| base model \| 10\.0% \| 40\.3% \|/);

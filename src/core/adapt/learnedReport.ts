@@ -37,10 +37,13 @@ export function formatLearnedReport(r: LearnedReportInput): string {
   out.push(
     '## The personal model',
     '',
-    `- Last trained: ${trained.toLocaleString()} (${ago(r.now.getTime() - trained.getTime())}), in ${meta.seconds} s of training`,
+    trained.getTime() > 0
+      ? `- Last trained: ${trained.toLocaleString()} (${ago(r.now.getTime() - trained.getTime())})${meta.seconds > 0 ? `, taking ${meta.seconds} s` : ''}`
+      : '- Last trained: unknown (the file does not say; it was made elsewhere, e.g. by `ondi adapt`)',
     `- Learned from: ${plural(meta.files, 'file')} and ${plural(meta.recentEdits, 'recent edit')}, ${meta.tokens.toLocaleString('en-US')} tokens` +
       (meta.redactions > 0 ? ` (${plural(meta.redactions, 'secret-looking string')} redacted first)` : ''),
-    `- Adapter: rank ${meta.rank} update of the output projection, plus a cache of your code's token sequences; final training loss ${meta.loss}`,
+    `- Adapter: rank ${meta.rank} update of the output projection, plus a cache of your code's token sequences` +
+      (Number.isFinite(meta.loss) ? `; final training loss ${meta.loss}` : ''),
     `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Reset Personal Model" deletes it.`,
     '',
   );

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../log';
 import { AdapterFileError, readAdapterFile, type AdapterContents } from './adapterFile';
+import type { LearnedMeta } from './workerProtocol';
 
 /** The personal model's file name inside its workspace folder of the global storage. */
 export const PERSONAL_FILE = 'personal.ondi';
@@ -87,4 +88,29 @@ function isAlive(pid: number): boolean {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * What a personal model file says it learned from. Files written by the extension carry all
+ * of it; others (`ondi adapt`, older versions) get what the file itself shows and plain
+ * defaults for the rest.
+ */
+export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
+  const m = contents.meta;
+  const num = (key: string, fallback: number): number => (typeof m[key] === 'number' && Number.isFinite(m[key]) ? m[key] : fallback);
+  const str = (key: string): string | undefined => (typeof m[key] === 'string' ? m[key] : undefined);
+  const when = str('trainedAt') ?? str('createdAt');
+  const list = Array.isArray(m['fileList']) ? m['fileList'].filter((f): f is string => typeof f === 'string') : [];
+  return {
+    trainedAt: when !== undefined && Number.isFinite(Date.parse(when)) ? when : new Date(0).toISOString(),
+    seconds: num('seconds', 0),
+    loss: num('loss', Number.NaN),
+    tokens: contents.tokens.length,
+    files: num('files', list.length),
+    fileList: list,
+    recentEdits: num('recentEdits', 0),
+    redactions: num('redactions', 0),
+    rank: contents.adapter.shape.rank,
+    sampling: str('sampling') ?? 'unknown',
+  };
 }

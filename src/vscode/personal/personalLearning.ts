@@ -4,7 +4,7 @@ import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterConten
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
 import { NgramCache } from '../../core/adapt/ngramCache';
 import { PersonalModel } from '../../core/adapt/personalModel';
-import { deletePersonalModel, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
+import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
 import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../core/adapt/workerClient';
 import type { LearnedMeta, LiftResult, WorkerEvent, WorkspaceScope } from '../../core/adapt/workerProtocol';
@@ -314,7 +314,7 @@ export class PersonalLearning implements vscode.Disposable {
         const started = Date.now();
         slot.apply(new PersonalModel(loaded.contents.adapter, new NgramCache(loaded.contents.tokens)));
         this.appliedTo = file;
-        this.meta = loaded.contents.meta as unknown as LearnedMeta;
+        this.meta = learnedMetaOf(loaded.contents);
         this.deps.log.info(
           `personal model applied: ${this.meta.files} files, ${this.meta.tokens} tokens, trained ${this.meta.trainedAt} (${Date.now() - started} ms to load)`,
         );
