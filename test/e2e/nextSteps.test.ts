@@ -24,6 +24,7 @@ describe('next steps in VS Code, as a person uses them', function () {
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       await workbench?.screenshot(`failed-next-${this.currentTest.title.replace(/\W+/g, '-')}`);
+      await workbench?.page.keyboard.press('Escape'); // leave no picker open for the next test
     }
   });
 
@@ -69,7 +70,7 @@ describe('next steps in VS Code, as a person uses them', function () {
     await row.click();
     await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     // The task prints one line and ends; give the terminal a moment to report its exit.
-    await workbench.page.waitForTimeout(2_500);
+    await workbench.page.waitForTimeout(3_000);
   }
 
   it('learns "edit, save, run the check task" and suggests the task in the status bar', async function () {
@@ -94,7 +95,8 @@ describe('next steps in VS Code, as a person uses them', function () {
     const first = picker.locator('.monaco-list-row:visible').first();
     await first.waitFor();
     assert.match(await first.innerText(), /Run task check/);
-    assert.match(await picker.innerText(), /you ran the task `check` \d+ times/);
+    // The context named depends on how late the last task's end arrives; the habit is counted either way.
+    assert.match(await picker.innerText(), /, you ran the task `check` (once|twice|\d+ times)/);
     await workbench.screenshot('next-02-quick-pick');
     await workbench.page.keyboard.press('Enter');
     await picker.waitFor({ state: 'hidden' });
