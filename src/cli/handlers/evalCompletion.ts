@@ -1,6 +1,6 @@
 import { NgramCache } from '../../core/adapt/ngramCache';
 import { PersonalModel } from '../../core/adapt/personalModel';
-import { trainPersonal } from '../../core/adapt/trainPersonal';
+import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
 import { collectDocuments } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
 import { loadEngine } from '../../core/model/loadEngine';
@@ -29,7 +29,9 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     if (values.train) {
       const collected = await collectDocuments(values.train);
       if (collected.documents.length === 0) throw new UsageError(`no source files to learn from under ${values.train}`);
-      const trained = await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS });
+      const trained = parts.includes('adapter')
+        ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
+        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, seconds: 0, finalLoss: NaN };
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
       progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
       engine.pipeline.reset();

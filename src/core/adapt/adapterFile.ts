@@ -18,6 +18,7 @@ export interface AdapterHeader {
   readonly hidden: number;
   readonly rank: number;
   readonly vocab: number;
+  readonly alpha?: number;
   readonly tokens: number;
   readonly meta: Record<string, unknown>;
 }
@@ -34,8 +35,8 @@ export class AdapterFileError extends Error {
 }
 
 export function encodeAdapter(c: AdapterContents): Buffer {
-  const { hidden, rank, vocab } = c.adapter.shape;
-  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, tokens: c.tokens.length, meta: c.meta };
+  const { hidden, rank, vocab, alpha } = c.adapter.shape;
+  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, alpha: alpha ?? 1, tokens: c.tokens.length, meta: c.meta };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const fixed = Buffer.alloc(8);
   fixed.writeUInt32LE(ADAPTER_FORMAT_VERSION, 0);
@@ -88,7 +89,8 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
   const a = new Float32Array(take(hidden * rank * 4));
   const bm = new Float32Array(take(rank * vocab * 4));
   const toks = new Uint16Array(take(tokens * 2));
-  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab }, { a, b: bm }), tokens: toks, meta: header.meta };
+  const alpha = typeof header.alpha === 'number' && Number.isFinite(header.alpha) ? header.alpha : 1;
+  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b: bm }), tokens: toks, meta: header.meta };
 }
 
 export async function readAdapterFile(file: string, expectedModelId?: string): Promise<AdapterContents> {

@@ -8,6 +8,8 @@ export interface AdapterShape {
   readonly hidden: number;
   readonly rank: number;
   readonly vocab: number;
+  /** LoRA's alpha: the update is scaled by alpha / rank (default 1). */
+  readonly alpha?: number;
 }
 
 export class LowRankAdapter {
@@ -21,7 +23,7 @@ export class LowRankAdapter {
     seed = 1,
   ) {
     const { hidden, rank, vocab } = shape;
-    this.scale = 1 / rank;
+    this.scale = (shape.alpha ?? 1) / rank;
     if (init) {
       if (init.a.length !== hidden * rank || init.b.length !== rank * vocab) throw new Error('adapter matrices have the wrong size');
       this.a = init.a;

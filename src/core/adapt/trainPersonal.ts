@@ -11,6 +11,7 @@ export interface TrainingDocument {
 
 export interface TrainOptions {
   readonly rank?: number;
+  readonly alpha?: number;
   readonly epochs?: number;
   readonly learningRate?: number;
   /** Token budget: documents beyond it (in the given order) are left out. */
@@ -67,7 +68,7 @@ export async function trainPersonal(
     const epochs = options.epochs ?? 1;
     const lr = options.learningRate ?? 3e-3;
     const { tokens, weights, documents } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
-    const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize });
+    const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize, alpha: options.alpha ?? 1 });
     const adam = newAdamState(adapter);
     const windows = Math.max(1, Math.ceil((tokens.length - 1) / window));
     let finalLoss = NaN;
