@@ -48,6 +48,12 @@ describe('stop rules', () => {
     assert.equal(stop('foo(1);'), undefined);
     assert.equal(stop('foo(1);\nbar'), 'foo(1);');
   });
+  it('ends a line completion as soon as it loops, without waiting for a newline that never comes', () => {
+    const stop = stopRule(completionMode("  summary: '"));
+    assert.equal(stop('run [--output P] [--output P]'), undefined);
+    assert.equal(stop('run [--output P] [--output P] [--output P]'), 'run [--output P]');
+    assert.equal(stop('a === b'), undefined);
+  });
   it('completes a block after an opener until the indentation returns', () => {
     const mode = completionMode('function f(a) {\n  ');
     assert.deepEqual(mode, { kind: 'block', openerIndent: 0 });
