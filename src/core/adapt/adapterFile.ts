@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../store/atomicFile';
 import { LowRankAdapter } from './lowRankAdapter';
 
 /**
@@ -101,29 +102,10 @@ export async function readAdapterFile(file: string, expectedModelId?: string): P
 export async function writeAdapterFile(file: string, contents: AdapterContents): Promise<void> {
   const data = encodeAdapter(contents);
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await withLock(`${file}.lock`, async () => {
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      const handle = await fs.open(tmp, 'w');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(tmp, file);
-    } catch (error) {
-      // a full disk or a vanished folder: leave no half-written temporary file behind
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw error;
-    }
-    const dir = await fs.open(path.dirname(path.resolve(file)), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  });
+  // temp name `<file>.<pid>.<time>.tmp`: the personal store clears those of dead writers
+  await withLock(`${file}.lock`, () =>
+    writeFileAtomic(path.resolve(file), data, { tempName: (f) => `${f}.${process.pid}.${Date.now()}.tmp` }),
+  );
 }
 
 const STALE_LOCK_MS = 10 * 60 * 1000;

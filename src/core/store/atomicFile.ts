@@ -7,10 +7,14 @@ import * as path from 'node:path';
  * of it: the data goes to a temporary file in the same folder (same file system, so the
  * rename is atomic), is flushed to disk, and then replaces the target.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { tempName?: (file: string) => string } = {},
+): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = options.tempName?.(file) ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await fs.open(temp, 'w');
     try {
@@ -23,6 +27,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  // the rename itself survives a crash only once the folder is flushed too
+  const folder = await fs.open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }
 
