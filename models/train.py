@@ -32,6 +32,7 @@ class Batches:
 @torch.no_grad()
 def evaluate(model, batches, n, ctx):
     model.eval()
+    batches.rng = np.random.default_rng(1234)  # the same windows every time, so evaluations compare
     losses = []
     for _ in range(n):
         x, y = batches()
@@ -100,15 +101,12 @@ def main():
     deadline = t0 + a.minutes * 60
     step = 0
     log = open(a.log, "a") if a.log else None
-    est_steps = None
     while time.time() < deadline:
-        # cosine schedule over the time box, estimated from the measured step rate
-        if step == 50:
-            est_steps = int(50 / (time.time() - t0) * a.minutes * 60)
-        horizon = est_steps or 10**9
+        # cosine over the time box itself: a step-count estimate taken early (while compiling) ran short
+        progress = min(1.0, (time.time() - t0) / max(1e-9, deadline - t0))
         lr = a.lr * min(1, (step + 1) / a.warmup)
         if step > a.warmup:
-            lr = a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * min(1, step / horizon)))
+            lr = a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
         x, y = train()
@@ -120,6 +118,7 @@ def main():
                 print(f"compile failed, running eager: {e}", file=sys.stderr)
                 step_fn = model
             t0 = time.time()
+            deadline = t0 + a.minutes * 60
         with ctx:
             h, _ = step_fn(x)
             loss = torch.nn.functional.cross_entropy(model.logits(h).float().view(-1, model.cfg.vocab_size), y.reshape(-1))
