@@ -2,8 +2,9 @@
 
 The folder follows the transformers.js layout: config.json, tokenizer.json,
 tokenizer_config.json and onnx/model.onnx (fp32) or onnx/model_quantized.onnx (int8).
-Inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value.
-Outputs: logits (last position only: the engine decodes from it), last_hidden_state (every
+Inputs: input_ids, attention_mask, position_ids, logit_positions, past_key_values.{i}.key/value.
+Outputs: logits (only at logit_positions, indices into the fed tokens: the last one when
+decoding, several when checking drafted tokens in one run), last_hidden_state (every
 position, after the final norm: the personalization adapter trains on it), present.{i}.key/value.
 Layers pruned to zero heads have no cache entries.
 
@@ -27,7 +28,7 @@ class WithCache(nn.Module):
         # lookup (Gather on axis 1), so fp32 and int8 files each hold the tied weight once.
         self.wt = nn.Parameter(model.embed.weight.detach().t().contiguous())
 
-    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+    def forward(self, input_ids, attention_mask, position_ids, logit_positions, *past_flat):
         T = input_ids.shape[1]
         total = attention_mask.shape[1]
         past = [None] * len(self.m.blocks)
@@ -38,7 +39,7 @@ class WithCache(nn.Module):
         mask = (k_pos[None, :] <= q_pos[:, None])[None, None] & attention_mask.bool()[:, None, None, :]
         x = torch.index_select(self.wt, 1, input_ids.reshape(-1)).t().unsqueeze(0)
         h, presents = self.m(input_ids, position_ids, past, mask, x)
-        logits = torch.matmul(h[:, -1:, :], self.wt)
+        logits = torch.matmul(torch.index_select(h, 1, logit_positions), self.wt)
         flat = [t for i in self.attn_layers for t in presents[i]]
         return (logits, h, *flat)
 
@@ -47,13 +48,13 @@ def export(model: OndiLM, path: Path):
     model.eval()
     w = WithCache(model)
     cfg = model.cfg
-    names_in = ["input_ids", "attention_mask", "position_ids"]
+    names_in = ["input_ids", "attention_mask", "position_ids", "logit_positions"]
     names_out = ["logits", "last_hidden_state"]
     dyn = {"input_ids": {1: "seq"}, "attention_mask": {1: "total"}, "position_ids": {1: "seq"},
-           "logits": {}, "last_hidden_state": {1: "seq"}}
+           "logit_positions": {0: "keep"}, "logits": {1: "keep"}, "last_hidden_state": {1: "seq"}}
     P, T = 3, 5
     args = [torch.randint(0, cfg.vocab_size, (1, T)), torch.ones(1, P + T, dtype=torch.long),
-            torch.arange(P, P + T)[None]]
+            torch.arange(P, P + T)[None], torch.tensor([T - 2, T - 1])]
     for i in w.attn_layers:
         for kv in ("key", "value"):
             names_in.append(f"past_key_values.{i}.{kv}")

@@ -18,6 +18,8 @@ class OrtLM:
         self.layers = self.cfg["ondi"]["cache_layers"]
         self.heads = self.cfg["num_attention_heads"]
         self.hd = self.cfg["head_dim"]
+        # older exports computed logits at the last position only
+        self.positions = "logit_positions" in {i.name for i in self.sess.get_inputs()}
 
     def empty_cache(self):
         return {i: (np.zeros((1, self.heads[i], 0, self.hd), np.float32),) * 2 for i in self.layers}
@@ -28,6 +30,8 @@ class OrtLM:
         feed = {"input_ids": np.array([ids], np.int64),
                 "attention_mask": np.ones((1, past_len + T), np.int64),
                 "position_ids": np.arange(past_len, past_len + T, dtype=np.int64)[None]}
+        if self.positions:
+            feed["logit_positions"] = np.array([T - 1], np.int64)
         for i in self.layers:
             feed[f"past_key_values.{i}.key"], feed[f"past_key_values.{i}.value"] = cache[i]
         outs = self.sess.run(None, feed)

@@ -20,6 +20,8 @@ export interface PipelineTrace {
   readonly skipped?: string;
   readonly cached?: boolean;
   readonly reused?: number;
+  readonly drafted?: number;
+  readonly accepted?: number;
   readonly fed?: number;
   readonly tokens?: number;
 }
@@ -68,7 +70,13 @@ export class CompletionPipeline implements CompletionEngine {
       stop: stopRule(mode),
       signal,
     });
-    this.lastTrace = { reused: generation.reused, fed: generation.fed, tokens: generation.tokens };
+    this.lastTrace = {
+      reused: generation.reused,
+      fed: generation.fed,
+      tokens: generation.tokens,
+      drafted: generation.drafted,
+      accepted: generation.accepted,
+    };
     if (signal.aborted) return undefined;
     const text = postprocess({ completion: generation.text, lineSuffix, linePrefix });
     if (!text) return undefined;

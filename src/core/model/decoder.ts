@@ -25,8 +25,14 @@ export interface Generation {
   /** Prompt tokens served from the cache of the previous request. */
   readonly reused: number;
   readonly fed: number;
+  /** Drafted tokens checked, and how many of them the model agreed with. */
+  readonly drafted: number;
+  readonly accepted: number;
   readonly ms: number;
 }
+
+/** Longest draft checked in one run: long enough for a line, short enough to waste little. */
+const MAX_DRAFT = 12;
 
 /**
  * Greedy decoding with a KV cache that survives between requests: each request feeds only the
@@ -34,20 +40,31 @@ export interface Generation {
  * costs a few tokens rather than the whole prompt. The last prompt token is backed up and the
  * first new token must re-spell it (token healing), so a cursor inside a word still completes
  * it naturally.
+ *
+ * Drafts make it cheaper without changing what it writes: the continuation the previous request
+ * produced (when the user typed what it said) or what followed the same tokens earlier in the
+ * text is fed together with the pending token, and one run scores every drafted position; the
+ * draft is kept as far as it matches the model's own greedy choices.
  */
 export class Decoder {
   private cachedIds: number[] = [];
   private cache: KvCache;
+  /** The previous request's prompt and what was generated after it. */
+  private lastSequence: number[] = [];
   private tail: Promise<unknown> = Promise.resolve();
   private readonly healCache = new Map<string, Int32Array>();
   /** What the user's code taught; swapped in whole when a new one is trained. */
   personal: LogitsAdjuster | undefined;
 
+  private readonly drafts: boolean;
+
   constructor(
     private readonly model: OnnxModel,
     private readonly tokenizer: Tokenizer,
+    options: { drafts?: boolean } = {},
   ) {
     this.cache = model.emptyCache();
+    this.drafts = (options.drafts ?? true) && model.scoresDrafts;
   }
 
   generate(request: GenerateRequest): Promise<Generation> {
@@ -61,45 +78,93 @@ export class Decoder {
     const ids = req.promptIds;
     const heal = ids.length > 1 ? (this.tokenizer.vocabText[ids[ids.length - 1] ?? 0] ?? '') : '';
     const prompt = heal ? ids.slice(0, -1) : ids.slice();
-    const shared = Math.min(commonPrefix(this.cachedIds, prompt), prompt.length - 1);
-    const reused = Math.max(0, shared);
+    const reused = Math.max(0, Math.min(commonPrefix(this.cachedIds, prompt), prompt.length - 1));
     this.cache = this.cache.truncate(reused);
     this.cachedIds = prompt.slice(0, reused);
-    let out = await this.feed(prompt.slice(reused));
-    const generated: number[] = [];
     const eos = this.model.info.eosTokenId;
-    const headroom = this.model.info.maxPositions - this.cachedIds.length - 1;
+    const budget = Math.min(req.maxNewTokens, this.model.info.maxPositions - prompt.length - 1);
+    const generated: number[] = [];
+    let pending = prompt.slice(reused);
+    let draft = this.previousDraft(prompt);
     let text = '';
     let result: string | undefined;
-    let fed = prompt.length - reused;
-    for (let k = 0; k < Math.min(req.maxNewTokens, headroom) && result === undefined; k++) {
-      if (req.signal?.aborted) break;
-      const next = k === 0 && heal ? argmaxOf(out.logits, this.allowed(heal)) : argmax(out.logits);
-      if (next === eos) break;
-      generated.push(next);
-      text = this.tokenizer.decode(generated).slice(heal.length);
-      result = req.stop(text);
-      if (result === undefined) {
-        out = await this.feed([next]);
-        fed++;
+    let fed = 0;
+    let drafted = 0;
+    let accepted = 0;
+    let ended = false;
+    try {
+      while (pending.length > 0 && generated.length < budget && result === undefined && !ended) {
+        if (req.signal?.aborted) break;
+        const room = Math.min(budget - generated.length - 1, this.model.info.maxPositions - this.cachedIds.length - pending.length - 1);
+        const proposal = this.drafts ? draft.slice(0, Math.max(0, Math.min(MAX_DRAFT, room))) : [];
+        const base = this.cachedIds.length + pending.length;
+        const rows = await this.feed([...pending, ...proposal], proposal.length + 1);
+        fed += pending.length + proposal.length;
+        drafted += proposal.length;
+        pending = [];
+        let kept = 0; // drafted tokens the model agreed with in this run
+        for (let j = 0; j < rows.length; j++) {
+          const row = rows[j] as Float32Array;
+          const next = generated.length === 0 && heal ? argmaxOf(row, this.allowed(heal)) : argmax(row);
+          if (next === eos) {
+            ended = true;
+            break;
+          }
+          generated.push(next);
+          text = this.tokenizer.decode(generated).slice(heal.length);
+          result = req.stop(text);
+          const agreed = j < proposal.length && next === proposal[j];
+          if (agreed) kept++;
+          if (result !== undefined || generated.length >= budget) break;
+          if (!agreed) {
+            pending = [next];
+            break;
+          }
+        }
+        accepted += kept;
+        // what the cache holds beyond the kept tokens was drafted wrongly
+        this.cut(base + kept);
+        draft = pending.length > 0 ? lookupDraft([...this.cachedIds, ...pending]) : [];
       }
+    } finally {
+      this.lastSequence = [...prompt, ...generated];
     }
     // Out of budget or at the end of text: let the stop rule cut what there is as a finished line.
     result ??= req.stop(text + '\n') ?? text;
-    return { text: result, tokens: generated.length, reused, fed, ms: performance.now() - started };
+    return { text: result, tokens: generated.length, reused, fed, drafted, accepted, ms: performance.now() - started };
   }
 
-  private async feed(ids: readonly number[]): Promise<{ logits: Float32Array }> {
-    const out = await this.model.step(ids, this.cache);
+  /** The rest of the previous request's output, if this prompt is where it was heading. */
+  private previousDraft(prompt: readonly number[]): number[] {
+    const last = this.lastSequence;
+    if (last.length <= prompt.length || commonPrefix(last, prompt) < prompt.length) return lookupDraft(prompt);
+    return last.slice(prompt.length, prompt.length + MAX_DRAFT);
+  }
+
+  private cut(length: number): void {
+    if (length >= this.cachedIds.length) return;
+    this.cache = this.cache.truncate(length);
+    this.cachedIds.length = length;
+  }
+
+  /** Feeds ids; returns the next-token scores after each of the last `logitsAt` of them. */
+  private async feed(ids: readonly number[], logitsAt = 1): Promise<Float32Array[]> {
+    const out = await this.model.step(ids, this.cache, logitsAt);
     this.cache = out.cache;
     this.cachedIds.push(...ids);
+    const v = this.model.info.vocabSize;
+    const rows = Array.from({ length: logitsAt }, (_, j) => out.rows.subarray(j * v, (j + 1) * v));
     const personal = this.personal;
-    if (!personal) return out;
+    if (!personal) return rows;
     const d = this.model.info.hiddenSize;
-    return { logits: personal.adjust(out.logits, out.hidden, out.hidden.length - d, this.cachedIds) };
+    const first = ids.length - logitsAt;
+    const known = this.cachedIds.length - ids.length;
+    return rows.map((row, j) =>
+      personal.adjust(row, out.hidden, (first + j) * d, this.cachedIds.slice(0, known + first + j + 1)),
+    );
   }
 
-  /** Tokens whose text starts with the backed-up token's text. */
+/** Tokens whose text starts with the backed-up token's text. */
   private allowed(prefix: string): Int32Array {
     let ids = this.healCache.get(prefix);
     if (!ids) {
@@ -120,6 +185,23 @@ function commonPrefix(a: readonly number[], b: readonly number[]): number {
   let i = 0;
   while (i < n && a[i] === b[i]) i++;
   return i;
+}
+
+/**
+ * Prompt lookup: the tokens that followed the latest earlier occurrence of the sequence's last
+ * three (or two) tokens. Code repeats itself, so this is often what comes next.
+ */
+export function lookupDraft(seq: readonly number[], max = 8): number[] {
+  for (const n of [3, 2]) {
+    if (seq.length <= n) continue;
+    const end = seq.length - n;
+    for (let i = end - 1; i >= 0 && i >= end - 2048; i--) {
+      let k = 0;
+      while (k < n && seq[i + k] === seq[end + k]) k++;
+      if (k === n) return seq.slice(i + n, Math.min(i + n + max, seq.length));
+    }
+  }
+  return [];
 }
 
 function argmax(x: Float32Array): number {

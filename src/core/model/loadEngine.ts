@@ -19,6 +19,8 @@ export interface LoadOptions {
   readonly threads?: number;
   readonly maxPromptTokens?: number;
   readonly suggestionCache?: boolean;
+  /** Check drafted tokens in one run (on by default; the output is the same either way). */
+  readonly drafts?: boolean;
 }
 
 /** Model folder -> ready completion pipeline. Throws a ModelFolderError a person can act on. */
@@ -28,7 +30,7 @@ export async function loadEngine(folder: string, options: LoadOptions = {}): Pro
   const threads = options.threads ?? 2;
   const [model, tokenizer] = await Promise.all([OnnxModel.load(info, { threads }), loadTokenizer(folder)]);
   const maxPromptTokens = Math.min(options.maxPromptTokens ?? 448, info.maxPositions - 64);
-  const pipeline = new CompletionPipeline(new Decoder(model, tokenizer), tokenizer, {
+  const pipeline = new CompletionPipeline(new Decoder(model, tokenizer, { drafts: options.drafts ?? true }), tokenizer, {
     maxPromptTokens,
     documentStart: info.eosTokenId,
     suggestionCache: options.suggestionCache ?? true,

@@ -7,6 +7,8 @@ import type { ModelInfo } from './modelFolder';
 export interface StepOutput {
   /** Next-token logits after the last fed token. */
   readonly logits: Float32Array;
+  /** Next-token logits after each of the last `logitsAt` fed tokens, [logitsAt, vocab]. */
+  readonly rows: Float32Array;
   /** Final hidden states of the fed tokens, [tokens, hiddenSize] (the adapter learns from these). */
   readonly hidden: Float32Array;
   readonly cache: KvCache;
@@ -21,10 +23,15 @@ export class OnnxModel {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
+  /** Whether one run can score several positions (exports before logit_positions scored the last only). */
+  readonly scoresDrafts: boolean;
+
   private constructor(
     readonly info: ModelInfo,
     private readonly session: ort.InferenceSession,
-  ) {}
+  ) {
+    this.scoresDrafts = session.inputNames.includes('logit_positions');
+  }
 
   static async load(info: ModelInfo, options: SessionOptions = {}): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(info.onnxFile, {
@@ -42,9 +49,12 @@ export class OnnxModel {
     return KvCache.empty(this.info.heads, this.info.headDim);
   }
 
-  /** Feeds `ids` after the cached positions. Runs are queued: one at a time, in call order. */
-  step(ids: readonly number[], cache: KvCache): Promise<StepOutput> {
-    const run = this.queue.then(() => this.run(ids, cache));
+  /**
+   * Feeds `ids` after the cached positions and returns the logits after each of the last
+   * `logitsAt` of them. Runs are queued: one at a time, in call order.
+   */
+  step(ids: readonly number[], cache: KvCache, logitsAt = 1): Promise<StepOutput> {
+    const run = this.queue.then(() => this.run(ids, cache, logitsAt));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -56,7 +66,7 @@ export class OnnxModel {
     await this.session.release();
   }
 
-  private async run(ids: readonly number[], cache: KvCache): Promise<StepOutput> {
+  private async run(ids: readonly number[], cache: KvCache, logitsAt: number): Promise<StepOutput> {
     if (this.disposed) throw new Error('the model was unloaded');
     const { info } = this;
     if (ids.length === 0) throw new Error('nothing to feed the model');
@@ -66,11 +76,17 @@ export class OnnxModel {
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= info.vocabSize) throw new Error(`token id ${id} out of range`);
     }
+    if (!Number.isInteger(logitsAt) || logitsAt < 1 || logitsAt > ids.length) throw new Error(`cannot score ${logitsAt} of ${ids.length} positions`);
+    if (logitsAt > 1 && !this.scoresDrafts) throw new Error('this model scores the last position only');
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, k) => BigInt(past + k)), [1, ids.length]),
     };
+    if (this.scoresDrafts) {
+      const first = ids.length - logitsAt;
+      feeds['logit_positions'] = new ort.Tensor('int64', BigInt64Array.from({ length: logitsAt }, (_, k) => BigInt(first + k)), [logitsAt]);
+    }
     for (const [i, c] of cache.layers) {
       const dims = [1, cache.headsOf(i), past, info.headDim];
       feeds[`past_key_values.${i}.key`] = new ort.Tensor('float32', c.key, dims);
@@ -86,8 +102,10 @@ export class OnnxModel {
           value: floats(outputs[`present.${i}.value`]),
         });
       }
+      const rows = floats(outputs['logits']);
       return {
-        logits: floats(outputs['logits']),
+        rows,
+        logits: rows.subarray(rows.length - info.vocabSize),
         hidden: floats(outputs['last_hidden_state']),
         cache: new KvCache(layers, total, info.heads, info.headDim),
       };
