@@ -9,7 +9,7 @@ m = json.loads((HERE / "corpus/manifest.json").read_text())
 py_bytes = sum(p["bytes"] for p in m["packages"] if p["split"] == "train" and p["registry"] == "pypi")
 sys.path.insert(0, str(HERE))
 from tokenizer import docs
-out = subprocess.Popen(["zstd", "-17", "--long=27", "-T2", "-q", "-f", "-o", str(HERE / "data/gpu/train.txt.zst")], stdin=subprocess.PIPE)
+out = subprocess.Popen(["zstd", "-19", "--long=31", "-T2", "-q", "-f", "-o", str(HERE / "data/gpu/train.txt.zst")], stdin=subprocess.PIPE)
 seen = kept = 0
 for i, d in enumerate(docs(HERE / "data/train.txt", 0)):
     n = len(d.encode())
