@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { readAdapterFile, writeAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
-import { NgramCache } from '../core/adapt/ngramCache';
-import { PersonalModel } from '../core/adapt/personalModel';
+import { personalModelOf } from '../core/adapt/personalModel';
 import { learnedMetaOf } from '../core/adapt/personalStore';
 import { REDACTED, redactSecrets } from '../core/adapt/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
@@ -141,6 +140,8 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
       redactions,
       rank: job.rank,
       sampling: 'recent edits first, then workspace files, most recently modified first, until the token budget is spent',
+      adapterApplied: trained.useAdapter,
+      ...(trained.validation ? { validation: roundValidation(trained.validation) } : {}),
     };
     emit({ type: 'progress', phase: 'saving', done: 0, total: 1 });
     await writeAdapterFile(job.outFile, {
@@ -194,7 +195,7 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
     checkpoint.restart();
     engine.pipeline.decoder.personal = undefined;
     const base = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(0));
-    engine.pipeline.decoder.personal = new PersonalModel(contents.adapter, new NgramCache(contents.tokens));
+    engine.pipeline.decoder.personal = personalModelOf(contents);
     engine.pipeline.reset();
     const adapted = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(cases.length));
     return {
@@ -223,3 +224,7 @@ function removeKnown(text: string, values: readonly string[]): { text: string; c
 }
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function roundValidation(v: { tokens: number; baseLoss: number; adaptedLoss: number }) {
+  return { tokens: v.tokens, baseLoss: round(v.baseLoss, 4), adaptedLoss: round(v.adaptedLoss, 4) };
+}

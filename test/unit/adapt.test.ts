@@ -2,10 +2,11 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { newAdamState, trainBatch, type TrainingPosition } from '../../src/core/adapt/adapterTrainer';
+import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from '../../src/core/adapt/adapterTrainer';
 import { AdapterFileError, decodeAdapter, encodeAdapter, readAdapterFile, writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
+import { personalModelOf } from '../../src/core/adapt/personalModel';
 import { REDACTED, redactSecrets } from '../../src/core/adapt/redact';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 
@@ -69,6 +70,38 @@ describe('low-rank adapter', () => {
     const after = new Float32Array(32);
     adapter.addTo(after, h);
     assert.equal(after.indexOf(Math.max(...after)), 7);
+  });
+});
+
+describe('adapter gate', () => {
+  const position = (target: number): TrainingPosition => ({
+    hidden: Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)), hiddenOffset: 0,
+    candidates: Int32Array.from([0, 1, 2, 3, 7]), candidateLogits: new Float32Array(5),
+    logSumExp: Math.log(32), target, targetLogit: 0, weight: 1,
+  });
+
+  it('scores unseen positions for the base model and the adapted one', () => {
+    const adapter = new LowRankAdapter({ hidden: 8, rank: 4, vocab: 32 });
+    const before = validationLoss(adapter, [position(7)]);
+    assert.ok(Math.abs(before.base - Math.log(32)) < 1e-6 && Math.abs(before.adapted - before.base) < 1e-6, JSON.stringify(before));
+    const adam = newAdamState(adapter);
+    for (let i = 0; i < 50; i++) trainBatch(adapter, adam, [position(7)], 0.05);
+    const learned = validationLoss(adapter, [position(7)]);
+    assert.ok(learned.adapted < learned.base - 1, 'a pattern that holds is predicted better');
+    const wrong = validationLoss(adapter, [position(3)]);
+    assert.ok(wrong.adapted > wrong.base, 'a pattern that does not hold is predicted worse');
+  });
+
+  it('decodes without an adapter that did not prove itself, with the cache either way', () => {
+    const adapter = new LowRankAdapter({ hidden: 4, rank: 2, vocab: 10 });
+    const tokens = Uint16Array.from([1, 2, 3]);
+    const kept = personalModelOf({ modelId: 'm', adapter, tokens, meta: { adapterApplied: true } });
+    const dropped = personalModelOf({ modelId: 'm', adapter, tokens, meta: { adapterApplied: false } });
+    const older = personalModelOf({ modelId: 'm', adapter, tokens, meta: {} });
+    assert.equal(kept.adapter, adapter);
+    assert.equal(dropped.adapter, undefined);
+    assert.equal(older.adapter, adapter, 'files from before the gate keep their adapter');
+    assert.ok(dropped.cache instanceof NgramCache);
   });
 });
 

@@ -26,6 +26,7 @@ export async function adapt(values: Options, progress: (text: string) => void) {
     await writeAdapterFile(out, { modelId: engine.info.modelId, adapter: trained.adapter, tokens: trained.tokens, meta: {
       files: trained.documents, redactions: collected.redactions, createdAt: new Date().toISOString(),
       sampling: 'most recently modified files first, until the token budget is spent',
+      adapterApplied: trained.useAdapter, ...(trained.validation ? { validation: trained.validation } : {}),
     } });
     return { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100, out, files: trained.documents, loss: trained.finalLoss };
   } finally {

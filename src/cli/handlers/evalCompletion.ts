@@ -31,12 +31,16 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       if (collected.documents.length === 0) throw new UsageError(`no source files to learn from under ${values.train}`);
       const trained = parts.includes('adapter')
         ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
-        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, seconds: 0, finalLoss: NaN };
+        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, seconds: 0, finalLoss: NaN, useAdapter: false, validation: undefined };
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
       progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
+      if (trained.validation) {
+        const v = trained.validation;
+        progress(`newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`);
+      }
       engine.pipeline.reset();
       engine.pipeline.decoder.personal = new PersonalModel(
-        parts.includes('adapter') ? trained.adapter : undefined,
+        parts.includes('adapter') && trained.useAdapter ? trained.adapter : undefined,
         parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
       );
       const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);

@@ -59,43 +59,7 @@ export function trainBatch(adapter: LowRankAdapter, adam: AdamState, batch: read
   for (const p of batch) {
     const h = p.hidden;
     const ho = p.hiddenOffset;
-    u.fill(0);
-    for (let i = 0; i < hidden; i++) {
-      const hi = h[ho + i] as number;
-      const row = i * rank;
-      for (let j = 0; j < rank; j++) u[j] = (u[j] as number) + hi * (a[row + j] as number);
-    }
-    const k = Math.min(p.candidates.length, 128);
-    let n = 0;
-    let ti = -1;
-    let candMass = 0;
-    for (let c = 0; c < k; c++) {
-      const t = p.candidates[c] as number;
-      const base = (p.candidateLogits[c] as number) - p.logSumExp;
-      candMass += Math.exp(base);
-      if (t === p.target) ti = n;
-      ids[n] = t;
-      z[n++] = base;
-    }
-    if (ti < 0) {
-      ti = n;
-      ids[n] = p.target;
-      z[n++] = p.targetLogit - p.logSumExp;
-      candMass += Math.exp(z[ti] as number);
-    }
-    const logRest = Math.log(Math.max(1e-9, 1 - candMass));
-    let max = logRest;
-    for (let c = 0; c < n; c++) {
-      const t = ids[c] as number;
-      let d = 0;
-      for (let j = 0; j < rank; j++) d += (u[j] as number) * (b[j * vocab + t] as number);
-      const zc = (z[c] as number) + d * adapter.scale;
-      z[c] = zc;
-      if (zc > max) max = zc;
-    }
-    let sum = Math.exp(logRest - max);
-    for (let c = 0; c < n; c++) sum += Math.exp((z[c] as number) - max);
-    const logZ = max + Math.log(sum);
+    const { n, ti, logZ } = scoreCandidates(adapter, p, u, ids, z);
     loss += p.weight * (logZ - (z[ti] as number));
     totalWeight += p.weight;
     gu.fill(0);
@@ -140,6 +104,75 @@ export function trainBatch(adapter: LowRankAdapter, adam: AdamState, batch: read
     adam.touched[t] = 0;
   }
   return loss * inv;
+}
+
+/**
+ * The adapted log-softmax of one position over its candidates and the "everything else"
+ * bucket: fills u = h·A, the candidate ids and their adapted log-scores (target included).
+ */
+function scoreCandidates(
+  adapter: LowRankAdapter,
+  p: TrainingPosition,
+  u: Float32Array,
+  ids: Int32Array,
+  z: Float64Array,
+): { n: number; ti: number; logZ: number } {
+  const { hidden, rank, vocab } = adapter.shape;
+  const a = adapter.a;
+  const b = adapter.b;
+  u.fill(0);
+  for (let i = 0; i < hidden; i++) {
+    const hi = p.hidden[p.hiddenOffset + i] as number;
+    const row = i * rank;
+    for (let j = 0; j < rank; j++) u[j] = (u[j] as number) + hi * (a[row + j] as number);
+  }
+  const k = Math.min(p.candidates.length, 128);
+  let n = 0;
+  let ti = -1;
+  let candMass = 0;
+  for (let c = 0; c < k; c++) {
+    const t = p.candidates[c] as number;
+    const base = (p.candidateLogits[c] as number) - p.logSumExp;
+    candMass += Math.exp(base);
+    if (t === p.target) ti = n;
+    ids[n] = t;
+    z[n++] = base;
+  }
+  if (ti < 0) {
+    ti = n;
+    ids[n] = p.target;
+    z[n++] = p.targetLogit - p.logSumExp;
+    candMass += Math.exp(z[ti] as number);
+  }
+  const logRest = Math.log(Math.max(1e-9, 1 - candMass));
+  let max = logRest;
+  for (let c = 0; c < n; c++) {
+    const t = ids[c] as number;
+    let d = 0;
+    for (let j = 0; j < rank; j++) d += (u[j] as number) * (b[j * vocab + t] as number);
+    const zc = (z[c] as number) + d * adapter.scale;
+    z[c] = zc;
+    if (zc > max) max = zc;
+  }
+  let sum = Math.exp(logRest - max);
+  for (let c = 0; c < n; c++) sum += Math.exp((z[c] as number) - max);
+  return { n, ti, logZ: max + Math.log(sum) };
+}
+
+/** Mean next-token loss (nats) of the base model and of the adapted one on positions never trained on. */
+export function validationLoss(adapter: LowRankAdapter, positions: readonly TrainingPosition[]): { base: number; adapted: number } {
+  const u = new Float32Array(adapter.shape.rank);
+  const ids = new Int32Array(129);
+  const z = new Float64Array(129);
+  let base = 0;
+  let adapted = 0;
+  for (const p of positions) {
+    base += p.logSumExp - p.targetLogit;
+    const { ti, logZ } = scoreCandidates(adapter, p, u, ids, z);
+    adapted += logZ - (z[ti] as number);
+  }
+  const n = Math.max(1, positions.length);
+  return { base: base / n, adapted: adapted / n };
 }
 
 const B1 = 0.9;

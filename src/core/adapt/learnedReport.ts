@@ -44,6 +44,12 @@ export function formatLearnedReport(r: LearnedReportInput): string {
       (meta.redactions > 0 ? ` (${plural(meta.redactions, 'secret-looking string')} redacted first)` : ''),
     `- Adapter: rank ${meta.rank} update of the output projection, plus a cache of your code's token sequences` +
       (Number.isFinite(meta.loss) ? `; final training loss ${meta.loss}` : ''),
+    ...(meta.validation
+      ? [
+          `- On your newest files, before learning them: ${meta.validation.baseLoss} nats/token for the base model, ${meta.validation.adaptedLoss} with the adapter, so ` +
+            (meta.adapterApplied === false ? 'completions use the cache of your code but not the adapter' : 'completions use both'),
+        ]
+      : []),
     `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Reset Personal Model" deletes it.`,
     '',
   );

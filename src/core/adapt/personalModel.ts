@@ -1,5 +1,6 @@
+import type { AdapterContents } from './adapterFile';
 import type { LowRankAdapter } from './lowRankAdapter';
-import type { NgramCache } from './ngramCache';
+import { NgramCache } from './ngramCache';
 
 /**
  * What the user's code taught Ondi, applied at every decoding step: the low-rank adapter
@@ -41,6 +42,11 @@ export class PersonalModel {
     }
     return out;
   }
+}
+
+/** The personal model a stored file describes: the adapter only where it proved itself on unseen code. */
+export function personalModelOf(contents: AdapterContents): PersonalModel {
+  return new PersonalModel(contents.meta['adapterApplied'] === false ? undefined : contents.adapter, new NgramCache(contents.tokens));
 }
 
 /**

@@ -112,5 +112,14 @@ export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
     redactions: num('redactions', 0),
     rank: contents.adapter.shape.rank,
     sampling: str('sampling') ?? 'unknown',
+    ...(typeof m['adapterApplied'] === 'boolean' ? { adapterApplied: m['adapterApplied'] } : {}),
+    ...validationOf(m['validation']),
   };
+}
+
+function validationOf(v: unknown): { validation?: NonNullable<LearnedMeta['validation']> } {
+  if (typeof v !== 'object' || v === null) return {};
+  const { tokens, baseLoss, adaptedLoss } = v as Record<string, unknown>;
+  const ok = [tokens, baseLoss, adaptedLoss].every((x) => typeof x === 'number' && Number.isFinite(x));
+  return ok ? { validation: { tokens: tokens as number, baseLoss: baseLoss as number, adaptedLoss: adaptedLoss as number } } : {};
 }

@@ -1,6 +1,6 @@
 import { HeadModel, type OnnxModel } from '../model/onnxModel';
 import type { Tokenizer } from '../model/tokenizer';
-import { newAdamState, trainBatch, type TrainingPosition } from './adapterTrainer';
+import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from './adapterTrainer';
 import { LowRankAdapter } from './lowRankAdapter';
 
 export interface TrainingDocument {
@@ -18,6 +18,8 @@ export interface TrainOptions {
   readonly maxTokens?: number;
   readonly windowTokens?: number;
   readonly batchSize?: number;
+  /** Share of the tokens, newest documents first, first held out to check the adapter helps. */
+  readonly validationShare?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -29,27 +31,38 @@ export interface TrainedPersonalModel {
   readonly documents: number;
   readonly seconds: number;
   readonly finalLoss: number;
+  /** Loss on the newest documents before the adapter saw them (absent with a single document). */
+  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number } | undefined;
+  /** Whether the adapter lowered that loss, so decoding should use it (the cache is used either way). */
+  readonly useAdapter: boolean;
 }
+
+/** The adapter must beat the base model on unseen code by this much (nats per token) to be used. */
+const MIN_GAIN = 0.01;
 
 /** Documents -> token stream (each document after the separator), cut at the budget. */
 export function tokenStream(tokenizer: Tokenizer, docs: readonly TrainingDocument[], separator: number, maxTokens: number) {
   const ids: number[] = [];
   const weights: number[] = [];
+  const starts: number[] = [];
   let documents = 0;
   for (const d of docs) {
     if (ids.length >= maxTokens) break;
+    starts.push(ids.length);
     const enc = [separator, ...tokenizer.encode(d.text)].slice(0, maxTokens - ids.length);
     ids.push(...enc);
     for (let i = 0; i < enc.length; i++) weights.push(d.weight);
     documents++;
   }
-  return { tokens: Uint16Array.from(ids), weights: Float32Array.from(weights), documents };
+  return { tokens: Uint16Array.from(ids), weights: Float32Array.from(weights), documents, starts };
 }
 
 /**
  * Trains the low-rank adapter on the user's documents with the frozen base model: windows of
  * the token stream go through the model (hidden states) and the output-projection graph (each
- * position's candidates), then Adam updates A and B batch by batch.
+ * position's candidates), then Adam updates A and B batch by batch. The newest documents are
+ * learned last: first they measure whether the adapter, trained on the older code, predicts
+ * them better than the base model (if not, decoding leaves the adapter out).
  */
 export async function trainPersonal(
   model: OnnxModel,
@@ -67,45 +80,81 @@ export async function trainPersonal(
     const batchSize = options.batchSize ?? 128;
     const epochs = options.epochs ?? 1;
     const lr = options.learningRate ?? 3e-3;
-    const { tokens, weights, documents } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
+    const { tokens, weights, documents, starts } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
     const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize, alpha: options.alpha ?? 1 });
     const adam = newAdamState(adapter);
-    const windows = Math.max(1, Math.ceil((tokens.length - 1) / window));
+    // held out: whole newest documents, about validationShare of the tokens (none if only one)
+    const share = options.validationShare ?? 0.1;
+    const heldOut = starts.find((s) => s >= share * tokens.length) ?? 0;
+    const ranges: [number, number][] = heldOut > 0 ? [[heldOut, tokens.length], [0, heldOut]] : [[0, tokens.length]];
+    const windowsIn = ([from, to]: [number, number]) => Math.max(0, Math.ceil((to - from - 1) / window));
+    const total = epochs * ranges.reduce((n, r) => n + windowsIn(r), 0);
+    let done = 0;
     let finalLoss = NaN;
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      let batch: TrainingPosition[] = [];
-      for (let w = 0; w < windows; w++) {
-        if (options.signal?.aborted) throw new Error('training was cancelled');
-        const from = w * window;
-        const ids = Array.from(tokens.subarray(from, Math.min(tokens.length, from + window + 1)));
-        if (ids.length < 2) continue;
-        const out = await model.step(ids.slice(0, -1), model.emptyCache());
-        const targets = ids.slice(1);
-        const h = await head.run(out.hidden, targets);
-        for (let t = 0; t < targets.length; t++) {
-          batch.push({
-            hidden: out.hidden,
-            hiddenOffset: t * info.hiddenSize,
-            candidates: h.topIds.subarray(t * h.k, (t + 1) * h.k),
-            candidateLogits: h.topLogits.subarray(t * h.k, (t + 1) * h.k),
-            logSumExp: h.logSumExp[t] ?? 0,
-            target: targets[t] ?? 0,
-            targetLogit: h.targetLogits[t] ?? 0,
-            weight: weights[from + t + 1] ?? 1,
-          });
-          if (batch.length === batchSize) {
-            finalLoss = trainBatch(adapter, adam, batch, lr);
-            batch = [];
-          }
+    let validation: TrainedPersonalModel['validation'];
+    let batch: TrainingPosition[] = [];
+    const learn = (positions: readonly TrainingPosition[]): void => {
+      for (const p of positions) {
+        batch.push(p);
+        if (batch.length === batchSize) {
+          finalLoss = trainBatch(adapter, adam, batch, lr);
+          batch = [];
         }
-        options.onProgress?.(epoch * windows + w + 1, epochs * windows);
-        // yield so a worker stays responsive to pause/cancel messages
-        await new Promise((r) => setImmediate(r));
+      }
+    };
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (const [r, [from, to]] of ranges.entries()) {
+        const checking = epoch === 0 && r === 1;
+        const seen: TrainingPosition[] = [];
+        for (let w = from; w < to - 1; w += window) {
+          if (options.signal?.aborted) throw new Error('training was cancelled');
+          const positions = await positionsOf(model, head, tokens, weights, w, Math.min(to, w + window + 1));
+          if (checking) seen.push(...positions);
+          else learn(positions);
+          options.onProgress?.(++done, total);
+          // yield so a worker stays responsive to pause/cancel messages
+          await new Promise((r) => setImmediate(r));
+        }
+        if (checking) {
+          if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
+          batch = [];
+          const loss = validationLoss(adapter, seen);
+          validation = { tokens: seen.length, baseLoss: loss.base, adaptedLoss: loss.adapted };
+          learn(seen);
+        }
       }
       if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
+      batch = [];
     }
-    return { adapter, tokens, documents, seconds: (performance.now() - started) / 1000, finalLoss };
+    const useAdapter = !validation || validation.adaptedLoss < validation.baseLoss - MIN_GAIN;
+    return { adapter, tokens, documents, seconds: (performance.now() - started) / 1000, finalLoss, validation, useAdapter };
   } finally {
     await head.dispose();
   }
+}
+
+/** One window of the token stream through the model and the output projection: training positions. */
+async function positionsOf(
+  model: OnnxModel,
+  head: HeadModel,
+  tokens: Uint16Array,
+  weights: Float32Array,
+  from: number,
+  to: number,
+): Promise<TrainingPosition[]> {
+  const ids = Array.from(tokens.subarray(from, to));
+  const out = await model.step(ids.slice(0, -1), model.emptyCache());
+  const targets = ids.slice(1);
+  const h = await head.run(out.hidden, targets);
+  const d = model.info.hiddenSize;
+  return targets.map((target, t) => ({
+    hidden: out.hidden,
+    hiddenOffset: t * d,
+    candidates: h.topIds.subarray(t * h.k, (t + 1) * h.k),
+    candidateLogits: h.topLogits.subarray(t * h.k, (t + 1) * h.k),
+    logSumExp: h.logSumExp[t] ?? 0,
+    target,
+    targetLogit: h.targetLogits[t] ?? 0,
+    weight: weights[from + t + 1] ?? 1,
+  }));
 }

@@ -56,6 +56,10 @@ export interface LearnedMeta {
   readonly redactions: number;
   readonly rank: number;
   readonly sampling: string;
+  /** Whether decoding uses the adapter: it must have predicted the newest files better than the base model. */
+  readonly adapterApplied?: boolean;
+  /** Loss (nats/token) on the newest files before the adapter learned them: base vs adapted. */
+  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number };
 }
 
 export interface LiftScores {

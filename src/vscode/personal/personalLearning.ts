@@ -2,8 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
-import { NgramCache } from '../../core/adapt/ngramCache';
-import { PersonalModel } from '../../core/adapt/personalModel';
+import { personalModelOf } from '../../core/adapt/personalModel';
 import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
 import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../core/adapt/workerClient';
@@ -312,7 +311,7 @@ export class PersonalLearning implements vscode.Disposable {
       const loaded = await loadPersonalModel(file, slot.modelId);
       if (loaded.kind === 'loaded') {
         const started = Date.now();
-        slot.apply(new PersonalModel(loaded.contents.adapter, new NgramCache(loaded.contents.tokens)));
+        slot.apply(personalModelOf(loaded.contents));
         this.appliedTo = file;
         this.meta = learnedMetaOf(loaded.contents);
         this.deps.log.info(
