@@ -26,6 +26,7 @@ export function parseOptions(argv: readonly string[]) {
       only: { type: 'string' },
       show: { type: 'string' },
       personal: { type: 'string' },
+      'while-training': { type: 'boolean' },
     },
   });
 }

@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { typeThrough } from '../../core/bench/typingBench';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import { startTraining } from '../../core/adapt/workerClient';
+import { typeThrough, type TypingResult } from '../../core/bench/typingBench';
+import { DEFAULT_CONFIG } from '../../core/config';
 import { readSourceFiles } from '../../core/eval/sourceFiles';
 import { round } from '../../core/eval/metrics';
 import { loadEngine } from '../../core/model/loadEngine';
@@ -17,6 +21,8 @@ export interface ModelBench {
   tokens_per_s: number;
   rss_mb: number;
   requests: number;
+  /** With --while-training: the same typing while the personal model trains in its worker. */
+  while_training?: { p50_ms: number; p95_ms: number; p95_ratio: number; cpu_share: number };
 }
 
 const MODELS = (): Record<string, string> => ({ shipped: shippedModel(), dense: denseReference() });
@@ -50,11 +56,13 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
     // real TypeScript to type through: this project's own sources unless a folder is given
     const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
     if (files.length === 0) throw new UsageError('no source files to type through');
-    const typing = await typeThrough(engine.pipeline, files, {
-      keystrokes: intOption(values, 'keystrokes', 300),
-      linesPerFile: 6,
-      maxTokens: 48,
-    });
+    const typingOptions = { keystrokes: intOption(values, 'keystrokes', 300), linesPerFile: 6, maxTokens: 48 };
+    // warm up (JIT, allocator) on the last file so the first measured keystrokes are not the slowest
+    await typeThrough(engine.pipeline, files.slice(-1), { ...typingOptions, keystrokes: 30 });
+    const typing = await typeThrough(engine.pipeline, files, typingOptions);
+    const whileTraining = values['while-training'] && name === 'shipped'
+      ? await typeWhileTraining(folder, values.dir ?? path.join(packageRoot(), 'src'), () => typeThrough(engine.pipeline, files, typingOptions))
+      : undefined;
     // decode speed: 64 tokens after a fixed prompt, cache on
     const ids = engine.tokenizer.encode(files[0]?.text.slice(0, 1200) ?? 'const a = 1;\n');
     let out = await engine.model.step(ids, engine.model.emptyCache());
@@ -73,14 +81,51 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
       tokens_per_s: round(tokensPerS, 1),
       rss_mb: round((process.memoryUsage().rss - rssBefore) / 1e6, 1),
       requests: typing.requests,
+      ...(whileTraining
+        ? { while_training: { ...whileTraining, p95_ratio: round(whileTraining.p95_ms / typing.p95_ms) } }
+        : {}),
     };
   } finally {
     await engine.dispose();
   }
 }
 
+/**
+ * Types again while the learning worker trains on `dir` at the default CPU share, never held:
+ * the worst case, since the editor holds a running job while the user types.
+ */
+async function typeWhileTraining(modelFolder: string, dir: string, type: () => Promise<TypingResult>) {
+  const cpuShare = DEFAULT_CONFIG['learning.cpuShare'];
+  const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-bench-'));
+  const abort = new AbortController();
+  let progressed = false;
+  const run = startTraining(
+    { file: path.join(packageRoot(), 'dist', 'adaptWorker.js') },
+    { kind: 'train', modelFolder, outFile: path.join(outDir, 'personal.ondi'), recent: [], rank: 16, maxTokens: 100_000, folders: [dir], excludeGlobs: [], respectGitignore: false },
+    { cpuShare, signal: abort.signal, onEvent: (e) => (progressed ||= e.type === 'progress' && e.phase === 'learning') },
+  );
+  let ended = false;
+  const finished = run.result.then(
+    () => undefined,
+    () => undefined,
+  ).finally(() => (ended = true));
+  try {
+    // only once the worker has loaded its model and is learning
+    while (!progressed && !ended) await new Promise((r) => setTimeout(r, 50));
+    if (!progressed) throw new Error('the learning worker ended before it began learning');
+    const typing = await type();
+    if (ended) throw new Error('training ended before the typing did: use more keystrokes');
+    return { p50_ms: typing.p50_ms, p95_ms: typing.p95_ms, cpu_share: cpuShare };
+  } finally {
+    abort.abort();
+    await finished;
+    await fs.rm(outDir, { recursive: true, force: true });
+  }
+}
+
 function child(name: string, values: Options): Promise<ModelBench> {
   const args = [process.argv[1] ?? '', 'bench', '--only', name, '--json'];
+  if (values['while-training']) args.push('--while-training');
   if (values.keystrokes) args.push('--keystrokes', values.keystrokes);
   if (values.dir) args.push('--dir', values.dir);
   return new Promise((resolve, reject) => {
