@@ -84,13 +84,14 @@ describe('dashboard data: model card', () => {
     assert.deepEqual(model.lookup, { em: 8.8, es: 19 });
     assert.equal(model.samples, 500);
     assert.equal(model.reportProblem, undefined);
-    assert.equal(model.stateText, 'Ready. pruned-int8 model, 10.3M parameters, loaded in 180 ms');
+    assert.equal(model.stateText, 'Running: pruned-int8 model, 10.3M parameters, loaded in 180 ms');
+    assert.equal(buildDashboard(sources({ model: { ...sources().model, state: { kind: 'error', message: 'no model at /x' } } })).model.stateText, 'Not running: no model at /x');
   });
 
   it('says so when the report is missing or unreadable, and reads partial stages', () => {
     const missing = buildDashboard(sources({ model: { state: { kind: 'loading' }, running: undefined, report: undefined } })).model;
     assert.deepEqual(missing.stages, []);
-    assert.match(missing.reportProblem ?? '', /not found/);
+    assert.match(missing.reportProblem ?? '', /could not be read/);
     assert.match(buildDashboard(sources({ model: { state: { kind: 'loading' }, running: undefined, report: { stages: 'x' } } })).model.reportProblem ?? '', /no stages/);
     const partial = parseModelReport({ stages: [{ stage: 'a', params: 10 }, { stage: 'b', params: 5, em: 3 }] }, undefined);
     assert.deepEqual(partial?.stages[1]?.change, { params: -50 });
@@ -119,6 +120,8 @@ describe('dashboard data: completions', () => {
     assert.equal(c.latency.count, 5);
     assert.equal(c.latency.p50, 30);
     assert.equal(c.latency.p95, 400);
+    assert.equal(c.latency.labels[c.latency.p50Bucket ?? -1], '≤30');
+    assert.equal(c.latency.labels[c.latency.p95Bucket ?? -1], '≤500');
     assert.equal(c.latency.labels.length, c.latency.counts.length);
     assert.equal(c.latency.labels[c.latency.labels.length - 1], '≤500');
     assert.equal(c.latency.counts.reduce((a, b) => a + b, 0), 5);

@@ -3,7 +3,7 @@ import type { LearnedMeta } from '../adapt/workerProtocol';
 import type { LiftRecord } from '../adapt/liftRecord';
 import { acceptRate, OUTCOME_KINDS, type OutcomeStats } from '../complete/outcomes';
 import type { HabitSummary, SuggestionTally } from '../next/nextStepPredictor';
-import { presentStatus, type OndiState } from '../status';
+import type { OndiState } from '../status';
 import { latencySection, timelineSeries } from './completionCharts';
 import type {
   CompletionsSection,
@@ -81,16 +81,28 @@ export function buildDashboard(s: DashboardSources): DashboardData {
 
 function modelSection(m: ModelFacts): ModelSection {
   const report = parseModelReport(m.report, m.running?.stage);
-  const tooltip = presentStatus(m.state).tooltip.replace(/^Ondi: /, '');
   return {
     state: m.state.kind,
-    stateText: tooltip.charAt(0).toUpperCase() + tooltip.slice(1),
+    stateText: stateText(m.state),
     running: m.running,
     stages: report?.stages ?? [],
     lookup: report?.lookup,
     samples: report?.samples,
-    reportProblem: report ? undefined : m.report === undefined ? 'models/report.json was not found in the extension.' : 'models/report.json has no stages Ondi can read.',
+    reportProblem: report ? undefined : m.report === undefined ? 'models/report.json could not be read from the extension.' : 'models/report.json has no stages Ondi can read.',
   };
+}
+
+function stateText(state: OndiState): string {
+  switch (state.kind) {
+    case 'loading':
+      return 'Loading the model…';
+    case 'ready':
+      return state.detail ? `Running: ${state.detail}` : 'Running';
+    case 'error':
+      return `Not running: ${state.message}`;
+    case 'disabled':
+      return 'Inline completions are off ("Ondi: Toggle Inline Completions" turns them on)';
+  }
 }
 
 function completionsSection(stats: OutcomeStats, now: number): CompletionsSection {

@@ -52,12 +52,22 @@ export function latencySection(histogram: LatencyHistogram): LatencySection {
   const lastUsed = counts.reduce((last, n, i) => (n > 0 ? i : last), -1);
   const upTo = Math.max(lastUsed, boundsMs.indexOf(200));
   const labels = counts.slice(0, upTo + 1).map((_, i) => (i < boundsMs.length ? `≤${boundsMs[i]}` : `>${boundsMs[boundsMs.length - 1]}`));
+  const p50 = histogramPercentile(histogram, 50);
+  const p95 = histogramPercentile(histogram, 95);
+  // a percentile is its bucket's bound, or the slowest latency seen when that is lower
+  const bucketOf = (p: number | undefined): number | undefined => {
+    if (p === undefined) return undefined;
+    const i = boundsMs.findIndex((bound) => bound >= p);
+    return i < 0 ? boundsMs.length : i;
+  };
   return {
     count: histogram.count,
     labels,
     counts: counts.slice(0, upTo + 1),
-    p50: histogramPercentile(histogram, 50),
-    p95: histogramPercentile(histogram, 95),
+    p50,
+    p95,
+    p50Bucket: bucketOf(p50),
+    p95Bucket: bucketOf(p95),
     meanMs: histogram.count > 0 ? histogram.sumMs / histogram.count : undefined,
   };
 }

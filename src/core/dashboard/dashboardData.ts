@@ -1,11 +1,11 @@
 import type { OutcomeCounts } from '../complete/outcomes';
-import type { SuggestionTally } from '../next/nextStepPredictor';
 
 /**
  * What the dashboard shows, as plain JSON: built in the extension from the local stores
  * (buildDashboard.ts) and posted to the webview, which only draws it. Every number here was
  * recorded or measured on this machine, or read from the shipped model report; a section
  * without data says so through its empty fields instead of showing zeros as if measured.
+ * The webview reads these types too, so this file imports nothing that needs Node.
  */
 export interface DashboardData {
   readonly generatedAt: string;
@@ -80,6 +80,9 @@ export interface LatencySection {
   readonly counts: readonly number[];
   readonly p50: number | undefined;
   readonly p95: number | undefined;
+  /** Index of the bucket each percentile falls in, to mark it. */
+  readonly p50Bucket: number | undefined;
+  readonly p95Bucket: number | undefined;
   readonly meanMs: number | undefined;
 }
 
@@ -121,7 +124,8 @@ export interface NextSection {
   readonly available: boolean;
   readonly events: number;
   readonly commits: number;
-  readonly tally: SuggestionTally;
+  /** As SuggestionTally (core/next) counts it. */
+  readonly tally: { readonly shown: number; readonly taken: number; readonly guesses: number; readonly right: number };
   /** Share of shown suggestions that were taken, in percent. */
   readonly takenRate: number | undefined;
   /** Share of steps where Ondi's first guess was right, in percent. */
