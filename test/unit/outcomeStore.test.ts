@@ -85,7 +85,7 @@ describe('outcome store', () => {
     assert.equal(saved.timeline.hours[hourKey(at)]?.shown, 1);
   });
 
-  it('tells listeners about every change, and clear() forgets everything and deletes the file', async () => {
+  it('tells listeners about every change and every write, and clear() forgets everything and deletes the file', async () => {
     const file = path.join(dir, 'outcomes.json');
     const store = new OutcomeStore({ file, log });
     await store.whenLoaded();
@@ -96,17 +96,19 @@ describe('outcome store', () => {
     assert.equal(heard, 2);
     await store.flush();
     assert.ok((await readJsonFile(file)) !== undefined);
+    assert.equal(heard, 3, 'the write is heard too (the file\'s size changed)');
     await store.clear();
-    assert.equal(heard, 3);
+    assert.equal(heard, 4);
     assert.equal(store.stats.counts.shown, 0);
     assert.equal(store.stats.latency.count, 0);
     assert.equal(await readJsonFile(file), undefined);
     // nothing is written back until something new happens
     await store.flush();
     assert.equal(await readJsonFile(file), undefined);
+    assert.equal(heard, 4, 'nothing to write, nothing heard');
     listening.dispose();
     store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
-    assert.equal(heard, 3);
+    assert.equal(heard, 4);
     await store.dispose();
     assert.equal(((await readJsonFile(file)) as { counts: { shown: number } }).counts.shown, 1);
   });

@@ -60,7 +60,10 @@ export class OutcomeStore {
     return this.writing;
   }
 
-  /** Calls `listener` after every change (per completion: listeners that do real work throttle). */
+  /**
+   * Calls `listener` after every change, and after each write of the file (its size shows on
+   * the dashboard). Changes come per completion: listeners that do real work throttle.
+   */
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -134,6 +137,7 @@ export class OutcomeStore {
     this.dirty = false;
     try {
       await writeFileAtomic(file, JSON.stringify(this.current));
+      this.notify();
     } catch (error) {
       this.dirty = true;
       log.error(`writing outcome statistics to ${file} failed`, error);
