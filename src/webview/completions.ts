@@ -33,7 +33,7 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       el(
         'div',
         {},
-        el('h3', {}, `Latency on this machine (${fmt.int(c.latency.count)} completions)`),
+        el('h3', {}, `Latency on this machine (${fmt.int(c.latency.count)} completions handed to the editor)`),
         charts.chart('latency', 'Histogram of completion latency in milliseconds', latencyChart(c, theme), 180),
       ),
     ),
@@ -42,7 +42,7 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       { class: 'note' },
       `${fmt.int(c.acceptedChars)} of ${fmt.int(c.shownChars)} suggested characters were kept.` +
         (pending > 0 ? ` ${fmt.int(pending)} shown ${pending === 1 ? 'suggestion is' : 'suggestions are'} still open.` : '') +
-        ' Latency is the model\'s time per shown completion; p50 and p95 are read from the histogram to within a bucket (the green bar holds the p50, the orange one the p95).',
+        ' Latency is the engine\'s time per completion handed to the editor (one typed along is handed again from memory, in a few ms); p50 and p95 are read from the histogram to within a bucket (the green bar holds the p50, the orange one the p95).',
     ),
   );
 }
