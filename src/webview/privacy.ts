@@ -18,7 +18,7 @@ export function privacyCard(p: PrivacySection, deleteEverything: () => void): HT
         { 'data-check': 'bundles' },
         el('strong', {}, clean ? 'No networking code: ' : 'Networking modules found: '),
         clean
-          ? `Ondi's code, read just now (${scanned}), loads none of Node's networking modules (${n.modulesChecked.join(', ')}).`
+          ? `Ondi's code, read at ${new Date(n.scannedAt).toLocaleTimeString()} (${scanned}), loads none of Node's networking modules (${n.modulesChecked.join(', ')}).`
           : `${n.modulesFound.join(', ')} in ${scanned}.`,
       ),
       el(

@@ -56,7 +56,7 @@ function sources(overrides: Partial<DashboardSources> = {}): DashboardSources {
       files: [],
       globalStorage: '/g/ondi.ondi',
       workspaceStorage: '/w/ondi.ondi',
-      bundles: { scanned: [{ file: 'extension.js', bytes: 100 }], modulesFound: [] },
+      bundles: { at: new Date(NOW).toISOString(), scanned: [{ file: 'extension.js', bytes: 100 }], modulesFound: [] },
       modulesChecked: NETWORK_MODULES,
       remoteModelLoading: false,
     },
@@ -246,7 +246,11 @@ describe('dashboard data: privacy', () => {
     const chatty = path.join(dir, 'chatty.js');
     await fs.writeFile(clean, 'const fs = require("node:fs"); const p = require("path"); // http is only a word here');
     await fs.writeFile(chatty, 'const h = require("https"); const n = require(\'node:net\'); const d = require("dns/promises");');
-    assert.deepEqual(await scanBundles([clean, path.join(dir, 'absent.js')]), { scanned: [{ file: 'clean.js', bytes: (await fs.stat(clean)).size }], modulesFound: [] });
+    assert.deepEqual(await scanBundles([clean, path.join(dir, 'absent.js')], NOW), {
+      at: new Date(NOW).toISOString(),
+      scanned: [{ file: 'clean.js', bytes: (await fs.stat(clean)).size }],
+      modulesFound: [],
+    });
     assert.deepEqual((await scanBundles([clean, chatty])).modulesFound, ['dns', 'https', 'net']);
   });
 
@@ -255,6 +259,7 @@ describe('dashboard data: privacy', () => {
     assert.deepEqual(network.modulesFound, []);
     assert.deepEqual(network.modulesChecked, NETWORK_MODULES);
     assert.equal(network.remoteModelLoading, false);
+    assert.equal(network.scannedAt, new Date(NOW).toISOString());
   });
 });
 

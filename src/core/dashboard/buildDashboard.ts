@@ -171,6 +171,7 @@ function privacySection(p: PrivacyFacts, personalFile: string | undefined): Priv
     files,
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
     network: {
+      scannedAt: p.bundles.at,
       scanned: p.bundles.scanned,
       modulesFound: p.bundles.modulesFound,
       modulesChecked: p.modulesChecked,

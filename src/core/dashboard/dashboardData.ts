@@ -153,7 +153,8 @@ export interface StoredFileRow {
 }
 
 export interface NetworkEvidence {
-  /** Ondi's own bundles, read just now. */
+  /** Ondi's own bundles, read at `scannedAt` (once per window: they do not change while it runs). */
+  readonly scannedAt: string;
   readonly scanned: readonly { readonly file: string; readonly bytes: number }[];
   /** Node networking modules those bundles load (none expected). */
   readonly modulesFound: readonly string[];

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 export const NETWORK_MODULES: readonly string[] = Object.freeze(['net', 'http', 'https', 'http2', 'tls', 'dns', 'dgram']);
 
 export interface BundleScan {
+  /** When the bundles were read (ISO time). */
+  readonly at: string;
   readonly scanned: readonly { readonly file: string; readonly bytes: number }[];
   /** Networking modules some bundle loads, e.g. ["https"]. */
   readonly modulesFound: readonly string[];
@@ -15,7 +17,7 @@ export interface BundleScan {
  * lists the Node networking modules they load. The bundles are CommonJS built by esbuild,
  * so each module they use appears as require("name") or require("node:name").
  */
-export async function scanBundles(files: readonly string[]): Promise<BundleScan> {
+export async function scanBundles(files: readonly string[], now = Date.now()): Promise<BundleScan> {
   const pattern = new RegExp(`require\\(\\s*["'](?:node:)?(${NETWORK_MODULES.join('|')})(?:/[^"']*)?["']\\s*\\)`, 'g');
   const scanned: { file: string; bytes: number }[] = [];
   const found = new Set<string>();
@@ -25,5 +27,5 @@ export async function scanBundles(files: readonly string[]): Promise<BundleScan>
     scanned.push({ file: path.basename(file), bytes: Buffer.byteLength(text) });
     for (const match of text.matchAll(pattern)) if (match[1]) found.add(match[1]);
   }
-  return { scanned, modulesFound: [...found].sort() };
+  return { at: new Date(now).toISOString(), scanned, modulesFound: [...found].sort() };
 }
