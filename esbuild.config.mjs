@@ -1,6 +1,6 @@
-// Builds the extension and the CLI into dist/ (and, with --tests, the test modules that run
-// inside a VS Code extension host into out/test/). Flags: --production (minified, no source
-// maps), --tests, --watch.
+// Builds the extension and the CLI into dist/, the dashboard's page script (with Chart.js)
+// into dist/webview/ (and, with --tests, the test modules that run inside a VS Code extension
+// host into out/test/). Flags: --production (minified, no source maps), --tests, --watch.
 import * as esbuild from 'esbuild';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,20 @@ const builds = [
   },
   // The learning worker runs in its own thread (worker_threads) with its own model instance.
   { ...common, entryPoints: ['src/worker/adaptWorker.ts'], outfile: 'dist/adaptWorker.js' },
+  // The dashboard page runs in the webview (a browser), with Chart.js bundled in: it loads
+  // nothing from anywhere but the extension's own folder.
+  {
+    absWorkingDir: root,
+    entryPoints: ['src/webview/dashboard.ts'],
+    outfile: 'dist/webview/dashboard.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  },
 ];
 
 if (withTests) {

@@ -36,6 +36,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard page runs in the webview: a browser, with no Node and no editor API.
+    files: ['src/webview/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'the webview talks to the extension through messages only.' }],
+          patterns: [{ group: ['node:*', '**/vscode/*'], message: 'the webview runs in a browser.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

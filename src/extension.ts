@@ -7,6 +7,7 @@ import { modelEngineLoader } from './core/modelEngine';
 import type { OndiState } from './core/status';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
+import { registerDashboard } from './vscode/dashboard/registerDashboard';
 import { activateNextSteps } from './vscode/next/nextSteps';
 import { OndiInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/inlineCompletionRegistration';
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   const modelFolder = path.join(context.extensionPath, ...MODEL_FOLDER);
   const worker = { file: path.join(context.extensionPath, 'dist', 'adaptWorker.js') };
   const personal = keep(new PersonalLearning({ context, config: () => settings.current, log, engine, modelFolder, worker }));
-  const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showMenu));
+  const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showDashboard));
   const showState = (): void =>
     statusBar.show(settings.current.enable ? personal.decorate(engine.state) : { kind: 'disabled' });
 
@@ -65,8 +66,9 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   inline.update(settings.current.languages);
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
-  keep(activateNextSteps(context, { log, config: () => settings.current }));
+  const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));
   registerPersonalCommands(personal, log).forEach(keep);
+  keep(registerDashboard({ context, log, config: () => settings.current, engine, outcomes: outcomes.store, personal, nextSteps, modelFolder }));
   keep(engine.onDidChangeState(showState));
   keep(personal.onDidChange(showState));
   keep(

@@ -39,8 +39,8 @@ export function presentStatus(state: OndiState): StatusPresentation {
       return { text: '$(sparkle) Ondi', tooltip };
     }
     case 'error':
-      return { text: '$(error) Ondi', tooltip: `Ondi: ${state.message} (click for the log)` };
+      return { text: '$(error) Ondi', tooltip: `Ondi: ${state.message} (click for the dashboard; "Ondi: Show Log" has the details)` };
     case 'disabled':
-      return { text: '$(circle-slash) Ondi', tooltip: 'Ondi: inline completions are off (click to turn on)' };
+      return { text: '$(circle-slash) Ondi', tooltip: 'Ondi: inline completions are off ("Ondi: Toggle Inline Completions" turns them on)' };
   }
 }

@@ -49,6 +49,7 @@ async function showMenu(deps: CommandDeps): Promise<void> {
   const toggleLabel = deps.settings.current.enable ? 'Turn Inline Completions Off' : 'Turn Inline Completions On';
   const stats = deps.outcomes();
   const items: (vscode.QuickPickItem & { command?: string })[] = [
+    { label: `$(dashboard) Show Dashboard`, command: COMMAND_IDS.showDashboard },
     { label: `$(output) Show Log`, command: COMMAND_IDS.showLog },
     { label: `$(sparkle) ${toggleLabel}`, command: COMMAND_IDS.toggleInlineCompletions },
     { label: '', kind: vscode.QuickPickItemKind.Separator },

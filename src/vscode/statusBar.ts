@@ -3,7 +3,7 @@ import { presentStatus, type OndiState } from '../core/status';
 
 /**
  * The "Ondi" status bar item (its DOM id in the workbench is `ondi.ondi.status`, as VS Code
- * prefixes the extension id). Clicking it opens the Ondi menu.
+ * prefixes the extension id). Clicking it opens the Ondi dashboard.
  */
 export class OndiStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;

@@ -58,8 +58,11 @@ describe('Ondi in VS Code, as a person uses it', function () {
     await item.locator('.codicon-sparkle').waitFor({ timeout: 15_000 });
   });
 
-  it('opens the Ondi menu when the status bar item is clicked', async function () {
+  it('opens the dashboard when the status bar item is clicked, and the Ondi menu from the palette', async function () {
     await workbench.ondiStatusItem.click();
+    await workbench.page.locator('.tab', { hasText: 'Ondi Dashboard' }).waitFor({ timeout: 15_000 });
+    await workbench.webview.locator('#model').waitFor({ timeout: 30_000 });
+    await workbench.runCommand('Ondi: Show Menu');
     const menu = workbench.page.locator('.quick-input-widget');
     await menu.locator('.monaco-list-row', { hasText: 'Show Log' }).waitFor();
     assert.match(await menu.innerText(), /Turn Inline Completions Off/);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 // Launching Chromium is shared with the test scripts, which are plain JavaScript.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -61,6 +61,14 @@ export class Workbench {
     for (const name of names) {
       await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
     }
+  }
+
+  /**
+   * The page inside the visible webview: VS Code hosts each webview in an iframe whose own
+   * iframe (#active-frame) holds the extension's page.
+   */
+  get webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
   }
 
   async screenshot(name: string): Promise<void> {

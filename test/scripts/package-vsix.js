@@ -39,7 +39,9 @@ function packageVsix(requestedTarget) {
   const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const out = path.join(repoRoot, `ondi-${version}${target ? `-${target}` : ''}.vsix`);
   const vsce = path.join(repoRoot, 'node_modules/.bin/vsce');
-  const args = ['package', '--out', out, '--skip-license'];
+  // The README's relative links (its picture of the dashboard) stay relative: the picture
+  // ships in media/, and VS Code shows the README from the installed folder.
+  const args = ['package', '--out', out, '--skip-license', '--no-rewrite-relative-links'];
   if (target) {
     args.push('--target', target, '--ignoreFile', ignoreFileFor(target));
   }

@@ -46,7 +46,8 @@ function staticChecks() {
   heading('static: eslint');
   const lint = run(node, [bin('eslint/bin/eslint.js'), '.']);
   heading('static: tsc --noEmit');
-  const types = run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']);
+  // the dashboard page is type-checked on its own, against the browser's DOM instead of Node
+  const types = run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']) && run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', 'src/webview']);
   return { passed: Number(lint) + Number(types), failed: Number(!lint) + Number(!types), skipped: 0 };
 }
 

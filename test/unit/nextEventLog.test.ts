@@ -198,6 +198,53 @@ describe('next-step session', () => {
     await session.dispose();
   });
 
+  it('keeps a deleted habit deleted across restarts, and learns it again when it happens again', async () => {
+    const first = await open();
+    for (let i = 0; i < 4; i++) {
+      first.record({ kind: 'save', file: `src/m${i}.test.ts` });
+      first.record({ kind: 'task', name: 'test' });
+    }
+    const habit = first.habits().find((h) => h.nextKey === 'task:test');
+    assert.equal(habit?.text, 'After saving a *.test.ts file, you ran the task `test` 4 times');
+    assert.equal(first.forgetHabit(habit?.trigger ?? '', 'task:test'), true);
+    assert.ok(first.habits().every((h) => h.nextKey !== 'task:test' || h.trigger !== 'save:*.test.ts'));
+    await first.dispose();
+    assert.equal((await loadEventLog(file)).forgotten.length, 1);
+
+    const second = await open();
+    assert.equal(second.eventCount, 8, 'the events themselves stay');
+    assert.ok(second.habits().every((h) => h.trigger !== 'save:*.test.ts'), 'still forgotten after a restart');
+    for (let i = 0; i < 2; i++) {
+      second.record({ kind: 'save', file: `src/n${i}.test.ts` });
+      second.record({ kind: 'task', name: 'test' });
+    }
+    assert.equal(second.habits().find((h) => h.trigger === 'save:*.test.ts')?.count, 2, 'learned anew from the new steps only');
+    await second.dispose();
+  });
+
+  it('keeps the suggestion tally across restarts and reads logs written before it existed', async () => {
+    const first = await open();
+    for (let i = 0; i < 4; i++) {
+      first.record({ kind: 'save', file: 'src/a.test.ts' });
+      first.suggest();
+      first.record({ kind: 'task', name: 'test' });
+    }
+    const tally = first.tally;
+    assert.ok(tally.guesses > 0);
+    await first.dispose();
+    const second = await open();
+    assert.deepEqual(second.tally, tally);
+    await second.dispose();
+    // an older file: no tally, no deleted habits
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { predictor: Record<string, unknown> };
+    delete stored.predictor['tally'];
+    writeFileSync(file, JSON.stringify(stored));
+    const third = await open();
+    assert.deepEqual(third.tally, { shown: 0, taken: 0, guesses: 0, right: 0 });
+    assert.equal(third.eventCount, 8);
+    await third.dispose();
+  });
+
   it('seeds next-file suggestions from the git history in the background', async () => {
     const commits = Array.from({ length: 3 }, (_, i) => ({ hash: `h${i}`, time: i, files: ['src/a.ts', 'src/a.test.ts'], deleted: [] }));
     const session = await open({ workspaceRoot: '/repo', readHistory: () => Promise.resolve(commits) });

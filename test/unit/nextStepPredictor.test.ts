@@ -114,6 +114,47 @@ describe('next-step predictor on scripted sessions', () => {
     assert.ok((steps[1]?.confidence ?? 1) < 0.5, 'the runner-up is not');
   });
 
+  it('lists the learned habits in plain words, once per kind of file, most frequent first', () => {
+    const predictor = new NextStepPredictor();
+    play(predictor, ['cart', 'money', 'order', 'tax'].map((m) => editSaveTestCommit(m)));
+    const habits = predictor.habits(10);
+    const texts = habits.map((h) => h.text);
+    assert.ok(texts.includes('After saving a *.test.ts file, you ran the task `npm: test` 4 times'), texts.join('\n'));
+    assert.ok(texts.includes('After the task `npm: test` finished, you committed 4 times'), texts.join('\n'));
+    // the abstract habit stands for the concrete files: no "after saving cart.test.ts" twin
+    assert.ok(habits.every((h) => !/^save:test\//.test(h.trigger)), habits.map((h) => h.trigger).join(', '));
+    for (let i = 1; i < habits.length; i++) assert.ok((habits[i - 1]?.count ?? 0) >= (habits[i]?.count ?? 0));
+    // a step seen once is not a habit yet
+    assert.ok(habits.every((h) => h.count >= 2));
+  });
+
+  it('deletes one habit: it stops being suggested, even after a longer context, and the others stay', () => {
+    const predictor = new NextStepPredictor();
+    play(predictor, Array.from({ length: 5 }, () => editSaveTestCommit('cart')));
+    predictor.observe({ at: 1e9, action: { kind: 'save', file: 'test/cart.test.ts' } });
+    assert.equal(predictor.suggest().steps[0]?.key, 'task:npm: test');
+    assert.equal(predictor.forgetHabit('save:*.test.ts', 'task:npm: test'), true);
+    assert.equal(predictor.forgetHabit('save:*.test.ts', 'task:npm: test'), false, 'nothing left to forget');
+    const after = predictor.habits(20);
+    assert.ok(after.every((h) => !(h.trigger === 'save:*.test.ts' && h.nextKey === 'task:npm: test')));
+    assert.ok(after.some((h) => h.nextKey === 'commit'), 'other habits stay');
+    // no context that ends with saving a test file suggests the task any more
+    const top = predictor.suggest().steps.find((s) => s.key === 'task:npm: test');
+    assert.ok(!top || top.confidence < 0.5, `the task is no longer a confident suggestion (${top?.confidence})`);
+  });
+
+  it('counts how often a suggestion was showing and taken, and how often the first guess was right', () => {
+    const predictor = new NextStepPredictor();
+    const outcomes = play(predictor, Array.from({ length: 6 }, () => editSaveTestCommit('cart')));
+    const { shown, taken, guesses, right } = predictor.tally;
+    assert.equal(guesses, outcomes.filter((o) => o.got !== undefined).length);
+    assert.equal(right, outcomes.filter((o) => o.got !== undefined && o.got === o.want).length);
+    assert.ok(shown > 0 && taken > 0 && taken <= shown && shown <= guesses);
+    const restored = new NextStepPredictor();
+    restored.restore(predictor.state());
+    assert.deepEqual(restored.tally, predictor.tally);
+  });
+
   it('forgets suggestions to open a deleted file', () => {
     const predictor = new NextStepPredictor();
     play(predictor, Array.from({ length: 5 }, () => editSaveTestCommit('cart')));

@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OutcomeStore } from '../../src/core/complete/outcomeStore';
+import { hourKey } from '../../src/core/complete/outcomeTimeline';
+import { emptyOutcomeStats } from '../../src/core/complete/outcomes';
 import { createLogger, type LogRecord } from '../../src/core/log';
 import { readJsonFile, writeFileAtomic } from '../../src/core/store/atomicFile';
 
@@ -62,6 +64,51 @@ describe('outcome store', () => {
     assert.equal(store.stats.counts.shown, 0);
     assert.ok(records.some((r) => r.level === 'warn' && r.message.includes('could not be read')));
     store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
+    await store.dispose();
+    assert.equal(((await readJsonFile(file)) as { counts: { shown: number } }).counts.shown, 1);
+  });
+
+  it('reads a file written before the timeline existed, keeps its totals and starts a timeline', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    const old = { ...emptyOutcomeStats(), counts: { shown: 7, accepted: 2, partial: 1, dismissed: 4 } } as Record<string, unknown>;
+    delete old['timeline'];
+    await fs.writeFile(file, JSON.stringify(old));
+    const at = Date.UTC(2025, 4, 6, 12);
+    const store = new OutcomeStore({ file, log, now: () => at });
+    await store.whenLoaded();
+    assert.equal(store.stats.counts.shown, 7);
+    assert.deepEqual(store.stats.timeline, { hours: {}, days: {} });
+    store.record({ kind: 'shown', languageId: 'typescript', chars: 3 });
+    await store.dispose();
+    const saved = (await readJsonFile(file)) as { counts: { shown: number }; timeline: { hours: Record<string, { shown: number }> } };
+    assert.equal(saved.counts.shown, 8);
+    assert.equal(saved.timeline.hours[hourKey(at)]?.shown, 1);
+  });
+
+  it('tells listeners about every change and every write, and clear() forgets everything and deletes the file', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    const store = new OutcomeStore({ file, log });
+    await store.whenLoaded();
+    let heard = 0;
+    const listening = store.onDidChange(() => heard++);
+    store.record({ kind: 'shown', languageId: 'typescript', chars: 3 });
+    store.latency(12);
+    assert.equal(heard, 2);
+    await store.flush();
+    assert.ok((await readJsonFile(file)) !== undefined);
+    assert.equal(heard, 3, 'the write is heard too (the file\'s size changed)');
+    await store.clear();
+    assert.equal(heard, 4);
+    assert.equal(store.stats.counts.shown, 0);
+    assert.equal(store.stats.latency.count, 0);
+    assert.equal(await readJsonFile(file), undefined);
+    // nothing is written back until something new happens
+    await store.flush();
+    assert.equal(await readJsonFile(file), undefined);
+    assert.equal(heard, 4, 'nothing to write, nothing heard');
+    listening.dispose();
+    store.record({ kind: 'shown', languageId: 'typescript', chars: 1 });
+    assert.equal(heard, 4);
     await store.dispose();
     assert.equal(((await readJsonFile(file)) as { counts: { shown: number } }).counts.shown, 1);
   });

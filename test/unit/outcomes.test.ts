@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { addLatency, emptyHistogram, histogramPercentile, parseHistogram } from '../../src/core/complete/latencyHistogram';
+import { dayKey, hourKey, TIMELINE_DAYS, TIMELINE_HOURS } from '../../src/core/complete/outcomeTimeline';
 import { OutcomeTracker, type TextChange } from '../../src/core/complete/outcomeTracker';
 import {
   acceptRate,
@@ -139,6 +140,38 @@ describe('outcome statistics', () => {
     assert.equal(parseOutcomeStats({ ...stats, version: 2 }), undefined);
     assert.equal(parseOutcomeStats({ ...stats, counts: { shown: -1 } }), undefined);
     assert.equal(parseOutcomeStats('garbage'), undefined);
+  });
+
+  it('counts outcomes per hour (last 48 hours) and per local day (last 90 days)', () => {
+    const start = new Date(2025, 0, 1, 9, 30).getTime();
+    const hour = 3_600_000;
+    let stats = emptyOutcomeStats();
+    stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 4 }, start);
+    stats = recordOutcome(stats, { kind: 'accepted', languageId: 'typescript', chars: 4 }, start + 60_000);
+    stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 4 }, start + 2 * hour);
+    assert.deepEqual(stats.timeline.hours[hourKey(start)], { shown: 1, accepted: 1, partial: 0, dismissed: 0 });
+    assert.equal(stats.timeline.hours[hourKey(start + 2 * hour)]?.shown, 1);
+    assert.deepEqual(stats.timeline.days['2025-01-01'], { shown: 2, accepted: 1, partial: 0, dismissed: 0 });
+    // three days later the hours of the first day are gone, its day stays
+    stats = recordOutcome(stats, { kind: 'dismissed', languageId: 'typescript', chars: 0 }, start + 72 * hour);
+    assert.deepEqual(Object.keys(stats.timeline.hours), [hourKey(start + 72 * hour)]);
+    assert.deepEqual(Object.keys(stats.timeline.days).sort(), ['2025-01-01', dayKey(start + 72 * hour)]);
+    // a day per event for 100 days keeps the latest 90
+    for (let d = 0; d < 100; d++) stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 1 }, start + (4 + d) * 24 * hour);
+    assert.equal(Object.keys(stats.timeline.days).length, TIMELINE_DAYS);
+    assert.ok(!('2025-01-01' in stats.timeline.days));
+    assert.ok(dayKey(start + 103 * 24 * hour) in stats.timeline.days);
+    assert.ok(Object.keys(stats.timeline.hours).length <= TIMELINE_HOURS);
+  });
+
+  it('reads stored timelines leniently: none (older files) or damaged entries leave the totals usable', () => {
+    const stats = recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'typescript', chars: 3 }, Date.UTC(2025, 0, 1));
+    const { timeline: _timeline, ...old } = stats;
+    assert.deepEqual(parseOutcomeStats(old)?.timeline, { hours: {}, days: {} });
+    assert.deepEqual(parseOutcomeStats(old)?.counts, stats.counts);
+    const damaged = parseOutcomeStats({ ...stats, timeline: { hours: { x: { shown: 1 }, 5: { shown: -2 } }, days: { '2025-01-01': stats.counts, junk: stats.counts } } });
+    assert.deepEqual(damaged?.timeline, { hours: {}, days: { '2025-01-01': stats.counts } });
+    assert.deepEqual(parseOutcomeStats({ ...stats, timeline: 'nonsense' })?.timeline, { hours: {}, days: {} });
   });
 
   it('summarizes itself in one line for the menu', () => {

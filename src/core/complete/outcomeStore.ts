@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { describeError, type Logger } from '../log';
 import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
 import { emptyOutcomeStats, parseOutcomeStats, recordLatency, recordOutcome, type OutcomeEvent, type OutcomeStats } from './outcomes';
@@ -8,6 +9,8 @@ export interface OutcomeStoreOptions {
   readonly log: Logger;
   /** Changes are written at most this often (and once more on dispose), not per keystroke. */
   readonly flushDelayMs?: number;
+  /** The clock outcomes are counted by (the timeline's hours and days). */
+  readonly now?: () => number;
 }
 
 type Change = (stats: OutcomeStats) => OutcomeStats;
@@ -24,6 +27,7 @@ export class OutcomeStore {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: OutcomeStoreOptions) {
     this.loaded = this.load();
@@ -39,7 +43,9 @@ export class OutcomeStore {
   }
 
   record(event: OutcomeEvent): void {
-    this.apply((stats) => recordOutcome(stats, event));
+    // the time of the event, not of a replay onto the file read later
+    const at = (this.options.now ?? Date.now)();
+    this.apply((stats) => recordOutcome(stats, event, at));
   }
 
   latency(ms: number): void {
@@ -54,7 +60,32 @@ export class OutcomeStore {
     return this.writing;
   }
 
+  /**
+   * Calls `listener` after every change, and after each write of the file (its size shows on
+   * the dashboard). Changes come per completion: listeners that do real work throttle.
+   */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Forgets every statistic and deletes the file, after any write already under way. */
+  async clear(): Promise<void> {
+    await this.loaded;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.current = emptyOutcomeStats();
+    this.dirty = false;
+    const file = this.options.file;
+    this.writing = this.writing.then(async () => {
+      if (file) await fs.rm(file, { force: true });
+    });
+    await this.writing;
+    this.notify();
+  }
+
   async dispose(): Promise<void> {
+    this.listeners.clear();
     await this.flush();
   }
 
@@ -66,6 +97,17 @@ export class OutcomeStore {
       this.timer = setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 5000);
       this.timer.unref();
     }
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.options.log.error('a listener of the outcome statistics failed', error);
+      }
+    }
   }
 
   private async load(): Promise<void> {
@@ -76,6 +118,7 @@ export class OutcomeStore {
         const parsed = parseOutcomeStats(raw);
         if (parsed) {
           this.current = (this.early ?? []).reduce((stats, change) => change(stats), parsed);
+          this.notify();
         } else {
           log.warn(`outcome statistics in ${file} have an unknown format; starting over`);
         }
@@ -94,6 +137,7 @@ export class OutcomeStore {
     this.dirty = false;
     try {
       await writeFileAtomic(file, JSON.stringify(this.current));
+      this.notify();
     } catch (error) {
       this.dirty = true;
       log.error(`writing outcome statistics to ${file} failed`, error);

@@ -1,4 +1,5 @@
 import { addLatency, emptyHistogram, parseHistogram, type LatencyHistogram } from './latencyHistogram';
+import { addToTimeline, emptyTimeline, parseTimeline, type OutcomeTimeline } from './outcomeTimeline';
 
 /**
  * What became of the completions Ondi showed, counted per language: the training signal for a
@@ -20,6 +21,8 @@ export interface OutcomeStats {
   readonly acceptedChars: number;
   /** Engine time per completion that was shown. */
   readonly latency: LatencyHistogram;
+  /** The counts per hour and per day, for "over time" views. */
+  readonly timeline: OutcomeTimeline;
 }
 
 /** One resolved (or newly shown) suggestion. */
@@ -36,10 +39,11 @@ const MAX_LANGUAGES = 32;
 const zero = (): OutcomeCounts => ({ shown: 0, accepted: 0, partial: 0, dismissed: 0 });
 
 export function emptyOutcomeStats(): OutcomeStats {
-  return { version: 1, counts: zero(), byLanguage: {}, shownChars: 0, acceptedChars: 0, latency: emptyHistogram() };
+  return { version: 1, counts: zero(), byLanguage: {}, shownChars: 0, acceptedChars: 0, latency: emptyHistogram(), timeline: emptyTimeline() };
 }
 
-export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent): OutcomeStats {
+/** Counts one outcome that happened at `at` (ms since the epoch). */
+export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent, at = Date.now()): OutcomeStats {
   const known = Object.prototype.hasOwnProperty.call(stats.byLanguage, event.languageId);
   const language = known || Object.keys(stats.byLanguage).length < MAX_LANGUAGES ? event.languageId : 'other';
   const bump = (counts: OutcomeCounts | undefined): OutcomeCounts => {
@@ -54,6 +58,7 @@ export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent): Outcome
     byLanguage: { ...stats.byLanguage, [language]: bump(stats.byLanguage[language]) },
     shownChars: stats.shownChars + (event.kind === 'shown' ? chars : 0),
     acceptedChars: stats.acceptedChars + (event.kind === 'accepted' || event.kind === 'partial' ? chars : 0),
+    timeline: addToTimeline(stats.timeline, event.kind, at),
   };
 }
 
@@ -69,7 +74,8 @@ export function acceptRate(stats: OutcomeStats): number {
 
 /**
  * Stored stats, checked field by field. Anything unreadable (another version, a hand-edited
- * file) starts over from empty rather than failing the extension.
+ * file) starts over from empty rather than failing the extension. The timeline came later:
+ * a file without one (or with a damaged one) keeps its totals and starts the timeline anew.
  */
 export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -92,6 +98,7 @@ export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
     shownChars: count(s['shownChars']),
     acceptedChars: count(s['acceptedChars']),
     latency,
+    timeline: parseTimeline(s['timeline'], parseCounts),
   };
 }
 

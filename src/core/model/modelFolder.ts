@@ -15,6 +15,8 @@ export interface ModelInfo {
   readonly maxPositions: number;
   readonly stage: string;
   readonly params: number;
+  /** Parameters outside the token embedding, when config.json says. */
+  readonly nonEmbeddingParams?: number;
   /** Identifies the exact weights (personal adapters are tied to them). */
   readonly modelId: string;
   /** The output-projection graph the personal adapter trains with, if shipped. */
@@ -82,6 +84,7 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     maxPositions: num('max_position_embeddings'),
     stage: typeof ondi['stage'] === 'string' ? ondi['stage'] : 'unknown',
     params: typeof ondi['params'] === 'number' ? ondi['params'] : 0,
+    ...(typeof ondi['non_embedding_params'] === 'number' ? { nonEmbeddingParams: ondi['non_embedding_params'] } : {}),
     modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${num('vocab_size')}`,
     headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx'))) ? path.join(folder, 'onnx', 'head_topk.onnx') : undefined,
   };

@@ -34,6 +34,15 @@ export async function loadTokenizer(folder: string): Promise<Tokenizer> {
   };
 }
 
+/**
+ * Whether the tokenizer library may fetch models over the network, read from the library
+ * itself: loadTokenizer switches it off, and this is how the dashboard shows that it is.
+ */
+export async function remoteModelLoadingAllowed(): Promise<boolean> {
+  const transformers = await import('@xenova/transformers');
+  return transformers.env.allowRemoteModels;
+}
+
 /** GPT-2's byte-to-printable-character table, inverted, to turn vocabulary entries into text. */
 function byteDecoder(): Map<string, number> {
   const bytes: number[] = [];

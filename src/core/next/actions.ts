@@ -82,6 +82,23 @@ export function abstractKey(action: Action): string | undefined {
   }
 }
 
+/**
+ * abstractKey for an action that is only known by its key (a step inside a context key):
+ * "save:src/a.test.ts" -> "save:*.test.ts". Keys that are already abstract, or have no
+ * abstraction, come back as they are.
+ */
+export function abstractOfKey(key: string): string {
+  const colon = key.indexOf(':');
+  if (colon < 0) return key;
+  const kind = key.slice(0, colon);
+  const rest = key.slice(colon + 1);
+  if (kind === 'checkout') return 'checkout:*';
+  if (!FILE_ACTIONS.has(kind) || rest.startsWith('*')) return key;
+  return `${kind}:${fileKind(rest)}`;
+}
+
+const FILE_ACTIONS: ReadonlySet<string> = new Set(['open', 'edit', 'save', 'create', 'delete']);
+
 function outcome(exitCode: number | undefined): string {
   return exitCode === undefined ? 'done' : exitCode === 0 ? 'ok' : 'failed';
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../store/atomicFile';
 import type { ActionEvent } from './actions';
 import { isRecord, parseEvent } from './eventLog';
-import type { PredictorState } from './nextStepPredictor';
+import type { PredictorState, SuggestionTally } from './nextStepPredictor';
 
 /**
  * The event log on disk: one versioned JSON file per workspace, replaced atomically (temporary
@@ -20,11 +20,24 @@ interface StoredLog {
   readonly savedAt: number;
   readonly events: readonly ActionEvent[];
   readonly predictor?: PredictorState;
+  readonly forgotten?: readonly ForgottenHabit[];
+}
+
+/**
+ * A habit the user deleted, and when: replaying the log forgets it at that point, so what
+ * was learned before stays gone and doing it again afterwards is learned anew.
+ */
+export interface ForgottenHabit {
+  readonly at: number;
+  readonly trigger: string;
+  readonly next: string;
 }
 
 export interface LoadedLog {
   readonly events: readonly ActionEvent[];
   readonly predictor: PredictorState | undefined;
+  /** Oldest first; none in files written before habits could be deleted. */
+  readonly forgotten: readonly ForgottenHabit[];
   /** Set when the file could not be used: what happened, in words for the log. */
   readonly problem?: string;
   /** Where an unreadable file was moved. */
@@ -33,7 +46,7 @@ export interface LoadedLog {
   readonly dropped: number;
 }
 
-const EMPTY: LoadedLog = { events: [], predictor: undefined, dropped: 0 };
+const EMPTY: LoadedLog = { events: [], predictor: undefined, forgotten: [], dropped: 0 };
 
 export async function loadEventLog(file: string, now = Date.now()): Promise<LoadedLog> {
   let text: string;
@@ -65,11 +78,29 @@ export async function loadEventLog(file: string, now = Date.now()): Promise<Load
     const event = parseEvent(raw);
     if (event) events.push(event);
   }
-  return { events, predictor: parsePredictorState(parsed.predictor), dropped: parsed.events.length - events.length };
+  return {
+    events,
+    predictor: parsePredictorState(parsed.predictor),
+    forgotten: parseForgotten(parsed.forgotten),
+    dropped: parsed.events.length - events.length,
+  };
 }
 
-export async function saveEventLog(file: string, events: readonly ActionEvent[], predictor: PredictorState | undefined, now = Date.now()): Promise<void> {
-  const stored: StoredLog = { format: LOG_FORMAT, version: LOG_VERSION, savedAt: now, events, ...(predictor ? { predictor } : {}) };
+export async function saveEventLog(
+  file: string,
+  events: readonly ActionEvent[],
+  predictor: PredictorState | undefined,
+  now = Date.now(),
+  forgotten: readonly ForgottenHabit[] = [],
+): Promise<void> {
+  const stored: StoredLog = {
+    format: LOG_FORMAT,
+    version: LOG_VERSION,
+    savedAt: now,
+    events,
+    ...(predictor ? { predictor } : {}),
+    ...(forgotten.length > 0 ? { forgotten } : {}),
+  };
   await writeFileAtomic(file, JSON.stringify(stored));
 }
 
@@ -87,5 +118,25 @@ function parsePredictorState(value: unknown): PredictorState | undefined {
   const { hits, tries } = value.calibration;
   const numbers = (list: unknown): list is number[] => Array.isArray(list) && list.every((n) => typeof n === 'number' && Number.isFinite(n));
   if (!numbers(hits) || !numbers(tries)) return undefined;
-  return { threshold: value.threshold, calibration: { hits, tries } };
+  const tally = parseTally(value.tally);
+  return { threshold: value.threshold, calibration: { hits, tries }, ...(tally ? { tally } : {}) };
+}
+
+function parseTally(value: unknown): SuggestionTally | undefined {
+  if (!isRecord(value)) return undefined;
+  const count = (key: string): number | undefined => {
+    const n = value[key];
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+  };
+  const [shown, taken, guesses, right] = [count('shown'), count('taken'), count('guesses'), count('right')];
+  if (shown === undefined || taken === undefined || guesses === undefined || right === undefined) return undefined;
+  return { shown, taken, guesses, right };
+}
+
+function parseForgotten(value: unknown): ForgottenHabit[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((f): f is ForgottenHabit => isRecord(f) && typeof f.at === 'number' && Number.isFinite(f.at) && typeof f.trigger === 'string' && typeof f.next === 'string')
+    .map(({ at, trigger, next }) => ({ at, trigger, next }))
+    .sort((a, b) => a.at - b.at);
 }

@@ -2,8 +2,8 @@ import { actionKey, describeAction, isPerformable, type ActionEvent, type Perfor
 import { Calibrator, type CalibrationState } from './calibration';
 import { NextFileRanker } from './fileRanker';
 import type { CommitRecord } from './gitHistory';
-import { fileReason, sequenceReason } from './reasons';
-import { SequenceModel } from './sequenceModel';
+import { fileReason, habitReason, sequenceReason } from './reasons';
+import { SequenceModel, type Habit } from './sequenceModel';
 import { ShowThreshold } from './showThreshold';
 
 /** One suggested next step, ready for the status bar and the quick pick. */
@@ -25,10 +25,34 @@ export interface Suggestions {
   readonly threshold: number;
 }
 
+/**
+ * How the suggestions fared, counted once per step the user took after one (plain counts,
+ * not decayed, for people to read).
+ */
+export interface SuggestionTally {
+  /** Steps taken while the top suggestion was showing in the status bar... */
+  readonly shown: number;
+  /** ...and how many of them were that suggestion. */
+  readonly taken: number;
+  /** Steps taken after any suggestion, shown or not... */
+  readonly guesses: number;
+  /** ...and how many of them were Ondi's first guess. */
+  readonly right: number;
+}
+
+export const EMPTY_TALLY: SuggestionTally = Object.freeze({ shown: 0, taken: 0, guesses: 0, right: 0 });
+
+/** A habit with its sentence ("After saving a *.test.ts file, you ran the task `test` 4 times"). */
+export interface HabitSummary extends Habit {
+  readonly text: string;
+}
+
 /** What the predictor learned besides the event log itself, saved next to it. */
 export interface PredictorState {
   readonly calibration: CalibrationState;
   readonly threshold: number;
+  /** Absent in files written before it was counted. */
+  readonly tally?: SuggestionTally;
 }
 
 /** Share of next steps assumed to be opening a file before the user's own habits say otherwise. */
@@ -50,6 +74,7 @@ export class NextStepPredictor {
   private session: string[] = [];
   /** The top step of the latest suggestion, to learn from what happens next. */
   private lastTop: { key: string; raw: number; shown: boolean } | undefined;
+  private counts: SuggestionTally = EMPTY_TALLY;
 
   /** Learns the workspace's git history (oldest first), so next-file suggestions work on day one. */
   seedFromHistory(commits: readonly CommitRecord[]): void {
@@ -112,13 +137,28 @@ export class NextStepPredictor {
     return this.files.rank(file, limit, this.session).map((r) => ({ file: r.file, probability: r.probability, reason: fileReason(r, file) }));
   }
 
+  get tally(): SuggestionTally {
+    return this.counts;
+  }
+
+  /** The habits learned from the action sequence, most frequent first, in words. */
+  habits(limit: number): HabitSummary[] {
+    return this.sequence.habits(limit).map((habit) => ({ ...habit, text: habitReason(habit.trigger, habit.next, habit.count) }));
+  }
+
+  /** Forgets one habit (see SequenceModel.forgetHabit); returns whether anything was learned. */
+  forgetHabit(trigger: string, nextKey: string): boolean {
+    return this.sequence.forgetHabit(trigger, nextKey) > 0;
+  }
+
   state(): PredictorState {
-    return { calibration: this.calibrator.state(), threshold: this.threshold.value };
+    return { calibration: this.calibrator.state(), threshold: this.threshold.value, tally: this.counts };
   }
 
   restore(state: PredictorState): void {
     this.calibrator.restore(state.calibration);
     this.threshold.restore(state.threshold);
+    if (state.tally) this.counts = state.tally;
   }
 
   /** Candidates from both sources with their raw (uncalibrated) probability, best first. */
@@ -158,6 +198,13 @@ export class NextStepPredictor {
     if (!top) return;
     this.lastTop = undefined;
     const hit = top.key === key;
+    const c = this.counts;
+    this.counts = {
+      shown: c.shown + (top.shown ? 1 : 0),
+      taken: c.taken + (top.shown && hit ? 1 : 0),
+      guesses: c.guesses + 1,
+      right: c.right + (hit ? 1 : 0),
+    };
     this.calibrator.record(top.raw, hit);
     if (top.shown) this.threshold.record(hit ? 'taken' : 'ignored');
     else if (hit) this.threshold.record('hiddenButDone');

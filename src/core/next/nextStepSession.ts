@@ -1,9 +1,9 @@
 import { describeError, type Logger } from '../log';
 import type { Action } from './actions';
 import { EventLog } from './eventLog';
-import { deleteEventLog, loadEventLog, saveEventLog } from './eventLogFile';
+import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './eventLogFile';
 import { readCommits, type CommitRecord } from './gitHistory';
-import { NextStepPredictor, type Suggestions } from './nextStepPredictor';
+import { NextStepPredictor, type HabitSummary, type SuggestionTally, type Suggestions } from './nextStepPredictor';
 
 /**
  * Everything next-step prediction needs for one workspace, without the editor: the event log
@@ -28,6 +28,8 @@ export interface NextStepSessionOptions {
 /** How many commits of the workspace's history are learned at start. */
 export const SEED_COMMITS = 1000;
 const SEED_SLICE = 50;
+/** Deleted habits remembered for replaying the log; older ones predate every kept event. */
+const MAX_FORGOTTEN = 200;
 
 export class NextStepSession {
   private predictor = new NextStepPredictor();
@@ -38,6 +40,7 @@ export class NextStepSession {
   private dirty = false;
   private disposed = false;
   private seeded: Promise<void> = Promise.resolve();
+  private forgotten: ForgottenHabit[] = [];
 
   private constructor(private readonly options: NextStepSessionOptions) {}
 
@@ -48,7 +51,19 @@ export class NextStepSession {
     if (loaded.problem) options.log.warn(loaded.problem);
     if (loaded.dropped > 0) options.log.info(`next steps: ignored ${loaded.dropped} malformed event(s) in ${options.logFile}`);
     session.events.load(loaded.events.filter((event) => !session.excluded(event.action)));
-    for (const event of session.events.events) session.predictor.observe(event);
+    // Deleted habits are forgotten where they were deleted in the replay, not at its end.
+    session.forgotten = [...loaded.forgotten];
+    let next = 0;
+    const forgetUntil = (at: number): void => {
+      for (let f = session.forgotten[next]; f !== undefined && f.at < at; f = session.forgotten[++next]) {
+        session.predictor.forgetHabit(f.trigger, f.next);
+      }
+    };
+    for (const event of session.events.events) {
+      forgetUntil(event.at);
+      session.predictor.observe(event);
+    }
+    forgetUntil(Infinity);
     if (loaded.predictor) session.predictor.restore(loaded.predictor);
     options.log.info(`next steps: ${session.events.size} event(s) loaded`);
     session.seeded = session.seedFromGit();
@@ -89,6 +104,28 @@ export class NextStepSession {
     return this.options.isExcluded(file) ? [] : this.predictor.relatedFiles(file, limit);
   }
 
+  /** How the suggestions fared so far. */
+  get tally(): SuggestionTally {
+    return this.predictor.tally;
+  }
+
+  /** The habits learned from what the user did, most frequent first, in words. */
+  habits(limit = 10): HabitSummary[] {
+    return this.predictor.habits(limit);
+  }
+
+  /**
+   * Deletes one habit: it stops being suggested and stays forgotten across restarts;
+   * doing it again from now on is learned again. Returns whether there was such a habit.
+   */
+  forgetHabit(trigger: string, next: string): boolean {
+    if (this.disposed || !this.predictor.forgetHabit(trigger, next)) return false;
+    this.forgotten = [...this.forgotten, { at: this.now(), trigger, next }].slice(-MAX_FORGOTTEN);
+    this.options.log.info(`next steps: deleted the habit "${next}" after "${trigger}"`);
+    this.changed();
+    return true;
+  }
+
   /** Commits learned so far (git seed and new ones); changes when related files may have. */
   get commitCount(): number {
     return this.predictor.commitCount;
@@ -110,6 +147,7 @@ export class NextStepSession {
     await this.saving;
     this.events.clear();
     this.predictor = new NextStepPredictor();
+    this.forgotten = [];
     this.dirty = false;
     await deleteEventLog(this.options.logFile);
     this.options.log.info('next steps: history deleted');
@@ -124,10 +162,13 @@ export class NextStepSession {
     this.dirty = false;
     const events = [...this.events.events];
     const state = this.predictor.state();
+    // one deleted before the oldest kept event has nothing left to erase
+    const oldest = events[0]?.at ?? Infinity;
+    const forgotten = this.forgotten.filter((f) => f.at >= oldest);
     // Saves run one after another, so an older snapshot never overwrites a newer one.
     this.saving = this.saving.then(async () => {
       try {
-        await saveEventLog(this.options.logFile, events, state, this.now());
+        await saveEventLog(this.options.logFile, events, state, this.now(), forgotten);
       } catch (error) {
         this.options.log.error(`next steps: could not save ${this.options.logFile}`, error);
       }

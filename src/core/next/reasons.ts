@@ -11,6 +11,11 @@ export function sequenceReason(action: PerformableAction, context: string | unde
   return `${capitalize(afterPhrase(lastStepOf(context)))}, ${pastTense(action)} ${times(count)}`;
 }
 
+/** A learned habit in words: "After saving a *.test.ts file, you ran the task `test` 4 times". */
+export function habitReason(trigger: string, next: PerformableAction, count: number): string {
+  return `${capitalize(afterPhrase(trigger))}, ${pastTense(next)} ${times(count)}`;
+}
+
 export function fileReason(ranked: RankedFile, current: string): string {
   const here = baseName(current);
   const { facts } = ranked;

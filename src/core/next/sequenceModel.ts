@@ -1,4 +1,4 @@
-import { abstractKey, actionKey, isPerformable, type Action, type PerformableAction } from './actions';
+import { abstractKey, abstractOfKey, actionKey, isPerformable, type Action, type PerformableAction } from './actions';
 import { TransitionTable } from './transitionTable';
 
 /**
@@ -30,6 +30,21 @@ export interface SequencePrediction {
   /** The most specific context that saw this step, and how often (undecayed). */
   readonly context: string | undefined;
   readonly count: number;
+}
+
+/**
+ * A learned habit a person can read and delete: "after `trigger`, you did `next`", as the
+ * one-step contexts hold it. A trigger is abstract (a kind of file) wherever the action has
+ * a file, so one habit is listed once rather than once per file.
+ */
+export interface Habit {
+  readonly trigger: string;
+  readonly next: PerformableAction;
+  readonly nextKey: string;
+  /** How many times it happened (not decayed). */
+  readonly count: number;
+  /** How much it weighs now (decayed). */
+  readonly weight: number;
 }
 
 const ORDER_ZERO = '';
@@ -97,6 +112,38 @@ export class SequenceModel {
   forget(key: string): void {
     this.table.forgetNext(key);
     this.examples.delete(key);
+  }
+
+  /** The habits seen at least `minCount` times, most frequent first. */
+  habits(limit: number, minCount = 2): Habit[] {
+    const habits: Habit[] = [];
+    for (const context of this.table.contexts()) {
+      const match = /^1([~=])(.*)$/.exec(context);
+      if (!match) continue;
+      const [, form, trigger = ''] = match;
+      // a concrete one-step context with an abstract sibling is counted there
+      if (form === '=' && abstractOfKey(trigger) !== trigger) continue;
+      for (const [nextKey, { count, weight }] of this.table.following(context)) {
+        const next = this.examples.get(nextKey);
+        if (next && count >= minCount) habits.push({ trigger, next, nextKey, count, weight });
+      }
+    }
+    habits.sort((a, b) => b.count - a.count || b.weight - a.weight || a.trigger.localeCompare(b.trigger) || a.nextKey.localeCompare(b.nextKey));
+    return habits.slice(0, limit);
+  }
+
+  /**
+   * Forgets a habit: `next` after every context that ends with `trigger`, at any order and in
+   * any form, so no longer context brings it back. Returns how many transitions went.
+   */
+  forgetHabit(trigger: string, nextKey: string): number {
+    let removed = 0;
+    for (const context of [...this.table.contexts()]) {
+      if (context === ORDER_ZERO) continue;
+      const step = lastStepOf(context);
+      if ((step === trigger || abstractOfKey(step) === trigger) && this.table.forget(context, nextKey)) removed++;
+    }
+    return removed;
   }
 
   /**

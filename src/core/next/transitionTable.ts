@@ -77,6 +77,21 @@ export class TransitionTable {
     }
   }
 
+  /** Forgets one transition: after `context`, `next` was never seen. */
+  forget(context: string, next: string): boolean {
+    const row = this.rows.get(context);
+    const cell = row?.next.get(next);
+    if (!row || !cell) return false;
+    row.total -= cell.raw;
+    row.next.delete(next);
+    return true;
+  }
+
+  /** Every context with at least one transition. */
+  contexts(): IterableIterator<string> {
+    return this.rows.keys();
+  }
+
   get size(): number {
     return this.rows.size;
   }

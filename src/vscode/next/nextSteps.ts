@@ -20,17 +20,27 @@ export interface NextStepsDeps {
 /** The status bar follows changes at most this often (edits arrive per keystroke). */
 const REFRESH_MS = 250;
 
+/** Next steps as other parts of the extension see them (the dashboard). */
+export interface NextSteps extends vscode.Disposable {
+  /** The workspace's session, once its history is loaded; undefined without a folder. */
+  readonly session: () => NextStepSession | undefined;
+  /** Fires when the session has loaded and whenever what it learned may have changed. */
+  readonly onDidChange: vscode.Event<void>;
+}
+
 /**
  * Next-step prediction in the editor: loads this workspace's session in the background,
  * connects the collectors, the status bar item and the three commands. One call from
  * activate(); everything it starts is released by the returned Disposable.
  */
-export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): vscode.Disposable {
+export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): NextSteps {
   const { log } = deps;
   let session: NextStepSession | undefined;
+  const changed = new vscode.EventEmitter<void>();
   const statusBar = new NextStepStatusBar(NEXT_COMMAND_IDS.nextStep);
   const codeLens = new RelatedFilesCodeLens(() => session);
   const disposables: vscode.Disposable[] = [
+    changed,
     statusBar,
     codeLens,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
@@ -80,7 +90,13 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
           codeLens.refresh();
         }
       };
-      disposables.push({ dispose: () => void opened.dispose() }, opened.onDidChange(refresh), opened.onDidChange(refreshLenses));
+      disposables.push(
+        { dispose: () => void opened.dispose() },
+        opened.onDidChange(refresh),
+        opened.onDidChange(refreshLenses),
+        opened.onDidChange(() => changed.fire()),
+      );
+      changed.fire();
       const git = await getGitApi().catch(() => undefined);
       if (disposed) return;
       disposables.push(
@@ -105,6 +121,8 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   }
 
   return {
+    session: () => session,
+    onDidChange: changed.event,
     dispose: () => {
       disposed = true;
       if (refreshTimer) clearTimeout(refreshTimer);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
+import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from '../../core/adapt/liftRecord';
 import { personalModelOf } from '../../core/adapt/personalModel';
 import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
@@ -46,6 +47,8 @@ export interface PersonalStatus {
   readonly percent: number | undefined;
   readonly problem: string | undefined;
   readonly lastDecision: string | undefined;
+  /** The latest lift measured for the model in use, if any. */
+  readonly lift: LiftRecord | undefined;
 }
 
 interface Run {
@@ -76,6 +79,7 @@ export class PersonalLearning implements vscode.Disposable {
   private changes = 0;
   private lastFailure: number | undefined;
   private lastDecision: string | undefined;
+  private lift: LiftRecord | undefined;
   /** Load, apply, reset, import: one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -141,6 +145,7 @@ export class PersonalLearning implements vscode.Disposable {
       percent: this.run?.percent,
       problem: this.problem,
       lastDecision: this.lastDecision,
+      lift: this.lift,
     };
   }
 
@@ -208,6 +213,7 @@ export class PersonalLearning implements vscode.Disposable {
       this.deps.engine.personal?.apply(undefined);
       this.appliedTo = undefined;
       this.meta = undefined;
+      this.lift = undefined;
       this.problem = undefined;
       this.changes = 0;
       this.edits.clear();
@@ -246,9 +252,10 @@ export class PersonalLearning implements vscode.Disposable {
     return this.meta;
   }
 
-  /** Base vs personal model on lines of the user's recent files, in the worker. */
+  /** Base vs personal model on lines of the user's recent files, in the worker; the result is kept next to the model. */
   async measureLift(signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<LiftResult> {
     const file = this.requireModelFile();
+    const trainedAt = this.meta?.trainedAt ?? '';
     const run = startMeasuring(
       this.deps.worker,
       { ...this.scope(), kind: 'measure', modelFolder: this.deps.modelFolder, adapterFile: file, samples: LIFT_SAMPLES, seed: 0 },
@@ -262,7 +269,14 @@ export class PersonalLearning implements vscode.Disposable {
         },
       },
     );
-    return run.result;
+    const lift = await run.result;
+    // a training or reset meanwhile made this measurement about a model no longer in use
+    if (this.meta?.trainedAt === trainedAt) {
+      this.lift = { measuredAt: new Date().toISOString(), trainedAt, lift };
+      await saveLiftRecord(liftRecordFile(file), this.lift).catch((error: unknown) => this.deps.log.warn(`could not keep the measured lift: ${describeError(error)}`));
+      this.changed.fire();
+    }
+    return lift;
   }
 
   /** Size of the stored file, if there is one. */
@@ -306,6 +320,7 @@ export class PersonalLearning implements vscode.Disposable {
         slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
+        this.lift = undefined;
         return;
       }
       const loaded = await loadPersonalModel(file, slot.modelId);
@@ -314,6 +329,7 @@ export class PersonalLearning implements vscode.Disposable {
         slot.apply(personalModelOf(loaded.contents));
         this.appliedTo = file;
         this.meta = learnedMetaOf(loaded.contents);
+        this.lift = await loadLiftRecord(liftRecordFile(file), this.meta.trainedAt);
         this.deps.log.info(
           `personal model applied: ${this.meta.files} files, ${this.meta.tokens} tokens, trained ${this.meta.trainedAt} (${Date.now() - started} ms to load)`,
         );
@@ -321,6 +337,7 @@ export class PersonalLearning implements vscode.Disposable {
         slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
+        this.lift = undefined;
         if (loaded.kind === 'discarded') {
           this.problem = `the stored personal model was set aside (${loaded.reason}); Ondi learns again when the editor is idle.`;
           this.deps.log.warn(`personal model at ${file}: ${loaded.reason}. It was deleted; Ondi will learn this workspace again.`);
