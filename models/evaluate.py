@@ -93,6 +93,7 @@ class Completer:
         if len(ids) > 1:  # back up one token; the first new token must re-spell it
             healed = self.strs[ids[-1]]
             ids = ids[:-1]
+        ids = ids or [self.eot]  # a line at the top of a file follows the document separator
         cache = self.lm.empty_cache()
         logits, _, cache = self.lm.step(ids, cache, 0)
         past, out = len(ids), []

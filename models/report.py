@@ -37,7 +37,7 @@ def latency(folder, file, n=3):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dense", default=str(HERE / "checkpoints/dense.pt"))
-    ap.add_argument("--pruned", default=str(HERE / "ckpt/pruned.pt"))
+    ap.add_argument("--pruned", default=str(HERE / "checkpoints/pruned.pt"))
     ap.add_argument("--shipped", default=str(HERE / "ondi-code"))
     ap.add_argument("--test", default=str(HERE / "data/heldout"))
     ap.add_argument("--val", default=str(HERE / "data/val.bin"))
