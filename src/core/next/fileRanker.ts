@@ -1,3 +1,4 @@
+import { AnswerMemory, DEFAULT_ANSWER_MEMORY, type AnswerMemoryOptions } from './answerMemory';
 import { CoChangeGraph } from './coChangeGraph';
 import { FEATURE_NAMES, FEATURE_VERSION, pairFeatures, PRIOR_BIAS, PRIOR_WEIGHTS, type PairFacts } from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
@@ -8,7 +9,8 @@ import { pathParts } from './pathStructure';
  * they touched just before. Evidence comes from the co-change graph (recency-weighted
  * association rules), how recently each file changed, and the shape of paths (test pairs,
  * folders, shared name words); see fileFeatures.ts. An online logistic model, trained on what
- * the user actually did next, weighs that evidence, so its output is a calibrated probability.
+ * the user actually did next, weighs that evidence, so its output is a calibrated probability;
+ * each file's own recent outcomes then correct it (answerMemory.ts).
  */
 export interface NextFileRankerOptions {
   /** Weight a co-change keeps per later change (recent habits matter more). */
@@ -24,6 +26,8 @@ export interface NextFileRankerOptions {
   readonly diversity: number;
   /** Step size of the online weighting (0 keeps the prior weights). */
   readonly learningRate: number;
+  /** How each file's own recent outcomes correct the model. */
+  readonly answers: AnswerMemoryOptions;
 }
 
 export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
@@ -32,6 +36,7 @@ export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
   recentCandidates: 16,
   diversity: 0.5,
   learningRate: 0.05,
+  answers: DEFAULT_ANSWER_MEMORY,
 });
 
 export interface RankedFile {
@@ -60,6 +65,7 @@ export class NextFileRanker {
   private readonly byStem = new Map<string, Set<string>>();
   private readonly byFolder = new Map<string, Set<string>>();
   private readonly model: OnlineLogistic;
+  private readonly answers: AnswerMemory;
   private changes = 0;
 
   static readonly featureNames = FEATURE_NAMES;
@@ -67,6 +73,7 @@ export class NextFileRanker {
   constructor(readonly options: NextFileRankerOptions = DEFAULT_RANKER_OPTIONS) {
     this.graph = new CoChangeGraph({ decay: options.decay, maxFilesPerChange: options.maxFilesPerChange });
     this.model = new OnlineLogistic(PRIOR_WEIGHTS, PRIOR_BIAS, options.learningRate);
+    this.answers = new AnswerMemory(options.answers);
   }
 
   /** Number of change sets learned so far. */
@@ -109,6 +116,7 @@ export class NextFileRanker {
   /** Removes a file everywhere (deleted, or excluded by the privacy settings). */
   forget(file: string): void {
     this.graph.forget(file);
+    this.answers.forget(file);
     this.lastTouched.delete(file);
     for (const other of this.lastTogether.get(file)?.keys() ?? []) this.lastTogether.get(other)?.delete(file);
     this.lastTogether.delete(file);
@@ -131,6 +139,7 @@ export class NextFileRanker {
 
   /** Trains the weighting on what really came next: `actual` are the files touched with `query`. */
   learnOutcome(query: string, actual: ReadonlySet<string>, context?: readonly string[]): void {
+    this.answers.record(query, actual);
     const ctx = this.contextFor(query, context);
     const pool = this.candidates(query);
     const positives = pool.filter((file) => actual.has(file)).length;
@@ -153,7 +162,8 @@ export class NextFileRanker {
 
   private score(query: string, file: string, context: readonly string[]): RankedFile {
     const { features, facts, viaRecent } = this.features(query, file, context);
-    return { file, probability: this.model.probability(features), facts, testPair: features[FEATURE_NAMES.indexOf('testPair')] === 1, viaRecent };
+    const probability = this.answers.blend(query, file, this.model.probability(features));
+    return { file, probability, facts, testPair: features[FEATURE_NAMES.indexOf('testPair')] === 1, viaRecent };
   }
 
   private features(query: string, file: string, context: readonly string[]) {
