@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/answerMemory';
+import { ChangeSets } from '../../src/core/next/changeSets';
 import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/fileRanker';
 
 const memory = (overrides: Partial<ConstructorParameters<typeof AnswerMemory>[0]> = {}) =>
@@ -52,7 +53,35 @@ describe('answer memory', () => {
   });
 });
 
+describe('change sets per file', () => {
+  it("keeps each file's newest change sets, oldest first, and forgets a file everywhere", () => {
+    const sets = new ChangeSets(2);
+    sets.add(1, ['a', 'b']);
+    sets.add(2, ['a', 'c']);
+    sets.add(3, ['a', 'b', 'c']);
+    assert.deepEqual(sets.of('a').map((set) => set.id), [2, 3]);
+    assert.deepEqual(sets.of('b').map((set) => set.id), [1, 3], 'b still holds change 1');
+    sets.forget('b');
+    assert.deepEqual(sets.of('b'), []);
+    assert.deepEqual(sets.of('a').map((set) => [...set.files]), [['a', 'c'], ['a', 'c']]);
+  });
+});
+
 describe('next-file ranker', () => {
+  it("spreads the top picks over the query's different kinds of change", () => {
+    const ranker = new NextFileRanker();
+    // core.py and utils.py change on their own all the time, but whenever the changelog
+    // changes with one of them it changes with both; most other changelog entries are about the UI.
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 3; j++) ranker.learnChange(['src/core.py']);
+      for (let j = 0; j < 3; j++) ranker.learnChange(['src/utils.py']);
+      ranker.learnChange(['CHANGES.md', 'src/core.py', 'src/utils.py']);
+      if (i % 3 !== 2) ranker.learnChange(['CHANGES.md', 'src/ui.py']);
+    }
+    const top2 = ranker.rank('CHANGES.md', 2).map((ranked) => ranked.file);
+    assert.ok(top2.includes('src/ui.py'), top2.join());
+  });
+
   /**
    * CHANGELOG.md changes with cart.ts more often and more recently than anything else, but each
    * time the user went on from cart.ts, they went to pricing.ts.

@@ -1,4 +1,5 @@
 import { AnswerMemory, DEFAULT_ANSWER_MEMORY, type AnswerMemoryOptions } from './answerMemory';
+import { ChangeSets } from './changeSets';
 import { CoChangeGraph } from './coChangeGraph';
 import { FEATURE_NAMES, FEATURE_VERSION, pairFeatures, PRIOR_BIAS, PRIOR_WEIGHTS, type PairFacts } from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
@@ -66,6 +67,8 @@ export class NextFileRanker {
   private readonly byFolder = new Map<string, Set<string>>();
   private readonly model: OnlineLogistic;
   private readonly answers: AnswerMemory;
+  /** Each file's latest change sets, to tell which candidates cover the same past changes. */
+  private readonly sets = new ChangeSets(CHANGE_SETS_PER_FILE);
   private changes = 0;
 
   static readonly featureNames = FEATURE_NAMES;
@@ -102,6 +105,7 @@ export class NextFileRanker {
       this.index(file);
     }
     if (touched.length <= this.options.maxFilesPerChange) {
+      this.sets.add(this.changes, touched);
       for (const a of touched) {
         let row = this.lastTogether.get(a);
         if (!row) this.lastTogether.set(a, (row = new Map()));
@@ -117,6 +121,7 @@ export class NextFileRanker {
   forget(file: string): void {
     this.graph.forget(file);
     this.answers.forget(file);
+    this.sets.forget(file);
     this.lastTouched.delete(file);
     for (const other of this.lastTogether.get(file)?.keys() ?? []) this.lastTogether.get(other)?.delete(file);
     this.lastTogether.delete(file);
@@ -134,7 +139,7 @@ export class NextFileRanker {
     const ctx = this.contextFor(query, context);
     const scored = this.candidates(query).map((file) => this.score(query, file, ctx));
     scored.sort((a, b) => b.probability - a.probability || a.file.localeCompare(b.file));
-    return this.diversify(scored, limit);
+    return this.diversify(query, scored, limit);
   }
 
   /** Trains the weighting on what really came next: `actual` are the files touched with `query`. */
@@ -194,17 +199,30 @@ export class NextFileRanker {
 
   /**
    * Greedy pick: each next file should be likely even when the ones above it are not needed,
-   * so two files that always change together do not take two of the top slots.
+   * so two files that always change together do not take two of the top slots. Where the
+   * query's own past changes show the candidate, the overlap is measured on them (of the
+   * query's changes with the candidate, how many already had a picked file: a changelog's
+   * changes spread over many files, and the picks should cover different ones); elsewhere
+   * the general rule candidate => picked stands in.
    */
-  private diversify(scored: RankedFile[], limit: number): RankedFile[] {
+  private diversify(query: string, scored: RankedFile[], limit: number): RankedFile[] {
     const pool = scored.slice(0, 4 * limit);
     const chosen: RankedFile[] = [];
+    const history = this.sets.of(query).map((set) => ({ files: set.files, weight: this.options.decay ** (this.changes - set.id) }));
     while (chosen.length < limit && pool.length > 0) {
       let best = 0;
       let bestValue = -1;
       pool.forEach((candidate, index) => {
         let value = candidate.probability;
-        for (const picked of chosen) value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
+        let withCandidate = 0;
+        let alreadyCovered = 0;
+        for (const { files, weight } of history) {
+          if (!files.has(candidate.file)) continue;
+          withCandidate += weight;
+          if (chosen.some((picked) => files.has(picked.file))) alreadyCovered += weight;
+        }
+        if (withCandidate > 0) value *= 1 - (this.options.diversity * alreadyCovered) / withCandidate;
+        else for (const picked of chosen) value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
         if (value > bestValue) {
           bestValue = value;
           best = index;
@@ -238,6 +256,9 @@ export class NextFileRanker {
     addTo(this.byFolder, dir, file);
   }
 }
+
+/** How many of its latest change sets each file keeps for diversify (older ones weigh little). */
+const CHANGE_SETS_PER_FILE = 128;
 
 function addTo(index: Map<string, Set<string>>, key: string, file: string): void {
   let set = index.get(key);
