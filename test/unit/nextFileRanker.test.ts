@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/answerMemory';
 import { ChangeSets } from '../../src/core/next/changeSets';
 import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/fileRanker';
+import { findRenames } from '../../src/core/next/renames';
 
 const memory = (overrides: Partial<ConstructorParameters<typeof AnswerMemory>[0]> = {}) =>
   new AnswerMemory({ decay: 0.5, priorStrength: 2, maxFiles: 100, maxAnswers: 100, ...overrides });
@@ -64,6 +65,41 @@ describe('change sets per file', () => {
     sets.forget('b');
     assert.deepEqual(sets.of('b'), []);
     assert.deepEqual(sets.of('a').map((set) => [...set.files]), [['a', 'c'], ['a', 'c']]);
+  });
+});
+
+describe('renames', () => {
+  it('matches a deleted file to a new one by name and test role, one to one', () => {
+    assert.deepEqual(findRenames(['CHANGES.rst'], ['CHANGES.md', 'src/new.py']), [['CHANGES.rst', 'CHANGES.md']]);
+    assert.deepEqual(findRenames(['test/main.js', 'index.js'], ['test/main.ts', 'source/index.ts']), [
+      ['test/main.js', 'test/main.ts'],
+      ['index.js', 'source/index.ts'],
+    ]);
+    assert.deepEqual(findRenames(['src/cart.ts'], ['test/cart.test.ts']), [], 'a source does not become its test');
+    assert.deepEqual(findRenames(['a/util.js'], ['b/util.js', 'c/util.js']), [], 'ambiguous: two candidates');
+    assert.deepEqual(findRenames(['a/util.js', 'b/util.js'], ['c/util.js']), [], 'ambiguous: two sources');
+  });
+
+  it('moves change sets to the new path', () => {
+    const sets = new ChangeSets(4);
+    sets.add(1, ['CHANGES.rst', 'src/a.py']);
+    sets.add(2, ['CHANGES.md', 'src/b.py']);
+    sets.rename('CHANGES.rst', 'CHANGES.md');
+    assert.deepEqual(sets.of('CHANGES.md').map((set) => [set.id, [...set.files].sort()]), [
+      [1, ['CHANGES.md', 'src/a.py']],
+      [2, ['CHANGES.md', 'src/b.py']],
+    ]);
+    assert.deepEqual(sets.of('CHANGES.rst'), []);
+  });
+
+  it('lets a renamed file keep what the ranker learned about it', () => {
+    const ranker = new NextFileRanker();
+    for (let i = 0; i < 5; i++) ranker.learnChange(['CHANGES.rst', 'src/core.py']);
+    ranker.learnChange(['src/other.py']);
+    ranker.learnChange(['CHANGES.md', 'CHANGES.rst'], ['CHANGES.rst']);
+    assert.equal(ranker.knows('CHANGES.rst'), false);
+    assert.equal(ranker.rank('CHANGES.md', 1)[0]?.file, 'src/core.py');
+    assert.ok((ranker.rank('src/core.py', 1)[0]?.facts.together ?? 0) > 4, 'and the other side of each pair follows');
   });
 });
 

@@ -38,6 +38,25 @@ export class ChangeSets {
     return out;
   }
 
+  /** The same file under a new path: its change sets now name `to` and count as `to`'s. */
+  rename(from: string, to: string): void {
+    const moved: number[] = [];
+    for (const id of this.byFile.get(from) ?? []) {
+      const entry = this.sets.get(id);
+      if (!entry) continue;
+      entry.files.delete(from);
+      if (entry.files.has(to)) this.release(id); // already counted as `to`'s
+      else {
+        entry.files.add(to);
+        moved.push(id);
+      }
+    }
+    this.byFile.delete(from);
+    const merged = [...moved, ...(this.byFile.get(to) ?? [])].sort((a, b) => a - b);
+    while (merged.length > this.perFile) this.release(merged.shift() as number);
+    if (merged.length > 0) this.byFile.set(to, merged);
+  }
+
   forget(file: string): void {
     for (const id of this.byFile.get(file) ?? []) {
       this.sets.get(id)?.files.delete(file);

@@ -4,6 +4,7 @@ import { CoChangeGraph } from './coChangeGraph';
 import { FEATURE_NAMES, FEATURE_VERSION, pairFeatures, PRIOR_BIAS, PRIOR_WEIGHTS, type PairFacts } from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
+import { findRenames } from './renames';
 
 /**
  * Ranks the files a user is likely to touch next, given the file they are on and the files
@@ -98,6 +99,10 @@ export class NextFileRanker {
   learnChange(files: readonly string[], deleted: readonly string[] = []): void {
     const gone = new Set(deleted);
     const touched = [...new Set(files)].filter((file) => !gone.has(file));
+    const renames = findRenames(
+      deleted.filter((file) => this.lastTouched.has(file)),
+      touched.filter((file) => !this.lastTouched.has(file)),
+    );
     this.graph.learn(touched);
     this.changes++;
     for (const file of touched) {
@@ -112,9 +117,27 @@ export class NextFileRanker {
         for (const b of touched) if (a !== b) row.set(b, this.changes);
       }
     }
+    for (const [from, to] of renames) this.rename(from, to);
     for (const file of gone) this.forget(file);
     const fresh = new Set(touched);
     this.recent = [...touched, ...this.recent.filter((file) => !fresh.has(file) && !gone.has(file))].slice(0, 4 * this.options.recentCandidates);
+  }
+
+  /** What was learned about `from` now belongs to `to`, the same file under a new path. */
+  private rename(from: string, to: string): void {
+    this.graph.rename(from, to);
+    this.sets.rename(from, to);
+    this.answers.rename(from, to);
+    const together = this.lastTogether.get(from);
+    if (together) {
+      const row = this.lastTogether.get(to) ?? new Map<string, number>();
+      for (const [other, change] of together) {
+        if (other === to) continue;
+        row.set(other, Math.max(change, row.get(other) ?? 0));
+        this.lastTogether.get(other)?.set(to, Math.max(change, this.lastTogether.get(other)?.get(to) ?? 0));
+      }
+      this.lastTogether.set(to, row);
+    }
   }
 
   /** Removes a file everywhere (deleted, or excluded by the privacy settings). */
