@@ -26,6 +26,8 @@ export interface OndiApi {
   readonly outcomes: () => OutcomeStats;
   /** The workspace's personal model: where it is stored, what it learned, whether it is applied. */
   readonly personal: () => PersonalStatus;
+  /** Keys of the latest next-step actions recorded in this workspace, oldest first. */
+  readonly recentActions: (limit: number) => readonly string[];
 }
 
 /** The model that ships inside the extension (config, tokenizer, onnx/). */
@@ -65,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   inline.update(settings.current.languages);
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
-  keep(activateNextSteps(context, { log, config: () => settings.current }));
+  const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));
   registerPersonalCommands(personal, log).forEach(keep);
   keep(engine.onDidChangeState(showState));
   keep(personal.onDidChange(showState));
@@ -89,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
     inlineCompletionLanguages: () => inline.languages,
     outcomes: () => outcomes.store.stats,
     personal: () => personal.status,
+    recentActions: (limit) => nextSteps.recentActions(limit),
   };
 }
 

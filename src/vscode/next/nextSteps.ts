@@ -17,6 +17,12 @@ export interface NextStepsDeps {
   readonly config: () => OndiConfig;
 }
 
+/** What the extension's API tells about next steps (for tests and other extensions). */
+export interface NextStepsHandle extends vscode.Disposable {
+  /** Keys of the latest recorded actions, oldest first; empty until the workspace's session is loaded. */
+  recentActions(limit: number): readonly string[];
+}
+
 /** The status bar follows changes at most this often (edits arrive per keystroke). */
 const REFRESH_MS = 250;
 
@@ -25,7 +31,7 @@ const REFRESH_MS = 250;
  * connects the collectors, the status bar item and the three commands. One call from
  * activate(); everything it starts is released by the returned Disposable.
  */
-export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): vscode.Disposable {
+export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): NextStepsHandle {
   const { log } = deps;
   let session: NextStepSession | undefined;
   const statusBar = new NextStepStatusBar(NEXT_COMMAND_IDS.nextStep);
@@ -87,6 +93,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
         startCollectors(
           {
             record: (action) => opened.record(action),
+            focus: (file) => opened.focus(file),
             learnCommit: (files, deleted) => opened.learnCommit(files, deleted),
             readLatestCommit: async (repoRoot) => {
               const [latest] = relativeToPrefix(await readCommits(repoRoot, { max: 1 }), await readWorkspacePrefix(root));
@@ -105,6 +112,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   }
 
   return {
+    recentActions: (limit) => session?.recentActions(limit) ?? [],
     dispose: () => {
       disposed = true;
       if (refreshTimer) clearTimeout(refreshTimer);
