@@ -27,6 +27,8 @@ export interface OndiApi {
   readonly outcomes: () => OutcomeStats;
   /** The workspace's personal model: where it is stored, what it learned, whether it is applied. */
   readonly personal: () => PersonalStatus;
+  /** Keys of the latest next-step actions recorded in this workspace, oldest first. */
+  readonly recentActions: (limit: number) => readonly string[];
 }
 
 /** The model that ships inside the extension (config, tokenizer, onnx/). */
@@ -91,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
     inlineCompletionLanguages: () => inline.languages,
     outcomes: () => outcomes.store.stats,
     personal: () => personal.status,
+    recentActions: (limit) => nextSteps.recentActions(limit),
   };
 }
 

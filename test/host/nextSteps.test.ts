@@ -48,12 +48,16 @@ const why = async (): Promise<string> => (await vscode.commands.executeCommand<s
 describe('next steps in the extension host', function () {
   this.timeout(120_000);
   let cart: vscode.Uri;
+  let money: vscode.Uri;
+  let recentActions: (limit: number) => readonly string[];
 
   before(async () => {
-    await activateOndi();
+    const { api } = await activateOndi();
+    recentActions = api.recentActions;
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
     cart = vscode.Uri.joinPath(folder.uri, 'src', 'cart.ts');
+    money = vscode.Uri.joinPath(folder.uri, 'src', 'money.ts');
   });
 
   it('learns "edit a file, save, run a task" and runs that task through "Ondi: Next Step"', async () => {
@@ -78,6 +82,45 @@ describe('next steps in the extension host', function () {
   it('forgets the history on request', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('ondi.forgetNextSteps', { confirmed: true }), true);
     assert.match(await why(), /no suggestion yet/);
+  });
+
+  it('suggests fixing errors that appear in a file the user is not in, and drops it once they are fixed', async () => {
+    await vscode.window.showTextDocument(cart, { preview: false });
+    const problems = vscode.languages.createDiagnosticCollection('ondi-host-test');
+    try {
+      problems.set(money, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 6), 'broken on purpose', vscode.DiagnosticSeverity.Error)]);
+      let text = '';
+      await eventuallyAsync(async () => (text = await why()).includes('suggests "Fix errors in money.ts"'), () => `Ondi suggests fixing money.ts; it says: ${text}`);
+      assert.match(text, /money\.ts got errors while you were in another file/);
+      assert.equal(await vscode.commands.executeCommand<string>('ondi.nextStep', { perform: 0 }), 'open:src/money.ts');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), money.toString());
+      problems.clear();
+      await eventuallyAsync(async () => recentActions(5).includes('errorsFixed:src/money.ts'), () => `the fix is recorded; latest: ${recentActions(5).join(', ')}`);
+      assert.doesNotMatch(await why(), /Fix errors/);
+    } finally {
+      problems.dispose();
+    }
+  });
+
+  it('records undo and redo as one undo step, not as edits', async () => {
+    const editor = await vscode.window.showTextDocument(cart, { preview: false });
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// scratch\n')));
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('redo');
+    await vscode.commands.executeCommand('undo');
+    await eventuallyAsync(
+      async () => recentActions(2).join() === 'edit:src/cart.ts,undo:src/cart.ts',
+      () => `an edit then one undo step; latest: ${recentActions(4).join(', ')}`,
+    );
+    assert.equal(editor.document.isDirty, false);
+  });
+
+  it('counts switching to a file as opening it only once the user works in it', async () => {
+    await vscode.window.showTextDocument(money, { preview: false });
+    await vscode.window.showTextDocument(cart, { preview: false }); // money.ts was only passed through
+    await vscode.commands.executeCommand('cursorDown');
+    await eventuallyAsync(async () => recentActions(1)[0] === 'open:src/cart.ts', () => `cart.ts counts as opened; latest: ${recentActions(4).join(', ')}`);
+    assert.notEqual(recentActions(2)[0], 'open:src/money.ts');
   });
 
   after(async () => {

@@ -64,6 +64,9 @@ describe('path structure', () => {
     assert.equal(pathParts('src/main/java/CartTest.java').stem, 'cart');
     assert.equal(pathParts('test/cart.js').isTest, true);
     assert.equal(pathParts('lib/cart.js').isTest, false);
+    assert.equal(pathParts('examples/hello-world/index.js').stem, 'hello-world', 'an index file is about its folder');
+    assert.equal(pathParts('src/billing/__init__.py').stem, 'billing');
+    assert.equal(pathParts('src/index.ts').stem, 'index', 'src says where, not what');
   });
 
   it('pairs sources with their tests', () => {
@@ -71,6 +74,8 @@ describe('path structure', () => {
     assert.equal(isTestPair('app/models.py', 'tests/test_models.py'), true);
     assert.equal(isTestPair('src/cart.ts', 'src/money.test.ts'), false);
     assert.equal(isTestPair('src/index.ts', 'test/index.test.ts'), false, 'index files pair with everything, so with nothing');
+    assert.equal(isTestPair('src/__init__.py', 'tests/__init__.py'), false);
+    assert.equal(isTestPair('examples/hello-world/index.js', 'test/acceptance/hello-world.js'), true);
   });
 
   it('measures folder and name similarity', () => {

@@ -7,9 +7,15 @@ import { fileKind } from './pathStructure';
 export type Action =
   | { readonly kind: 'open'; readonly file: string }
   | { readonly kind: 'edit'; readonly file: string }
+  /** Undo or redo in a file: going back over edits, not new work. */
+  | { readonly kind: 'undo'; readonly file: string }
   | { readonly kind: 'save'; readonly file: string }
   | { readonly kind: 'create'; readonly file: string }
   | { readonly kind: 'delete'; readonly file: string }
+  /** A file the user is not in now got errors (the editor's diagnostics; only that it has some). */
+  | { readonly kind: 'errors'; readonly file: string }
+  /** The last error of a file that had `errors` went away. */
+  | { readonly kind: 'errorsFixed'; readonly file: string }
   | { readonly kind: 'task'; readonly name: string }
   | { readonly kind: 'taskEnd'; readonly name: string; readonly exitCode: number | undefined }
   /** `template` has arguments normalized (the key); `command` is a runnable, secret-free example. */
@@ -42,9 +48,12 @@ export function actionKey(action: Action): string {
   switch (action.kind) {
     case 'open':
     case 'edit':
+    case 'undo':
     case 'save':
     case 'create':
     case 'delete':
+    case 'errors':
+    case 'errorsFixed':
       return `${action.kind}:${action.file}`;
     case 'task':
     case 'debug':
@@ -71,9 +80,12 @@ export function abstractKey(action: Action): string | undefined {
   switch (action.kind) {
     case 'open':
     case 'edit':
+    case 'undo':
     case 'save':
     case 'create':
     case 'delete':
+    case 'errors':
+    case 'errorsFixed':
       return `${action.kind}:${fileKind(action.file)}`;
     case 'checkout':
       return 'checkout:*';
@@ -110,12 +122,18 @@ export function describeAction(action: Action): string {
       return `Open ${baseName(action.file)}`;
     case 'edit':
       return `Edit ${baseName(action.file)}`;
+    case 'undo':
+      return `Undo in ${baseName(action.file)}`;
     case 'save':
       return `Save ${baseName(action.file)}`;
     case 'create':
       return `Create ${baseName(action.file)}`;
     case 'delete':
       return `Delete ${baseName(action.file)}`;
+    case 'errors':
+      return `Errors in ${baseName(action.file)}`;
+    case 'errorsFixed':
+      return `Errors fixed in ${baseName(action.file)}`;
     case 'task':
       return `Run task ${action.name}`;
     case 'taskEnd':
@@ -164,12 +182,18 @@ export function afterPhrase(key: string): string {
       return `after opening ${file}`;
     case 'edit':
       return `after editing ${file}`;
+    case 'undo':
+      return `after undoing changes in ${file}`;
     case 'save':
       return `after saving ${file}`;
     case 'create':
       return `after creating ${file}`;
     case 'delete':
       return `after deleting ${file}`;
+    case 'errors':
+      return `after errors appeared in ${file}`;
+    case 'errorsFixed':
+      return `after the errors in ${file} were fixed`;
     case 'task':
       return `after starting the task \`${rest}\``;
     case 'taskEnd': {

@@ -70,6 +70,20 @@ export class CoChangeGraph {
     this.pairRaw.delete(file);
   }
 
+  /** Moves what was learned about `from` onto `to` (the same file under a new path), then forgets `from`. */
+  rename(from: string, to: string): void {
+    this.fileRaw.set(to, (this.fileRaw.get(to) ?? 0) + (this.fileRaw.get(from) ?? 0));
+    for (const [other, raw] of this.pairRaw.get(from) ?? []) {
+      if (other === to) continue;
+      let row = this.pairRaw.get(to);
+      if (!row) this.pairRaw.set(to, (row = new Map()));
+      row.set(other, (row.get(other) ?? 0) + raw);
+      const back = this.pairRaw.get(other);
+      if (back) back.set(to, (back.get(to) ?? 0) + raw);
+    }
+    this.forget(from);
+  }
+
   files(): IterableIterator<string> {
     return this.fileRaw.keys();
   }

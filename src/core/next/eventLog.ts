@@ -2,12 +2,12 @@ import type { Action, ActionEvent } from './actions';
 
 /**
  * The per-workspace history of actions, in memory: bounded (the oldest events go first) and
- * compacted as it grows (a burst of edits to one file is one event; re-opening the file
+ * compacted as it grows (a burst of edits, or of undos, to one file is one event; re-opening the file
  * already open is no event). Validation of stored events lives here too, so that whatever is
  * read back from disk is a well-formed Action.
  */
 export const DEFAULT_MAX_EVENTS = 5000;
-/** Repeated edits of one file closer together than this are one "edit" step. */
+/** Repeated edits (or undos) of one file closer together than this are one step. */
 const EDIT_BURST_MS = 10 * 60_000;
 
 export class EventLog {
@@ -52,7 +52,9 @@ export class EventLog {
 function absorbs(previous: ActionEvent, next: ActionEvent): boolean {
   const a = previous.action;
   const b = next.action;
-  if (a.kind === 'edit' && b.kind === 'edit') return a.file === b.file && next.at - previous.at < EDIT_BURST_MS;
+  if ((a.kind === 'edit' && b.kind === 'edit') || (a.kind === 'undo' && b.kind === 'undo')) {
+    return a.file === b.file && next.at - previous.at < EDIT_BURST_MS;
+  }
   if (a.kind === 'open' && b.kind === 'open') return a.file === b.file;
   return false;
 }
@@ -71,9 +73,12 @@ function parseAction(value: unknown): Action | undefined {
   switch (value.kind) {
     case 'open':
     case 'edit':
+    case 'undo':
     case 'save':
     case 'create':
-    case 'delete': {
+    case 'delete':
+    case 'errors':
+    case 'errorsFixed': {
       const file = str('file');
       return file === undefined ? undefined : { kind: value.kind, file };
     }

@@ -1,4 +1,4 @@
-import { folderSimilarity, isTestPair, nameSimilarity, pathParts } from './pathStructure';
+import { folderSimilarity, isTestPair, nameSimilarity, namesSubject, pathParts } from './pathStructure';
 
 /**
  * The evidence for "file C is touched together with query file Q", as numbers a model can
@@ -80,7 +80,7 @@ export function pairFeatures(query: string, candidate: string, facts: PairFacts)
     facts.viaRecentConfidence,
     Math.log(facts.viaRecentConfidence + 0.01),
     testPair ? 1 : 0,
-    !testPair && q.stem === c.stem && q.stem !== '' && q.stem !== 'index' ? 1 : 0,
+    !testPair && q.stem === c.stem && namesSubject(q.stem) ? 1 : 0,
     folder === 1 ? 1 : 0,
     folder,
     nameSimilarity(query, candidate),

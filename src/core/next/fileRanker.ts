@@ -1,14 +1,18 @@
+import { AnswerMemory, DEFAULT_ANSWER_MEMORY, type AnswerMemoryOptions } from './answerMemory';
+import { ChangeSets } from './changeSets';
 import { CoChangeGraph } from './coChangeGraph';
 import { FEATURE_NAMES, FEATURE_VERSION, pairFeatures, PRIOR_BIAS, PRIOR_WEIGHTS, type PairFacts } from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
+import { findRenames } from './renames';
 
 /**
  * Ranks the files a user is likely to touch next, given the file they are on and the files
  * they touched just before. Evidence comes from the co-change graph (recency-weighted
  * association rules), how recently each file changed, and the shape of paths (test pairs,
  * folders, shared name words); see fileFeatures.ts. An online logistic model, trained on what
- * the user actually did next, weighs that evidence, so its output is a calibrated probability.
+ * the user actually did next, weighs that evidence, so its output is a calibrated probability;
+ * each file's own recent outcomes then correct it (answerMemory.ts).
  */
 export interface NextFileRankerOptions {
   /** Weight a co-change keeps per later change (recent habits matter more). */
@@ -24,6 +28,8 @@ export interface NextFileRankerOptions {
   readonly diversity: number;
   /** Step size of the online weighting (0 keeps the prior weights). */
   readonly learningRate: number;
+  /** How each file's own recent outcomes correct the model. */
+  readonly answers: AnswerMemoryOptions;
 }
 
 export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
@@ -32,6 +38,7 @@ export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
   recentCandidates: 16,
   diversity: 0.5,
   learningRate: 0.05,
+  answers: DEFAULT_ANSWER_MEMORY,
 });
 
 export interface RankedFile {
@@ -60,6 +67,9 @@ export class NextFileRanker {
   private readonly byStem = new Map<string, Set<string>>();
   private readonly byFolder = new Map<string, Set<string>>();
   private readonly model: OnlineLogistic;
+  private readonly answers: AnswerMemory;
+  /** Each file's latest change sets, to tell which candidates cover the same past changes. */
+  private readonly sets = new ChangeSets(CHANGE_SETS_PER_FILE);
   private changes = 0;
 
   static readonly featureNames = FEATURE_NAMES;
@@ -67,6 +77,7 @@ export class NextFileRanker {
   constructor(readonly options: NextFileRankerOptions = DEFAULT_RANKER_OPTIONS) {
     this.graph = new CoChangeGraph({ decay: options.decay, maxFilesPerChange: options.maxFilesPerChange });
     this.model = new OnlineLogistic(PRIOR_WEIGHTS, PRIOR_BIAS, options.learningRate);
+    this.answers = new AnswerMemory(options.answers);
   }
 
   /** Number of change sets learned so far. */
@@ -88,6 +99,10 @@ export class NextFileRanker {
   learnChange(files: readonly string[], deleted: readonly string[] = []): void {
     const gone = new Set(deleted);
     const touched = [...new Set(files)].filter((file) => !gone.has(file));
+    const renames = findRenames(
+      deleted.filter((file) => this.lastTouched.has(file)),
+      touched.filter((file) => !this.lastTouched.has(file)),
+    );
     this.graph.learn(touched);
     this.changes++;
     for (const file of touched) {
@@ -95,20 +110,41 @@ export class NextFileRanker {
       this.index(file);
     }
     if (touched.length <= this.options.maxFilesPerChange) {
+      this.sets.add(this.changes, touched);
       for (const a of touched) {
         let row = this.lastTogether.get(a);
         if (!row) this.lastTogether.set(a, (row = new Map()));
         for (const b of touched) if (a !== b) row.set(b, this.changes);
       }
     }
+    for (const [from, to] of renames) this.rename(from, to);
     for (const file of gone) this.forget(file);
     const fresh = new Set(touched);
     this.recent = [...touched, ...this.recent.filter((file) => !fresh.has(file) && !gone.has(file))].slice(0, 4 * this.options.recentCandidates);
   }
 
+  /** What was learned about `from` now belongs to `to`, the same file under a new path. */
+  private rename(from: string, to: string): void {
+    this.graph.rename(from, to);
+    this.sets.rename(from, to);
+    this.answers.rename(from, to);
+    const together = this.lastTogether.get(from);
+    if (together) {
+      const row = this.lastTogether.get(to) ?? new Map<string, number>();
+      for (const [other, change] of together) {
+        if (other === to) continue;
+        row.set(other, Math.max(change, row.get(other) ?? 0));
+        this.lastTogether.get(other)?.set(to, Math.max(change, this.lastTogether.get(other)?.get(to) ?? 0));
+      }
+      this.lastTogether.set(to, row);
+    }
+  }
+
   /** Removes a file everywhere (deleted, or excluded by the privacy settings). */
   forget(file: string): void {
     this.graph.forget(file);
+    this.answers.forget(file);
+    this.sets.forget(file);
     this.lastTouched.delete(file);
     for (const other of this.lastTogether.get(file)?.keys() ?? []) this.lastTogether.get(other)?.delete(file);
     this.lastTogether.delete(file);
@@ -126,11 +162,12 @@ export class NextFileRanker {
     const ctx = this.contextFor(query, context);
     const scored = this.candidates(query).map((file) => this.score(query, file, ctx));
     scored.sort((a, b) => b.probability - a.probability || a.file.localeCompare(b.file));
-    return this.diversify(scored, limit);
+    return this.diversify(query, scored, limit);
   }
 
   /** Trains the weighting on what really came next: `actual` are the files touched with `query`. */
   learnOutcome(query: string, actual: ReadonlySet<string>, context?: readonly string[]): void {
+    this.answers.record(query, actual);
     const ctx = this.contextFor(query, context);
     const pool = this.candidates(query);
     const positives = pool.filter((file) => actual.has(file)).length;
@@ -153,7 +190,8 @@ export class NextFileRanker {
 
   private score(query: string, file: string, context: readonly string[]): RankedFile {
     const { features, facts, viaRecent } = this.features(query, file, context);
-    return { file, probability: this.model.probability(features), facts, testPair: features[FEATURE_NAMES.indexOf('testPair')] === 1, viaRecent };
+    const probability = this.answers.blend(query, file, this.model.probability(features));
+    return { file, probability, facts, testPair: features[FEATURE_NAMES.indexOf('testPair')] === 1, viaRecent };
   }
 
   private features(query: string, file: string, context: readonly string[]) {
@@ -184,17 +222,30 @@ export class NextFileRanker {
 
   /**
    * Greedy pick: each next file should be likely even when the ones above it are not needed,
-   * so two files that always change together do not take two of the top slots.
+   * so two files that always change together do not take two of the top slots. Where the
+   * query's own past changes show the candidate, the overlap is measured on them (of the
+   * query's changes with the candidate, how many already had a picked file: a changelog's
+   * changes spread over many files, and the picks should cover different ones); elsewhere
+   * the general rule candidate => picked stands in.
    */
-  private diversify(scored: RankedFile[], limit: number): RankedFile[] {
+  private diversify(query: string, scored: RankedFile[], limit: number): RankedFile[] {
     const pool = scored.slice(0, 4 * limit);
     const chosen: RankedFile[] = [];
+    const history = this.sets.of(query).map((set) => ({ files: set.files, weight: this.options.decay ** (this.changes - set.id) }));
     while (chosen.length < limit && pool.length > 0) {
       let best = 0;
       let bestValue = -1;
       pool.forEach((candidate, index) => {
         let value = candidate.probability;
-        for (const picked of chosen) value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
+        let withCandidate = 0;
+        let alreadyCovered = 0;
+        for (const { files, weight } of history) {
+          if (!files.has(candidate.file)) continue;
+          withCandidate += weight;
+          if (chosen.some((picked) => files.has(picked.file))) alreadyCovered += weight;
+        }
+        if (withCandidate > 0) value *= 1 - (this.options.diversity * alreadyCovered) / withCandidate;
+        else for (const picked of chosen) value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
         if (value > bestValue) {
           bestValue = value;
           best = index;
@@ -228,6 +279,9 @@ export class NextFileRanker {
     addTo(this.byFolder, dir, file);
   }
 }
+
+/** How many of its latest change sets each file keeps for diversify (older ones weigh little). */
+const CHANGE_SETS_PER_FILE = 128;
 
 function addTo(index: Map<string, Set<string>>, key: string, file: string): void {
   let set = index.get(key);

@@ -1,8 +1,9 @@
-import { actionKey, describeAction, isPerformable, type ActionEvent, type PerformableAction } from './actions';
+import { actionKey, baseName, describeAction, isPerformable, type ActionEvent, type PerformableAction } from './actions';
 import { Calibrator, type CalibrationState } from './calibration';
 import { NextFileRanker } from './fileRanker';
+import { FixErrorsHabit } from './fixErrorsHabit';
 import type { CommitRecord } from './gitHistory';
-import { fileReason, habitReason, sequenceReason } from './reasons';
+import { fileReason, fixReason, habitReason, sequenceReason } from './reasons';
 import { SequenceModel, type Habit } from './sequenceModel';
 import { ShowThreshold } from './showThreshold';
 
@@ -14,8 +15,8 @@ export interface NextStep {
   /** Calibrated probability that this is what the user does next. */
   readonly confidence: number;
   readonly reason: string;
-  /** Which evidence produced it: the action sequence or the file co-change graph. */
-  readonly source: 'sequence' | 'files';
+  /** Which evidence produced it: the action sequence, the file co-change graph, or errors in a file. */
+  readonly source: 'sequence' | 'files' | 'errors';
 }
 
 export interface Suggestions {
@@ -69,6 +70,7 @@ export class NextStepPredictor {
   private readonly files = new NextFileRanker();
   private readonly calibrator = new Calibrator();
   private readonly threshold = new ShowThreshold();
+  private readonly fixErrors = new FixErrorsHabit();
   private currentFile: string | undefined;
   /** Files edited or saved since the last commit, most recent first. */
   private session: string[] = [];
@@ -92,8 +94,10 @@ export class NextStepPredictor {
   observe(event: ActionEvent): void {
     const { action } = event;
     if (isPerformable(action)) this.learnFromOutcome(actionKey(action));
+    this.fixErrors.observe(action, this.currentFile);
     switch (action.kind) {
       case 'open':
+      case 'undo': // going back over edits is being in the file, not new work in it
         this.currentFile = action.file;
         break;
       case 'edit':
@@ -125,6 +129,11 @@ export class NextStepPredictor {
     const showTop = top !== undefined && this.threshold.shouldShow(top.confidence);
     this.lastTop = top ? { key: top.key, raw: ranked[0]?.raw ?? 0, shown: showTop } : undefined;
     return { steps, showTop, threshold: this.threshold.value };
+  }
+
+  /** The editor shows `file` now (before it counts as opened): suggestions follow it at once. */
+  focus(file: string | undefined): void {
+    this.currentFile = file;
   }
 
   get commitCount(): number {
@@ -186,6 +195,15 @@ export class NextStepPredictor {
         if ((candidates.get(key)?.raw ?? 0) >= raw) continue;
         candidates.set(key, { raw, step: { action, key, label: describeAction(action), reason: fileReason(r, current), source: 'files' } });
       }
+    }
+    const fix = this.fixErrors.candidate(current);
+    if (fix) {
+      const action: PerformableAction = { kind: 'open', file: fix.file };
+      const key = actionKey(action);
+      const label = `Fix errors in ${baseName(fix.file)}`;
+      // The file has errors now: that says more about the step than a habit of opening it.
+      const raw = Math.max(fix.probability, candidates.get(key)?.raw ?? 0);
+      candidates.set(key, { raw, step: { action, key, label, reason: fixReason(fix), source: 'errors' } });
     }
     return [...candidates.values()]
       .sort((a, b) => b.raw - a.raw || a.step.key.localeCompare(b.step.key))

@@ -1,5 +1,5 @@
 import { describeError, type Logger } from '../log';
-import type { Action } from './actions';
+import { actionKey, type Action } from './actions';
 import { EventLog } from './eventLog';
 import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './eventLogFile';
 import { readCommits, type CommitRecord } from './gitHistory';
@@ -89,6 +89,13 @@ export class NextStepSession {
     }
   }
 
+  /** The editor shows `file` now; it is recorded as opened only once the user works in it. */
+  focus(file: string | undefined): void {
+    if (this.disposed) return;
+    this.predictor.focus(file !== undefined && this.options.isExcluded(file) ? undefined : file);
+    this.notify();
+  }
+
   /** Learns the files of a commit just made (from the git extension). */
   learnCommit(files: readonly string[], deleted: readonly string[] = []): void {
     if (this.disposed) return;
@@ -133,6 +140,11 @@ export class NextStepSession {
 
   get eventCount(): number {
     return this.events.size;
+  }
+
+  /** Keys of the latest `limit` events, oldest first ("edit:src/cart.ts", "task:check"). */
+  recentActions(limit: number): string[] {
+    return this.events.events.slice(-limit).map((event) => actionKey(event.action));
   }
 
   /** Calls `listener` after anything that may change the suggestions. */

@@ -4,13 +4,20 @@
  */
 
 const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'testing']);
+/** Module files named after their role, not their subject: their folder names the subject. */
+const ROLE_NAMES = new Set(['index', '__init__', 'mod', 'main']);
+/** Folders that say where code lives rather than what it is about. */
+const PLACE_FOLDERS = new Set(['', 'src', 'source', 'sources', 'lib', 'app', 'dist', 'pkg', ...TEST_FOLDERS]);
 
 export interface PathParts {
   readonly dir: string;
   readonly base: string;
   /** The extension with its dot, e.g. ".ts" (".d.ts" counts as one). */
   readonly ext: string;
-  /** The name without test markers and extension: "foo" for foo.test.ts, test_foo.py, FooTest.java. */
+  /**
+   * The name without test markers and extension: "foo" for foo.test.ts, test_foo.py,
+   * FooTest.java; for a file named after its role, its folder: "foo" for examples/foo/index.js.
+   */
   readonly stem: string;
   readonly isTest: boolean;
 }
@@ -31,7 +38,12 @@ export function pathParts(path: string): PathParts {
     name = marked;
     isTest = true;
   }
-  return { dir, base, ext, stem: name.toLowerCase(), isTest };
+  let stem = name.toLowerCase();
+  if (ROLE_NAMES.has(stem)) {
+    const folder = dir.slice(dir.lastIndexOf('/') + 1).toLowerCase();
+    if (!PLACE_FOLDERS.has(folder)) stem = folder;
+  }
+  return { dir, base, ext, stem, isTest };
 }
 
 /** The glob-like family a file belongs to, for patterns and reasons: "*.test.ts", "*.py". */
@@ -48,7 +60,12 @@ export function fileKind(path: string): string {
 export function isTestPair(a: string, b: string): boolean {
   const pa = pathParts(a);
   const pb = pathParts(b);
-  return pa.isTest !== pb.isTest && pa.stem === pb.stem && pa.stem !== '' && pa.stem !== 'index';
+  return pa.isTest !== pb.isTest && pa.stem === pb.stem && namesSubject(pa.stem);
+}
+
+/** False for stems that say nothing about what a file is about ("", "index", "__init__"). */
+export function namesSubject(stem: string): boolean {
+  return stem !== '' && !ROLE_NAMES.has(stem);
 }
 
 /** Share of leading folders two paths have in common (1 = same folder). */

@@ -1,5 +1,6 @@
 import { afterPhrase, baseName, pastTense, type PerformableAction } from './actions';
 import type { RankedFile } from './fileRanker';
+import type { FixCandidate } from './fixErrorsHabit';
 import { lastStepOf } from './sequenceModel';
 
 /**
@@ -30,6 +31,12 @@ export function fileReason(ranked: RankedFile, current: string): string {
   }
   if (facts.age !== undefined && facts.age <= 2) return 'Changed in your latest work';
   return `Related to ${here} by name or folder`;
+}
+
+export function fixReason(fix: FixCandidate): string {
+  const got = `${baseName(fix.file)} got errors while you were in another file`;
+  if (fix.chances === 0) return got;
+  return `${got}; you went to fix such errors next ${fix.went} of ${fix.chances} time${fix.chances === 1 ? '' : 's'}`;
 }
 
 function times(count: number): string {

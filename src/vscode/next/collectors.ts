@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { Action } from '../../core/next/actions';
+import { OpenConfirmation, type SelectionKind } from '../../core/next/openConfirmation';
 import { normalizeCommand } from '../../core/next/shellCommand';
+import { watchDiagnostics } from './diagnosticsCollector';
 import type { GitApi, GitRepository } from './gitApi';
 import { taskLabel, workspacePath } from './workspacePaths';
 
 /**
  * Turns editor events into next-step actions, through stable VS Code APIs only: documents
- * (edit, save), the active editor, file operations, tasks, terminal shell integration, debug
- * sessions and the built-in git extension. VS Code has no event for arbitrary commands, so
- * those are not observed.
+ * (edit, undo and redo, save), the active editor and how its selection changed, diagnostics,
+ * file operations, tasks, terminal shell integration, debug sessions and the built-in git
+ * extension. VS Code has no event for arbitrary commands, so those are not observed.
  */
 export interface CollectorSink {
   record(action: Action): void;
+  /** The editor shows this file now (not yet a step: see OpenConfirmation). */
+  focus(file: string | undefined): void;
   learnCommit(files: readonly string[], deleted: readonly string[]): void;
   /** The files of the commit just made at `root` (read from git). */
   readLatestCommit(root: string): Promise<{ files: readonly string[]; deleted: readonly string[]; time: number } | undefined>;
@@ -37,15 +41,38 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
     const relative = workspacePath(uri);
     if (relative !== undefined) record(make(relative), uri);
   };
+  const opens = new OpenConfirmation();
+  /** The workspace file in the active editor. */
+  let shown: vscode.Uri | undefined;
+  /** Records the pending open of `uri`'s file first when `confirm` says the user works in it. */
+  const confirmOpen = (uri: vscode.Uri, confirm: (file: string) => Action | undefined): void => {
+    const relative = workspacePath(uri);
+    const open = relative === undefined ? undefined : confirm(relative);
+    if (open) record(open, uri);
+  };
 
   const disposables: vscode.Disposable[] = [
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (editor) file(editor.document.uri, (f) => ({ kind: 'open', file: f }));
+      const uri = editor?.document.uri;
+      const relative = uri && workspacePath(uri);
+      const left = opens.activate(relative, Date.now());
+      if (left && shown) record(left, shown);
+      shown = relative === undefined ? undefined : uri;
+      sink.focus(relative);
     }),
+    vscode.window.onDidChangeTextEditorSelection((event) => confirmOpen(event.textEditor.document.uri, (f) => opens.select(f, selectionKind(event.kind)))),
     vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.contentChanges.length > 0) file(event.document.uri, (f) => ({ kind: 'edit', file: f }));
+      if (event.contentChanges.length === 0) return;
+      const { uri } = event.document;
+      confirmOpen(uri, (f) => opens.work(f));
+      const going = event.reason === vscode.TextDocumentChangeReason.Undo || event.reason === vscode.TextDocumentChangeReason.Redo;
+      file(uri, (f) => ({ kind: going ? 'undo' : 'edit', file: f }));
     }),
-    vscode.workspace.onDidSaveTextDocument((document) => file(document.uri, (f) => ({ kind: 'save', file: f }))),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      confirmOpen(document.uri, (f) => opens.work(f));
+      file(document.uri, (f) => ({ kind: 'save', file: f }));
+    }),
+    watchDiagnostics(record),
     vscode.workspace.onDidCreateFiles((event) => event.files.forEach((uri) => file(uri, (f) => ({ kind: 'create', file: f })))),
     vscode.workspace.onDidDeleteFiles((event) => event.files.forEach((uri) => file(uri, (f) => ({ kind: 'delete', file: f })))),
     vscode.workspace.onDidRenameFiles((event) =>
@@ -73,6 +100,19 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
     disposables.push(git.onDidOpenRepository((repository) => disposables.push(watchRepository(repository))));
   }
   return vscode.Disposable.from(...disposables);
+}
+
+function selectionKind(kind: vscode.TextEditorSelectionChangeKind | undefined): SelectionKind {
+  switch (kind) {
+    case vscode.TextEditorSelectionChangeKind.Keyboard:
+      return 'keyboard';
+    case vscode.TextEditorSelectionChangeKind.Mouse:
+      return 'mouse';
+    case vscode.TextEditorSelectionChangeKind.Command:
+      return 'command';
+    default:
+      return undefined;
+  }
 }
 
 /** VS Code's banner in a task's terminal: the task is already recorded as a task. */

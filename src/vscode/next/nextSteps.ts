@@ -20,12 +20,14 @@ export interface NextStepsDeps {
 /** The status bar follows changes at most this often (edits arrive per keystroke). */
 const REFRESH_MS = 250;
 
-/** Next steps as other parts of the extension see them (the dashboard). */
+/** Next steps as other parts of the extension see them (the dashboard, the extension's API). */
 export interface NextSteps extends vscode.Disposable {
   /** The workspace's session, once its history is loaded; undefined without a folder. */
   readonly session: () => NextStepSession | undefined;
   /** Fires when the session has loaded and whenever what it learned may have changed. */
   readonly onDidChange: vscode.Event<void>;
+  /** Keys of the latest recorded actions, oldest first; empty until the workspace's session is loaded. */
+  recentActions(limit: number): readonly string[];
 }
 
 /**
@@ -103,6 +105,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
         startCollectors(
           {
             record: (action) => opened.record(action),
+            focus: (file) => opened.focus(file),
             learnCommit: (files, deleted) => opened.learnCommit(files, deleted),
             readLatestCommit: async (repoRoot) => {
               const [latest] = relativeToPrefix(await readCommits(repoRoot, { max: 1 }), await readWorkspacePrefix(root));
@@ -123,6 +126,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   return {
     session: () => session,
     onDidChange: changed.event,
+    recentActions: (limit) => session?.recentActions(limit) ?? [],
     dispose: () => {
       disposed = true;
       if (refreshTimer) clearTimeout(refreshTimer);
