@@ -27,6 +27,7 @@ export function parseOptions(argv: readonly string[]) {
       show: { type: 'string' },
       personal: { type: 'string' },
       'while-training': { type: 'boolean' },
+      drafts: { type: 'string' },
     },
   });
 }

@@ -21,13 +21,13 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   },
   {
     name: 'eval',
-    usage: 'ondi eval completion --test D [--train D2] [--samples N] [--seed S] [--json]\n' +
+    usage: 'ondi eval completion --test D [--train D2] [--personal adapter|cache] [--samples N] [--seed S] [--drafts off] [--json]\n' +
       '       ondi eval next --repo GITDIR [--commits N] [--json]',
     summary: 'measure line completion or next-file prediction',
   },
   {
     name: 'bench',
-    usage: 'ondi bench [--json]',
+    usage: 'ondi bench [--keystrokes N] [--dir D] [--while-training] [--json]',
     summary: 'measure load time, latency, throughput and memory of each model',
   },
   {

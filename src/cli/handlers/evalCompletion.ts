@@ -8,7 +8,7 @@ import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
 
-/** `ondi eval completion --test D [--train D2] [--samples N] [--seed S]` */
+/** `ondi eval completion --test D [--train D2] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
   const parts = values.personal ?? 'adapter,cache';
@@ -17,7 +17,8 @@ export async function evalCompletion(values: Options, progress: (text: string) =
   const seed = intOption(values, 'seed', 0);
   const cases = await loadCases(test, samples, seed);
   if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
-  const engine = await loadEngine(values.model ?? shippedModel());
+  if (values.drafts !== undefined && !['on', 'off'].includes(values.drafts)) throw new UsageError('--drafts must be on or off');
+  const engine = await loadEngine(values.model ?? shippedModel(), { drafts: values.drafts !== 'off' });
   try {
     const maxTokens = intOption(values, 'max-tokens', 48);
     const onProgress = (done: number): void => {
