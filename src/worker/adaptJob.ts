@@ -225,6 +225,6 @@ function removeKnown(text: string, values: readonly string[]): { text: string; c
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function roundValidation(v: { tokens: number; baseLoss: number; adaptedLoss: number }) {
-  return { tokens: v.tokens, baseLoss: round(v.baseLoss, 4), adaptedLoss: round(v.adaptedLoss, 4) };
+function roundValidation(v: { tokens: number; baseLoss: number; adaptedLoss: number; strength: number }) {
+  return { tokens: v.tokens, baseLoss: round(v.baseLoss, 4), adaptedLoss: round(v.adaptedLoss, 4), strength: v.strength };
 }

@@ -35,6 +35,7 @@ describe('training the personal adapter', function () {
     assert.equal(trained.validation.tokens, newestTokens - 1, 'every position of the newest file, and only those');
     assert.ok(Number.isFinite(trained.validation.baseLoss) && Number.isFinite(trained.validation.adaptedLoss));
     assert.equal(trained.useAdapter, trained.validation.adaptedLoss < trained.validation.baseLoss - 0.01);
+    assert.ok([1, 0.5, 0.25].includes(trained.validation.strength), 'the strength that did best on the held-out file');
     assert.equal(trained.documents, 3);
     const last = progress[progress.length - 1];
     assert.ok(last && last[0] === last[1], `progress ends complete: ${JSON.stringify(last)}`);

@@ -37,7 +37,7 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
       if (trained.validation) {
         const v = trained.validation;
-        progress(`newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`);
+        progress(`newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token at strength ${v.strength}: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`);
       }
       engine.pipeline.reset();
       engine.pipeline.decoder.personal = new PersonalModel(

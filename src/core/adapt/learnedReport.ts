@@ -46,7 +46,7 @@ export function formatLearnedReport(r: LearnedReportInput): string {
       (Number.isFinite(meta.loss) ? `; final training loss ${meta.loss}` : ''),
     ...(meta.validation
       ? [
-          `- On your newest files, before learning them: ${meta.validation.baseLoss} nats/token for the base model, ${meta.validation.adaptedLoss} with the adapter, so ` +
+          `- On your newest files, before learning them: ${meta.validation.baseLoss} nats/token for the base model, ${meta.validation.adaptedLoss} with the adapter${meta.validation.strength !== undefined && meta.validation.strength !== 1 ? ` at ${meta.validation.strength}× strength` : ''}, so ` +
             (meta.adapterApplied === false ? 'completions use the cache of your code but not the adapter' : 'completions use both'),
         ]
       : []),

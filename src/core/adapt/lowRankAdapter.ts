@@ -63,6 +63,11 @@ export class LowRankAdapter {
     }
   }
 
+  /** The same update at `factor` times its strength (B scaled; A shared). */
+  scaled(factor: number): LowRankAdapter {
+    return new LowRankAdapter(this.shape, { a: this.a, b: this.b.map((x) => x * factor) });
+  }
+
   /** scale·(u·B)[token] for one token. */
   deltaAt(u: Float32Array, token: number): number {
     const { rank, vocab } = this.shape;

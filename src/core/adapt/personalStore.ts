@@ -119,7 +119,9 @@ export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
 
 function validationOf(v: unknown): { validation?: NonNullable<LearnedMeta['validation']> } {
   if (typeof v !== 'object' || v === null) return {};
-  const { tokens, baseLoss, adaptedLoss } = v as Record<string, unknown>;
+  const { tokens, baseLoss, adaptedLoss, strength } = v as Record<string, unknown>;
   const ok = [tokens, baseLoss, adaptedLoss].every((x) => typeof x === 'number' && Number.isFinite(x));
-  return ok ? { validation: { tokens: tokens as number, baseLoss: baseLoss as number, adaptedLoss: adaptedLoss as number } } : {};
+  if (!ok) return {};
+  const validation = { tokens: tokens as number, baseLoss: baseLoss as number, adaptedLoss: adaptedLoss as number };
+  return { validation: typeof strength === 'number' ? { ...validation, strength } : validation };
 }

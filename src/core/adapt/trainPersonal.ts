@@ -32,13 +32,15 @@ export interface TrainedPersonalModel {
   readonly seconds: number;
   readonly finalLoss: number;
   /** Loss on the newest documents before the adapter saw them (absent with a single document). */
-  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number } | undefined;
+  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number; readonly strength: number } | undefined;
   /** Whether the adapter lowered that loss, so decoding should use it (the cache is used either way). */
   readonly useAdapter: boolean;
 }
 
 /** The adapter must beat the base model on unseen code by this much (nats per token) to be used. */
 const MIN_GAIN = 0.01;
+/** Strengths tried on the held-out files: a weaker update often generalizes where the full one overfits. */
+const STRENGTHS = [1, 0.5, 0.25];
 
 /** Documents -> token stream (each document after the separator), cut at the budget. */
 export function tokenStream(tokenizer: Tokenizer, docs: readonly TrainingDocument[], separator: number, maxTokens: number) {
@@ -62,7 +64,8 @@ export function tokenStream(tokenizer: Tokenizer, docs: readonly TrainingDocumen
  * the token stream go through the model (hidden states) and the output-projection graph (each
  * position's candidates), then Adam updates A and B batch by batch. The newest documents are
  * learned last: first they measure whether the adapter, trained on the older code, predicts
- * them better than the base model (if not, decoding leaves the adapter out).
+ * them better than the base model, and at which strength (if at none, decoding leaves the
+ * adapter out).
  */
 export async function trainPersonal(
   model: OnnxModel,
@@ -118,8 +121,10 @@ export async function trainPersonal(
         if (checking) {
           if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
           batch = [];
-          const loss = validationLoss(adapter, seen);
-          validation = { tokens: seen.length, baseLoss: loss.base, adaptedLoss: loss.adapted };
+          validation = STRENGTHS.map((strength) => {
+            const loss = validationLoss(strength === 1 ? adapter : adapter.scaled(strength), seen);
+            return { tokens: seen.length, baseLoss: loss.base, adaptedLoss: loss.adapted, strength };
+          }).reduce((best, v) => (v.adaptedLoss < best.adaptedLoss ? v : best));
           learn(seen);
         }
       }
@@ -127,7 +132,16 @@ export async function trainPersonal(
       batch = [];
     }
     const useAdapter = !validation || validation.adaptedLoss < validation.baseLoss - MIN_GAIN;
-    return { adapter, tokens, documents, seconds: (performance.now() - started) / 1000, finalLoss, validation, useAdapter };
+    const strength = validation?.strength ?? 1;
+    return {
+      adapter: strength === 1 ? adapter : adapter.scaled(strength),
+      tokens,
+      documents,
+      seconds: (performance.now() - started) / 1000,
+      finalLoss,
+      validation,
+      useAdapter,
+    };
   } finally {
     await head.dispose();
   }
