@@ -1,4 +1,4 @@
-import type { PersonalModel } from './adapt/personalModel';
+import type { AdapterContents } from './adapt/adapterFile';
 import type { CompletionEngine } from './complete/types';
 import { describeError, type Logger } from './log';
 import type { OndiState } from './status';
@@ -18,8 +18,12 @@ export interface EngineHandle {
 export interface PersonalSlot {
   /** Identifies the base weights; a personal model trained for others must not be applied. */
   readonly modelId: string;
-  /** Applies (or, with undefined, removes) a personal model and drops remembered suggestions. */
-  apply(model: PersonalModel | undefined): void;
+  /**
+   * Applies the personal model a decoded file describes (or, with undefined, removes it) and
+   * drops remembered suggestions. Plain data, so an engine in another thread takes it as is;
+   * resolves once completions use it.
+   */
+  apply(contents: AdapterContents | undefined): Promise<void>;
 }
 
 /** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */

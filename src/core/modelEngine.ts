@@ -1,3 +1,6 @@
+import type { AdapterContents } from './adapt/adapterFile';
+import { personalModelOf } from './adapt/personalModel';
+import type { CompletionPipeline } from './complete/pipeline';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
 import { loadEngine, type LoadOptions } from './model/loadEngine';
 
@@ -14,14 +17,20 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
       summary: describeModel(loaded.info.stage, loaded.info.params, loaded.loadMs),
       personal: {
         modelId: loaded.info.modelId,
-        apply: (model) => {
-          loaded.pipeline.decoder.personal = model;
-          loaded.pipeline.reset();
+        apply: (contents) => {
+          applyPersonal(loaded.pipeline, contents);
+          return Promise.resolve();
         },
       },
       dispose: () => loaded.dispose(),
     };
   };
+}
+
+/** Decodes with the personal model `contents` describes (none when undefined) and forgets remembered suggestions. */
+export function applyPersonal(pipeline: CompletionPipeline, contents: AdapterContents | undefined): void {
+  pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
+  pipeline.reset();
 }
 
 /** "pruned-int8 model, 10.3M parameters, loaded in 180 ms" */

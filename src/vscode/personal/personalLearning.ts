@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
-import { personalModelOf } from '../../core/adapt/personalModel';
 import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
 import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../core/adapt/workerClient';
@@ -205,7 +204,7 @@ export class PersonalLearning implements vscode.Disposable {
     await this.serially(async () => {
       const file = this.file;
       if (file) await deletePersonalModel(file);
-      this.deps.engine.personal?.apply(undefined);
+      await this.deps.engine.personal?.apply(undefined);
       this.appliedTo = undefined;
       this.meta = undefined;
       this.problem = undefined;
@@ -303,7 +302,7 @@ export class PersonalLearning implements vscode.Disposable {
       const file = this.file;
       if (this.disposed || !slot) return;
       if (!file) {
-        slot.apply(undefined);
+        await slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
         return;
@@ -311,14 +310,14 @@ export class PersonalLearning implements vscode.Disposable {
       const loaded = await loadPersonalModel(file, slot.modelId);
       if (loaded.kind === 'loaded') {
         const started = Date.now();
-        slot.apply(personalModelOf(loaded.contents));
+        await slot.apply(loaded.contents);
         this.appliedTo = file;
         this.meta = learnedMetaOf(loaded.contents);
         this.deps.log.info(
           `personal model applied: ${this.meta.files} files, ${this.meta.tokens} tokens, trained ${this.meta.trainedAt} (${Date.now() - started} ms to load)`,
         );
       } else {
-        slot.apply(undefined);
+        await slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
         if (loaded.kind === 'discarded') {
