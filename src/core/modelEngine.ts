@@ -3,6 +3,7 @@ import { personalModelOf } from './adapt/personalModel';
 import type { CompletionPipeline } from './complete/pipeline';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
 import { loadEngine, type LoadOptions } from './model/loadEngine';
+import { describeModel } from './status';
 
 /**
  * The loader the extension hands to EngineLifecycle: the on-device model from `folder`, with a
@@ -31,10 +32,4 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
 export function applyPersonal(pipeline: CompletionPipeline, contents: AdapterContents | undefined): void {
   pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
   pipeline.reset();
-}
-
-/** "pruned-int8 model, 10.3M parameters, loaded in 180 ms" */
-export function describeModel(stage: string, params: number, loadMs: number): string {
-  const size = params > 0 ? `, ${(params / 1e6).toFixed(1)}M parameters` : '';
-  return `${stage} model${size}, loaded in ${Math.round(loadMs)} ms`;
 }

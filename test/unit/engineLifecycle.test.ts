@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type { CompletionEngine } from '../../src/core/complete/types';
 import { EngineLifecycle, type EngineHandle } from '../../src/core/engineLifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
-import { describeModel, modelEngineLoader } from '../../src/core/modelEngine';
-import type { OndiState } from '../../src/core/status';
+import { modelEngineLoader } from '../../src/core/modelEngine';
+import { describeModel, type OndiState } from '../../src/core/status';
 
 function setup() {
   const records: LogRecord[] = [];
