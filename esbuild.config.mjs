@@ -40,6 +40,9 @@ const builds = [
   },
   // The learning worker runs in its own thread (worker_threads) with its own model instance.
   { ...common, entryPoints: ['src/worker/adaptWorker.ts'], outfile: 'dist/adaptWorker.js' },
+  // The completion engine runs in a worker thread of the extension host: its model steps,
+  // synchronous in onnxruntime-node, never block the host's event loop.
+  { ...common, entryPoints: ['src/worker/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
 ];
 
 if (withTests) {
