@@ -29,22 +29,32 @@ const request = (prefix: string, suffix = ''): CompletionRequest => ({
 
 const never = () => new AbortController().signal;
 
-/** Line completions after ` = ` in one of Ondi's own files: long prompts, real code. */
-async function typingCases(count: number, skip = 0): Promise<CompletionRequest[]> {
-  const text = await fs.readFile(path.join(repo, 'src', 'core', 'model', 'decoder.ts'), 'utf8');
+/** Line completions after ` = ` in one of Ondi's own files: real code, prompts up to the window. */
+async function typingCases(count: number, skip = 0, file = 'src/core/model/decoder.ts', from = 0): Promise<CompletionRequest[]> {
+  const text = await fs.readFile(path.join(repo, file), 'utf8');
   const cases: CompletionRequest[] = [];
   let offset = 0;
   for (const line of text.split('\n')) {
     const at = line.indexOf(' = ');
-    if (at > 0 && line.length > at + 6) {
+    if (at > 0 && line.length > at + 6 && offset >= from) {
       const cursor = offset + at + 3;
       const end = offset + line.length;
       cases.push(request(text.slice(0, cursor), text.slice(end)));
     }
     offset += line.length + 1;
   }
-  assert.ok(cases.length >= skip + count, `only ${cases.length} cases`);
+  assert.ok(cases.length >= skip + count, `only ${cases.length} cases in ${file}`);
   return cases.slice(skip, skip + count);
+}
+
+/**
+ * Requests that alternate between files, deep enough into each that the prompt fills the
+ * context window: as when switching editors, every request feeds a whole prompt.
+ */
+async function switchingCases(perFile: number): Promise<CompletionRequest[]> {
+  const files = ['src/core/model/decoder.ts', 'src/core/model/onnxModel.ts', 'src/core/complete/outcomeTracker.ts', 'src/core/complete/outcomes.ts'];
+  const perFileCases = await Promise.all(files.map((file) => typingCases(perFile, 0, file, 2_500)));
+  return Array.from({ length: perFile }, (_, i) => perFileCases.map((cases) => cases[i]!)).flat();
 }
 
 async function completeAll(engine: CompletionEngine, requests: readonly CompletionRequest[]): Promise<(string | undefined)[]> {
@@ -53,8 +63,15 @@ async function completeAll(engine: CompletionEngine, requests: readonly Completi
   return texts;
 }
 
+interface Lateness<T> {
+  readonly result: T;
+  readonly maxMs: number;
+  /** The 99th percentile: a lone garbage collection of the test process itself does not reach it. */
+  readonly p99Ms: number;
+}
+
 /** Runs `work` while a 5 ms interval timer measures how late the event loop serves it. */
-async function eventLoopLateness<T>(work: () => Promise<T>): Promise<{ result: T; maxMs: number; p95Ms: number }> {
+async function eventLoopLateness<T>(work: () => Promise<T>): Promise<Lateness<T>> {
   const late: number[] = [];
   let last = performance.now();
   const timer = setInterval(() => {
@@ -65,7 +82,7 @@ async function eventLoopLateness<T>(work: () => Promise<T>): Promise<{ result: T
   try {
     const result = await work();
     late.sort((a, b) => a - b);
-    return { result, maxMs: late.at(-1) ?? 0, p95Ms: late[Math.floor(late.length * 0.95)] ?? 0 };
+    return { result, maxMs: late.at(-1) ?? 0, p99Ms: late[Math.floor(late.length * 0.99)] ?? 0 };
   } finally {
     clearInterval(timer);
   }
@@ -147,15 +164,16 @@ describe('the completion worker (worker_threads, the model off the extension hos
   });
 
   it('keeps the event loop responsive while completions run (in-process, steps block it)', async () => {
-    const burst = await typingCases(20, 12);
+    const burst = await switchingCases(5);
+    assert.equal(burst.length, 20);
     const direct = await eventLoopLateness(() => completeAll(inProcess.pipeline, burst));
     const threaded = await eventLoopLateness(() => completeAll(worker, burst));
     assert.deepEqual(threaded.result, direct.result, 'the same completions either way');
-    const figures = `in-process max ${direct.maxMs.toFixed(1)} ms p95 ${direct.p95Ms.toFixed(1)} ms; worker max ${threaded.maxMs.toFixed(1)} ms p95 ${threaded.p95Ms.toFixed(1)} ms`;
-    if (process.env['ONDI_PRINT_LATENESS']) process.stderr.write(`event loop lateness: ${figures}\n`);
-    assert.ok(direct.maxMs > 20, `model steps block the thread that runs them (${figures})`);
-    assert.ok(threaded.maxMs < direct.maxMs / 2, `the worker keeps the host's event loop free (${figures})`);
-    assert.ok(threaded.p95Ms < direct.p95Ms, figures);
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const figures = `5 ms timer lateness, in-process: max ${ms(direct.maxMs)}, p99 ${ms(direct.p99Ms)}; worker: max ${ms(threaded.maxMs)}, p99 ${ms(threaded.p99Ms)}`;
+    if (process.env['ONDI_PRINT_LATENESS']) process.stderr.write(`${figures}\n`);
+    assert.ok(direct.p99Ms > 20, `model steps block the thread that runs them (${figures})`);
+    assert.ok(threaded.p99Ms < direct.p99Ms / 2, `the worker keeps the host's event loop free (${figures})`);
   });
 
   // Last: a cancelled request leaves the two engines with different decoding histories.
