@@ -54,6 +54,9 @@ const builds = [
     minify: production,
     logLevel: 'warning',
   },
+  // The completion engine runs in a worker thread of the extension host: its model steps,
+  // synchronous in onnxruntime-node, never block the host's event loop.
+  { ...common, entryPoints: ['src/worker/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
 ];
 
 if (withTests) {

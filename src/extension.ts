@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { OndiConfig } from './core/config';
 import type { OutcomeStats } from './core/complete/outcomes';
 import { EngineLifecycle } from './core/engineLifecycle';
-import { modelEngineLoader } from './core/modelEngine';
+import { workerEngineLoader } from './core/engineWorker/client';
 import type { OndiState } from './core/status';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
@@ -84,8 +84,9 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   showState();
   log.info(`Ondi ${String(context.extension.packageJSON.version)} activated`);
-  // In the background: the editor is usable at once and the status bar shows the load.
-  void engine.start(modelEngineLoader(modelFolder));
+  // In the background: the editor is usable at once and the status bar shows the load. The
+  // model runs in its own thread (dist/engineWorker.js), so its steps never block the host.
+  void engine.start(workerEngineLoader(modelFolder, { file: path.join(context.extensionPath, 'dist', 'engineWorker.js') }));
 
   return {
     state: () => (settings.current.enable ? engine.state : { kind: 'disabled' }),

@@ -1,4 +1,4 @@
-import type { PersonalModel } from './adapt/personalModel';
+import type { AdapterContents } from './adapt/adapterFile';
 import type { CompletionEngine } from './complete/types';
 import { describeError, type Logger } from './log';
 import type { OndiState } from './status';
@@ -12,14 +12,23 @@ export interface EngineHandle {
   readonly personal?: PersonalSlot;
   /** Frees the model's native memory; called once, on dispose or when the handle is replaced. */
   dispose(): Promise<void> | void;
+  /**
+   * Hears, at most once, that the engine stopped by itself (its thread crashed or exited);
+   * the lifecycle then drops it and shows the error state. Engines that cannot stop leave it out.
+   */
+  onDidStop?(listener: (error: Error) => void): void;
 }
 
 /** The running engine's socket for what the user's code taught (see core/adapt/personalModel.ts). */
 export interface PersonalSlot {
   /** Identifies the base weights; a personal model trained for others must not be applied. */
   readonly modelId: string;
-  /** Applies (or, with undefined, removes) a personal model and drops remembered suggestions. */
-  apply(model: PersonalModel | undefined): void;
+  /**
+   * Applies the personal model a decoded file describes (or, with undefined, removes it) and
+   * drops remembered suggestions. Plain data, so an engine in another thread takes it as is;
+   * resolves once completions use it.
+   */
+  apply(contents: AdapterContents | undefined): Promise<void>;
 }
 
 /** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */
@@ -90,12 +99,22 @@ export class EngineLifecycle {
         return;
       }
       this.handle = handle;
+      handle.onDidStop?.((error) => this.stopped(handle, error));
       this.log.info(`model loaded in ${Date.now() - started} ms${handle.summary ? ` (${handle.summary})` : ''}`);
       this.setState(handle.summary ? { kind: 'ready', detail: handle.summary } : { kind: 'ready' });
     } catch (error) {
       this.log.error('loading the model failed', error);
       this.setState({ kind: 'error', message: `the model failed to load: ${describeError(error)}` });
     }
+  }
+
+  /** The engine in use ended on its own: no completions until it is loaded again. */
+  private stopped(handle: EngineHandle, error: Error): void {
+    if (this.handle !== handle) return;
+    this.handle = undefined;
+    this.log.error('the completion engine stopped', error);
+    this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}` });
+    void this.release(handle);
   }
 
   private async release(handle: EngineHandle | undefined): Promise<void> {

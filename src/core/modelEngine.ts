@@ -1,5 +1,9 @@
+import type { AdapterContents } from './adapt/adapterFile';
+import { personalModelOf } from './adapt/personalModel';
+import type { CompletionPipeline } from './complete/pipeline';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
 import { loadEngine, type LoadOptions } from './model/loadEngine';
+import { describeModel } from './status';
 
 /**
  * The loader the extension hands to EngineLifecycle: the on-device model from `folder`, with a
@@ -14,9 +18,9 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
       summary: describeModel(loaded.info.stage, loaded.info.params, loaded.loadMs),
       personal: {
         modelId: loaded.info.modelId,
-        apply: (model) => {
-          loaded.pipeline.decoder.personal = model;
-          loaded.pipeline.reset();
+        apply: (contents) => {
+          applyPersonal(loaded.pipeline, contents);
+          return Promise.resolve();
         },
       },
       dispose: () => loaded.dispose(),
@@ -24,8 +28,8 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
   };
 }
 
-/** "pruned-int8 model, 10.3M parameters, loaded in 180 ms" */
-export function describeModel(stage: string, params: number, loadMs: number): string {
-  const size = params > 0 ? `, ${(params / 1e6).toFixed(1)}M parameters` : '';
-  return `${stage} model${size}, loaded in ${Math.round(loadMs)} ms`;
+/** Decodes with the personal model `contents` describes (none when undefined) and forgets remembered suggestions. */
+export function applyPersonal(pipeline: CompletionPipeline, contents: AdapterContents | undefined): void {
+  pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
+  pipeline.reset();
 }

@@ -19,6 +19,7 @@ describe('the installed .vsix', function () {
     for (const file of ['package.json', 'dist/extension.js', 'dist/adaptWorker.js', 'dist/cli.js', 'media/icon.png', 'dist/webview/dashboard.js', 'media/dashboard.css', 'models/report.json']) {
       assert.ok(existsSync(at(file)), file);
     }
+    assert.ok(existsSync(at('dist/engineWorker.js')), 'the completion worker');
     assert.ok(readdirSync(at()).some((name) => /^license/i.test(name)), 'a license file');
   });
 

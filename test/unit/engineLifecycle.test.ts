@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type { CompletionEngine } from '../../src/core/complete/types';
 import { EngineLifecycle, type EngineHandle } from '../../src/core/engineLifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
-import { describeModel, modelEngineLoader } from '../../src/core/modelEngine';
-import type { OndiState } from '../../src/core/status';
+import { modelEngineLoader } from '../../src/core/modelEngine';
+import { describeModel, type OndiState } from '../../src/core/status';
 
 function setup() {
   const records: LogRecord[] = [];
@@ -88,6 +88,24 @@ describe('engine lifecycle', () => {
     await started;
     assert.equal(h.released, 1);
     assert.equal(lifecycle.engine, undefined);
+  });
+
+  it('turns an engine that stops by itself into the error state, logs why and releases it', async () => {
+    const { lifecycle, records, states } = setup();
+    let stop: (error: Error) => void = () => undefined;
+    const h = Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => (stop = listener) });
+    await lifecycle.start(() => Promise.resolve(h));
+    stop(new Error('the completion worker exited (code 1)'));
+    assert.deepEqual(states, ['loading', 'ready', 'error']);
+    assert.equal(lifecycle.engine, undefined);
+    assert.equal(lifecycle.personal, undefined);
+    assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /stopped: the completion worker exited \(code 1\)/);
+    assert.ok(records.some((r) => r.level === 'error' && r.message.includes('exited (code 1)')));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(h.released, 1);
+    // a late second report, or one after the engine was replaced, changes nothing
+    stop(new Error('again'));
+    assert.deepEqual(states, ['loading', 'ready', 'error']);
   });
 
   it('keeps notifying other listeners when one throws', async () => {

@@ -8,7 +8,7 @@ export class LearningCancelledError extends Error {
 }
 
 export interface WorkerScript {
-  /** The bundled worker (dist/adaptWorker.js), or its TypeScript source under tsx in tests. */
+  /** A bundled worker (dist/adaptWorker.js, dist/engineWorker.js), or its TypeScript source under tsx in tests. */
   readonly file: string;
   readonly typescript?: boolean;
 }
@@ -25,6 +25,13 @@ export interface RunOptions {
   readonly cpuShare?: number;
   /** How long an aborted worker may take to reach its checkpoint before it is terminated. */
   readonly graceMs?: number;
+}
+
+/** Starts `script` in a new thread with `workerData` (structured clone). */
+export function spawnWorker(script: WorkerScript, workerData: unknown): Worker {
+  return script.typescript
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script.file)});`, { eval: true, workerData })
+    : new Worker(script.file, { workerData });
 }
 
 type JobWithoutControl<J> = Omit<J, 'control'>;
@@ -45,10 +52,7 @@ function start<T>(
 ): WorkerRun<T> {
   const control = new LearningControl();
   control.setCpuShare(options.cpuShare ?? 1);
-  const workerData = { ...job, control: control.buffer };
-  const worker = script.typescript
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script.file)});`, { eval: true, workerData })
-    : new Worker(script.file, { workerData });
+  const worker = spawnWorker(script, { ...job, control: control.buffer });
   const result = new Promise<T>((resolve, reject) => {
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;

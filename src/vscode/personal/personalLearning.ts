@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from '../../core/adapt/liftRecord';
-import { personalModelOf } from '../../core/adapt/personalModel';
 import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
 import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../core/adapt/workerClient';
@@ -210,7 +209,7 @@ export class PersonalLearning implements vscode.Disposable {
     await this.serially(async () => {
       const file = this.file;
       if (file) await deletePersonalModel(file);
-      this.deps.engine.personal?.apply(undefined);
+      await this.deps.engine.personal?.apply(undefined);
       this.appliedTo = undefined;
       this.meta = undefined;
       this.lift = undefined;
@@ -317,7 +316,7 @@ export class PersonalLearning implements vscode.Disposable {
       const file = this.file;
       if (this.disposed || !slot) return;
       if (!file) {
-        slot.apply(undefined);
+        await slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
         this.lift = undefined;
@@ -326,7 +325,7 @@ export class PersonalLearning implements vscode.Disposable {
       const loaded = await loadPersonalModel(file, slot.modelId);
       if (loaded.kind === 'loaded') {
         const started = Date.now();
-        slot.apply(personalModelOf(loaded.contents));
+        await slot.apply(loaded.contents);
         this.appliedTo = file;
         this.meta = learnedMetaOf(loaded.contents);
         this.lift = await loadLiftRecord(liftRecordFile(file), this.meta.trainedAt);
@@ -334,7 +333,7 @@ export class PersonalLearning implements vscode.Disposable {
           `personal model applied: ${this.meta.files} files, ${this.meta.tokens} tokens, trained ${this.meta.trainedAt} (${Date.now() - started} ms to load)`,
         );
       } else {
-        slot.apply(undefined);
+        await slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
         this.lift = undefined;

@@ -1,0 +1,260 @@
+import type { Worker } from 'node:worker_threads';
+import type { AdapterContents } from '../adapt/adapterFile';
+import { spawnWorker, type WorkerScript } from '../adapt/workerClient';
+import type { PipelineTrace } from '../complete/pipeline';
+import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
+import type { EngineHandle, EngineLoader } from '../engineLifecycle';
+import { describeError } from '../log';
+import type { LoadOptions } from '../model/loadEngine';
+import { describeModel } from '../status';
+import { plainRequest, toPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from './protocol';
+
+/** The completion worker is gone: it crashed, exited, or was released. */
+export class EngineStoppedError extends Error {
+  override readonly name = 'EngineStoppedError';
+}
+
+export interface WorkerEngineOptions extends LoadOptions {
+  /** How long a released worker may take to free its model before it is terminated. */
+  readonly graceMs?: number;
+}
+
+/**
+ * The loader the extension uses: the model from `folder`, loaded and run in a worker thread
+ * (`script`, dist/engineWorker.js), so model steps never block the extension host. Resolves
+ * once the model is ready there; a missing or corrupt model rejects with the worker's message.
+ */
+export function workerEngineLoader(folder: string, script: WorkerScript, options: WorkerEngineOptions = {}): EngineLoader {
+  return () => WorkerEngine.start(folder, script, options).then((engine) => engine.handle);
+}
+
+interface Waiting<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The host's side of the completion worker. `complete` posts the request with an id and
+ * resolves with the worker's answer; an aborted signal posts a cancel and resolves undefined
+ * at once. If the thread dies, every open request rejects with an EngineStoppedError, later
+ * ones too, and the stop listeners (the engine lifecycle) hear why.
+ */
+export class WorkerEngine implements CompletionEngine {
+  /** What the pipeline did for the last answered request (for tests and the log). */
+  lastTrace: PipelineTrace = {};
+  private nextId = 0;
+  private readonly completions = new Map<number, Waiting<Completion | undefined>>();
+  private readonly applies = new Map<number, Waiting<void>>();
+  private readonly stopListeners: ((error: Error) => void)[] = [];
+  /** Set once the worker is gone or going: requests are refused with it. */
+  private stopped: Error | undefined;
+  /** The worker died by itself (not released). */
+  private crashed = false;
+  private readonly released: Promise<void>;
+  private markReleased: () => void = () => undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly graceMs: number,
+    readonly modelId: string,
+    readonly summary: string,
+  ) {
+    this.released = new Promise<void>((resolve) => (this.markReleased = resolve));
+  }
+
+  /** Starts the worker and waits until its model is loaded. */
+  static start(folder: string, script: WorkerScript, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+    const { graceMs = 2_000, ...load } = options;
+    const started = performance.now();
+    const data: EngineWorkerData = { folder, options: load };
+    const worker = spawnWorker(script, data);
+    return new Promise<WorkerEngine>((resolve, reject) => {
+      const onMessage = (reply: EngineReply): void => {
+        if (reply.type === 'ready') {
+          settle();
+          const summary = describeModel(reply.stage, reply.params, performance.now() - started);
+          resolve(new WorkerEngine(worker, graceMs, reply.modelId, summary).listen());
+        } else if (reply.type === 'loadFailed') {
+          early(new Error(reply.message));
+        } else {
+          early(new Error(`the completion worker answered "${reply.type}" before its model loaded`));
+        }
+      };
+      const onError = (error: Error): void => early(new EngineStoppedError(`the completion worker failed while loading: ${describeError(error)}`));
+      const onExit = (code: number): void => early(new EngineStoppedError(`the completion worker exited (code ${code}) before its model loaded`));
+      const settle = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const early = (error: Error): void => {
+        settle();
+        // a thread that never became an engine: nothing to release but the thread itself
+        worker.on('error', () => undefined);
+        void worker.terminate();
+        reject(error);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    });
+  }
+
+  /** The engine as the lifecycle holds it. */
+  get handle(): EngineHandle {
+    return {
+      engine: this,
+      summary: this.summary,
+      personal: { modelId: this.modelId, apply: (contents) => this.applyPersonal(contents) },
+      dispose: () => this.dispose(),
+      onDidStop: (listener) => this.onDidStop(listener),
+    };
+  }
+
+  complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    if (signal.aborted) return Promise.resolve(undefined);
+    const id = ++this.nextId;
+    return new Promise<Completion | undefined>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!this.completions.delete(id)) return;
+        this.post({ type: 'cancel', id });
+        resolve(undefined);
+      };
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.completions.set(id, {
+        resolve: (completion) => {
+          done();
+          resolve(completion);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+      this.send({ type: 'complete', id, request: plainRequest(request) }, id);
+    });
+  }
+
+  /** Applies (or removes) a personal model in the worker; resolves once completions use it. */
+  applyPersonal(contents: AdapterContents | undefined): Promise<void> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = ++this.nextId;
+    return new Promise<void>((resolve, reject) => {
+      this.applies.set(id, { resolve, reject });
+      this.send({ type: 'personal', id, personal: contents && toPersonalData(contents) }, id);
+    });
+  }
+
+  /** Hears, once, that the worker died by itself. */
+  onDidStop(listener: (error: Error) => void): void {
+    if (this.crashed && this.stopped) {
+      const error = this.stopped;
+      queueMicrotask(() => listener(error));
+    } else if (!this.stopped) {
+      this.stopListeners.push(listener);
+    }
+  }
+
+  /**
+   * Asks the worker to release the model, then ends the thread (at the latest after the grace
+   * period). Requests still open resolve undefined; later ones are refused.
+   */
+  async dispose(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = new EngineStoppedError('the completion engine was released');
+    this.stopListeners.length = 0;
+    for (const waiting of this.completions.values()) waiting.resolve(undefined);
+    this.completions.clear();
+    // nothing is left to apply a personal model to
+    for (const waiting of this.applies.values()) waiting.resolve();
+    this.applies.clear();
+    this.post({ type: 'dispose' });
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.graceMs)));
+    await Promise.race([this.released, grace]);
+    clearTimeout(timer);
+    await this.worker.terminate();
+  }
+
+  private listen(): this {
+    this.worker.on('message', (reply: EngineReply) => this.receive(reply));
+    this.worker.on('error', (error) => this.fail(new EngineStoppedError(`the completion worker failed: ${describeError(error)}`)));
+    this.worker.on('messageerror', (error) => this.fail(new EngineStoppedError(`the completion worker sent an unreadable message: ${describeError(error)}`)));
+    this.worker.on('exit', (code) => {
+      this.markReleased();
+      this.fail(new EngineStoppedError(`the completion worker exited (code ${code})`));
+    });
+    return this;
+  }
+
+  private receive(reply: EngineReply): void {
+    switch (reply.type) {
+      case 'completed': {
+        if (reply.trace) this.lastTrace = reply.trace;
+        const waiting = this.completions.get(reply.id);
+        this.completions.delete(reply.id);
+        waiting?.resolve(reply.completion);
+        return;
+      }
+      case 'applied': {
+        const waiting = this.applies.get(reply.id);
+        this.applies.delete(reply.id);
+        waiting?.resolve();
+        return;
+      }
+      case 'failed': {
+        const waiting = this.completions.get(reply.id) ?? this.applies.get(reply.id);
+        this.completions.delete(reply.id);
+        this.applies.delete(reply.id);
+        waiting?.reject(new Error(reply.message));
+        return;
+      }
+      case 'disposed':
+        this.markReleased();
+        return;
+      case 'ready':
+      case 'loadFailed':
+        return;
+    }
+  }
+
+  /** The worker is gone without being released: refuse everything and tell the listeners. */
+  private fail(error: EngineStoppedError): void {
+    if (this.stopped) return;
+    this.stopped = error;
+    this.crashed = true;
+    for (const waiting of [...this.completions.values(), ...this.applies.values()]) waiting.reject(error);
+    this.completions.clear();
+    this.applies.clear();
+    for (const listener of this.stopListeners.splice(0)) {
+      try {
+        listener(error);
+      } catch {
+        // a listener's own failure must not keep the others from hearing it
+      }
+    }
+    void this.worker.terminate();
+  }
+
+  /** Posts a command that `id` waits on; a message that cannot be sent fails that request only. */
+  private send(command: EngineCommand, id: number): void {
+    try {
+      this.worker.postMessage(command);
+    } catch (error) {
+      const waiting = this.completions.get(id) ?? this.applies.get(id);
+      this.completions.delete(id);
+      this.applies.delete(id);
+      waiting?.reject(new Error(`the request could not be sent to the completion worker: ${describeError(error)}`));
+    }
+  }
+
+  private post(command: EngineCommand): void {
+    try {
+      this.worker.postMessage(command);
+    } catch {
+      // the worker is gone; its exit is reported on its own
+    }
+  }
+}

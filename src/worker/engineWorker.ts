@@ -1,0 +1,93 @@
+// The completion worker (bundled as dist/engineWorker.js): loads the model named in
+// workerData and answers completion requests one at a time, in the order they came, in its
+// own thread. onnxruntime-node runs each model step synchronously on the thread that asks
+// for it; here that is this thread, so the extension host's event loop stays free.
+import { parentPort, workerData } from 'node:worker_threads';
+import { fromPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engineWorker/protocol';
+import { describeError } from '../core/log';
+import { loadEngine, type LoadedEngine } from '../core/model/loadEngine';
+import { applyPersonal } from '../core/modelEngine';
+
+function main(): void {
+  const port = parentPort;
+  if (!port) throw new Error('engineWorker must run as a worker thread');
+  const reply = (message: EngineReply): void => port.postMessage(message);
+  const data = workerData as EngineWorkerData;
+  let engine: LoadedEngine | undefined;
+  /** Requests that were asked and have not been answered: a cancel aborts one queued or running. */
+  const open = new Map<number, AbortController>();
+
+  const load = async (): Promise<void> => {
+    try {
+      engine = await loadEngine(data.folder, data.options);
+      reply({ type: 'ready', modelId: engine.info.modelId, stage: engine.info.stage, params: engine.info.params });
+    } catch (error) {
+      reply({ type: 'loadFailed', message: describeError(error) });
+    }
+  };
+  // The load first, then every command in order: one model call at a time.
+  let queue: Promise<void> = load();
+  const serially = (work: () => Promise<void> | void): void => {
+    // each piece of work answers for itself; nothing it throws may stop the queue
+    queue = queue.then(work).catch(() => undefined);
+  };
+
+  const loaded = (): LoadedEngine => {
+    if (!engine) throw new Error('the model is not loaded');
+    return engine;
+  };
+
+  port.on('message', (command: EngineCommand) => {
+    switch (command.type) {
+      case 'complete': {
+        const { id, request } = command;
+        const controller = new AbortController();
+        open.set(id, controller);
+        serially(async () => {
+          try {
+            if (controller.signal.aborted) {
+              reply({ type: 'completed', id, completion: undefined });
+              return;
+            }
+            const pipeline = loaded().pipeline;
+            const completion = await pipeline.complete(request, controller.signal);
+            reply({ type: 'completed', id, completion, trace: pipeline.lastTrace });
+          } catch (error) {
+            reply({ type: 'failed', id, message: describeError(error) });
+          } finally {
+            open.delete(id);
+          }
+        });
+        return;
+      }
+      case 'cancel':
+        open.get(command.id)?.abort();
+        return;
+      case 'personal': {
+        const { id, personal } = command;
+        serially(() => {
+          try {
+            applyPersonal(loaded().pipeline, personal && fromPersonalData(personal));
+            reply({ type: 'applied', id });
+          } catch (error) {
+            reply({ type: 'failed', id, message: describeError(error) });
+          }
+        });
+        return;
+      }
+      case 'dispose':
+        for (const controller of open.values()) controller.abort();
+        serially(async () => {
+          const releasing = engine;
+          engine = undefined;
+          // the host terminates the thread after this answer (or its grace period) either way
+          await releasing?.dispose().catch(() => undefined);
+          reply({ type: 'disposed' });
+          port.close();
+        });
+        return;
+    }
+  });
+}
+
+main();
