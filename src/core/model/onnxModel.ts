@@ -36,7 +36,8 @@ export class OnnxModel {
   static async load(info: ModelInfo, options: SessionOptions = {}): Promise<OnnxModel> {
     const session = await ort.InferenceSession.create(info.onnxFile, {
       executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
+      // 'all' adds layout passes that cost 100+ ms at load and gained nothing measurable per step
+      graphOptimizationLevel: 'extended',
       executionMode: 'sequential',
       intraOpNumThreads: options.threads ?? 2,
       interOpNumThreads: 1,
