@@ -2,7 +2,7 @@ import type { AdapterContents } from './adapt/adapterFile';
 import { personalModelOf } from './adapt/personalModel';
 import type { CompletionPipeline } from './complete/pipeline';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
-import { loadEngine, type LoadOptions } from './model/loadEngine';
+import { loadEngine, type LoadOptions } from './loadEngine';
 import { describeModel } from './status';
 
 /**

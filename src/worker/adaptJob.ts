@@ -9,7 +9,7 @@ import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent, Worksp
 import { collectDocuments, NEVER_LEARN, workspaceSecrets } from '../core/adapt/workspaceDocuments';
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
-import { loadEngine } from '../core/model/loadEngine';
+import { loadEngine } from '../core/loadEngine';
 import { createPathExcluder } from '../core/privacy/globs';
 import { loadGitignore } from '../core/privacy/gitignore';
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engineWorker/protocol';
 import { describeError } from '../core/log';
-import { loadEngine, type LoadedEngine } from '../core/model/loadEngine';
+import { loadEngine, type LoadedEngine } from '../core/loadEngine';
 import { applyPersonal } from '../core/modelEngine';
 
 function main(): void {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEngine, type LoadedEngine } from '../../src/core/model/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');

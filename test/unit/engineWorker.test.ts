@@ -9,7 +9,7 @@ import type { CompletionEngine, CompletionRequest } from '../../src/core/complet
 import { EngineStoppedError, WorkerEngine, workerEngineLoader } from '../../src/core/engineWorker/client';
 import { EngineLifecycle } from '../../src/core/engineLifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
-import { loadEngine, type LoadedEngine } from '../../src/core/model/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
 import { applyPersonal } from '../../src/core/modelEngine';
 import type { OndiState } from '../../src/core/status';
 

@@ -1,7 +1,7 @@
 import { collectDocuments } from '../../core/adapt/workspaceDocuments';
 import { trainPersonal } from '../../core/adapt/trainPersonal';
 import { writeAdapterFile } from '../../core/adapt/adapterFile';
-import { loadEngine } from '../../core/model/loadEngine';
+import { loadEngine } from '../../core/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 

@@ -8,7 +8,7 @@ import { typeThrough, type TypingResult } from '../../core/bench/typingBench';
 import { DEFAULT_CONFIG } from '../../core/config';
 import { readSourceFiles } from '../../core/eval/sourceFiles';
 import { round } from '../../core/eval/metrics';
-import { loadEngine } from '../../core/model/loadEngine';
+import { loadEngine } from '../../core/loadEngine';
 import { intOption, UsageError, type Options } from '../args';
 import { denseReference, packageRoot, shippedModel } from '../paths';
 

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { loadEngine } from '../../core/model/loadEngine';
+import { loadEngine } from '../../core/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 

@@ -3,7 +3,7 @@ import { PersonalModel } from '../../core/adapt/personalModel';
 import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
 import { collectDocuments } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
-import { loadEngine } from '../../core/model/loadEngine';
+import { loadEngine } from '../../core/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';

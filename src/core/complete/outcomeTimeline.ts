@@ -1,4 +1,4 @@
-import type { OutcomeCounts, OutcomeKind } from './outcomes';
+import type { OutcomeCounts, OutcomeKind } from './outcomeKinds';
 
 /**
  * Outcome counts over time at two zooms: per hour for the last two days (a new user sees

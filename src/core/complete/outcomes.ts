@@ -1,16 +1,14 @@
 import { addLatency, emptyHistogram, parseHistogram, type LatencyHistogram } from './latencyHistogram';
+import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from './outcomeKinds';
 import { addToTimeline, emptyTimeline, parseTimeline, type OutcomeTimeline } from './outcomeTimeline';
+
+export { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind };
 
 /**
  * What became of the completions Ondi showed, counted per language: the training signal for a
  * learned show/hide filter and the figures for a statistics view. Plain, versioned data
  * (stored as JSON under the extension's global storage), changed only through these functions.
  */
-export type OutcomeKind = 'shown' | 'accepted' | 'partial' | 'dismissed';
-
-export const OUTCOME_KINDS: readonly OutcomeKind[] = ['shown', 'accepted', 'partial', 'dismissed'];
-
-export type OutcomeCounts = Record<OutcomeKind, number>;
 
 export interface OutcomeStats {
   readonly version: 1;

@@ -5,7 +5,7 @@ import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
 import type { EngineHandle, EngineLoader } from '../engineLifecycle';
 import { describeError } from '../log';
-import type { LoadOptions } from '../model/loadEngine';
+import type { LoadOptions } from '../loadEngine';
 import { describeModel } from '../status';
 import { plainRequest, toPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from './protocol';
 

@@ -2,7 +2,7 @@ import type { AdapterContents } from '../adapt/adapterFile';
 import { LowRankAdapter, type AdapterShape } from '../adapt/lowRankAdapter';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
-import type { LoadOptions } from '../model/loadEngine';
+import type { LoadOptions } from '../loadEngine';
 
 /**
  * What the extension host and the completion worker (src/worker/engineWorker.ts) say to each
