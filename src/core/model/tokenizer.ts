@@ -43,8 +43,8 @@ export async function remoteModelLoadingAllowed(): Promise<boolean> {
   return transformers.env.allowRemoteModels;
 }
 
-/** GPT-2's byte-to-printable-character table, inverted, to turn vocabulary entries into text. */
-function byteDecoder(): Map<string, number> {
+/** GPT-2's byte-to-printable-character table, inverted: the byte each alphabet character stands for. */
+function byteOfChar(): Int16Array {
   const bytes: number[] = [];
   for (let b = 33; b <= 126; b++) bytes.push(b);
   for (let b = 161; b <= 172; b++) bytes.push(b);
@@ -57,16 +57,21 @@ function byteDecoder(): Map<string, number> {
       chars.push(256 + n++);
     }
   }
-  return new Map(bytes.map((b, i) => [String.fromCodePoint(chars[i] ?? b), b]));
+  const table = new Int16Array(256 + n).fill(63); // '?' for anything outside the alphabet
+  chars.forEach((c, i) => (table[c] = bytes[i] ?? 63));
+  return table;
 }
 
+/** Every vocabulary entry's text (typed arrays, not per-character maps: this runs at load). */
 function byteLevelVocab(vocab: Record<string, number>, added: readonly { id: number; content: string }[]): string[] {
-  const table = byteDecoder();
+  const table = byteOfChar();
   const utf8 = new TextDecoder('utf-8', { fatal: false });
+  const buf = new Uint8Array(4096);
   const out: string[] = [];
   for (const [piece, id] of Object.entries(vocab)) {
-    const bytes = Uint8Array.from([...piece].map((c) => table.get(c) ?? 63));
-    out[id] = utf8.decode(bytes);
+    const n = Math.min(piece.length, buf.length);
+    for (let k = 0; k < n; k++) buf[k] = table[piece.charCodeAt(k)] ?? 63;
+    out[id] = utf8.decode(buf.subarray(0, n));
   }
   for (const a of added) out[a.id] = a.content;
   return out;
