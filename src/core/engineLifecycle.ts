@@ -10,6 +10,11 @@ export interface EngineHandle {
   readonly summary?: string;
   /** Where a personal model plugs into this engine (absent for engines that take none). */
   readonly personal?: PersonalSlot;
+  /**
+   * Whether the tokenizer library, in the engine's own thread, may fetch models over the
+   * network: read from the library after loading (the dashboard shows it).
+   */
+  readonly remoteModelLoading?: boolean;
   /** Frees the model's native memory; called once, on dispose or when the handle is replaced. */
   dispose(): Promise<void> | void;
   /**
@@ -55,6 +60,11 @@ export class EngineLifecycle {
   /** The loaded engine's personal-model slot, while one is loaded. */
   get personal(): PersonalSlot | undefined {
     return this.handle?.personal;
+  }
+
+  /** What the loaded engine's tokenizer library says of remote loading; undefined until one is loaded. */
+  get remoteModelLoading(): boolean | undefined {
+    return this.handle?.remoteModelLoading;
   }
 
   /** The loaded engine, or undefined while loading, on error, or after dispose. */

@@ -3,6 +3,7 @@ import { personalModelOf } from './adapt/personalModel';
 import type { CompletionPipeline } from './complete/pipeline';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
 import { loadEngine, type LoadOptions } from './loadEngine';
+import { remoteModelLoadingAllowed } from './model/tokenizer';
 import { describeModel } from './status';
 
 /**
@@ -16,6 +17,7 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
     return {
       engine: loaded.pipeline,
       summary: describeModel(loaded.info.stage, loaded.info.params, loaded.loadMs),
+      remoteModelLoading: await remoteModelLoadingAllowed(),
       personal: {
         modelId: loaded.info.modelId,
         apply: (contents) => {

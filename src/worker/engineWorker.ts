@@ -7,6 +7,7 @@ import { fromPersonalData, type EngineCommand, type EngineReply, type EngineWork
 import { describeError } from '../core/log';
 import { loadEngine, type LoadedEngine } from '../core/loadEngine';
 import { applyPersonal } from '../core/modelEngine';
+import { remoteModelLoadingAllowed } from '../core/model/tokenizer';
 
 function main(): void {
   const port = parentPort;
@@ -20,7 +21,8 @@ function main(): void {
   const load = async (): Promise<void> => {
     try {
       engine = await loadEngine(data.folder, data.options);
-      reply({ type: 'ready', modelId: engine.info.modelId, stage: engine.info.stage, params: engine.info.params });
+      const remoteModelLoading = await remoteModelLoadingAllowed();
+      reply({ type: 'ready', modelId: engine.info.modelId, stage: engine.info.stage, params: engine.info.params, remoteModelLoading });
     } catch (error) {
       reply({ type: 'loadFailed', message: describeError(error) });
     }

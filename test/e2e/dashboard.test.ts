@@ -148,7 +148,8 @@ describe('the Ondi dashboard, as a person uses it', function () {
     for (const name of ['money.ts', 'cart.ts', 'money.ts', 'cart.ts', 'money.ts']) {
       await workbench.openFromExplorer(name);
       await workbench.page.locator('.tab.active', { hasText: name }).waitFor();
-      await workbench.page.waitForTimeout(400);
+      // an open counts once the user stays two seconds (tabs passed through are not learned)
+      await workbench.page.waitForTimeout(2_400);
     }
     await workbench.ondiStatusItem.click();
     await dashboard.locator('#next').waitFor({ timeout: 15_000 });

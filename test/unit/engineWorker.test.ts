@@ -122,6 +122,7 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const handle = worker.handle;
     assert.equal(handle.engine, worker);
     assert.equal(handle.personal?.modelId, inProcess.info.modelId);
+    assert.equal(handle.remoteModelLoading, false, "the worker's tokenizer library has remote loading off");
   });
 
   it('answers with the same completions as the in-process pipeline for the same requests', async () => {

@@ -58,6 +58,7 @@ export class WorkerEngine implements CompletionEngine {
     private readonly graceMs: number,
     readonly modelId: string,
     readonly summary: string,
+    private readonly remoteModelLoading: boolean,
   ) {
     this.released = new Promise<void>((resolve) => (this.markReleased = resolve));
   }
@@ -73,7 +74,7 @@ export class WorkerEngine implements CompletionEngine {
         if (reply.type === 'ready') {
           settle();
           const summary = describeModel(reply.stage, reply.params, performance.now() - started);
-          resolve(new WorkerEngine(worker, graceMs, reply.modelId, summary).listen());
+          resolve(new WorkerEngine(worker, graceMs, reply.modelId, summary, reply.remoteModelLoading).listen());
         } else if (reply.type === 'loadFailed') {
           early(new Error(reply.message));
         } else {
@@ -105,6 +106,7 @@ export class WorkerEngine implements CompletionEngine {
     return {
       engine: this,
       summary: this.summary,
+      remoteModelLoading: this.remoteModelLoading,
       personal: { modelId: this.modelId, apply: (contents) => this.applyPersonal(contents) },
       dispose: () => this.dispose(),
       onDidStop: (listener) => this.onDidStop(listener),

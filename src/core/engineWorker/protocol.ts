@@ -39,7 +39,7 @@ export type EngineCommand =
   | { readonly type: 'dispose' };
 
 export type EngineReply =
-  | { readonly type: 'ready'; readonly modelId: string; readonly stage: string; readonly params: number }
+  | { readonly type: 'ready'; readonly modelId: string; readonly stage: string; readonly params: number; readonly remoteModelLoading: boolean }
   | { readonly type: 'loadFailed'; readonly message: string }
   /** trace: what the pipeline did, absent when the request was cancelled before it started. */
   | { readonly type: 'completed'; readonly id: number; readonly completion: Completion | undefined; readonly trace?: PipelineTrace }

@@ -9,7 +9,6 @@ import { NETWORK_MODULES, scanBundles, type BundleScan } from '../../core/dashbo
 import { listStoredFiles } from '../../core/dashboard/storedFiles';
 import type { EngineLifecycle } from '../../core/engineLifecycle';
 import { readModelFolder } from '../../core/model/modelFolder';
-import { remoteModelLoadingAllowed } from '../../core/model/tokenizer';
 import type { NextSteps } from '../next/nextSteps';
 import type { PersonalLearning } from '../personal/personalLearning';
 
@@ -68,8 +67,8 @@ export class DashboardSourceReader {
         workspaceStorage: context.storageUri?.fsPath,
         bundles: fixed.bundles,
         modulesChecked: NETWORK_MODULES,
-        // asked only once the engine has loaded the library; before that nothing was asked of it
-        remoteModelLoading: engine.state.kind === 'ready' ? await remoteModelLoadingAllowed() : undefined,
+        // read in the engine's own thread once it has loaded the library; before that nothing was asked of it
+        remoteModelLoading: engine.remoteModelLoading,
       },
     };
   }
