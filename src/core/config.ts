@@ -70,13 +70,13 @@ export function parseConfig(read: RawSettings): ParsedConfig {
     enable: readBoolean(read, 'enable', problem),
     languages: readStringList(read, 'languages', problem),
     disabledGlobs: readStringList(read, 'disabledGlobs', problem),
-    maxTokens: readInteger(read, 'maxTokens', LIMITS.maxTokens, problem),
-    debounceMs: readInteger(read, 'debounceMs', LIMITS.debounceMs, problem),
+    maxTokens: readNumber(read, 'maxTokens', problem, true),
+    debounceMs: readNumber(read, 'debounceMs', problem, true),
     logLevel: readLogLevel(read, problem),
     'learning.enabled': readBoolean(read, 'learning.enabled', problem),
-    'learning.rank': readInteger(read, 'learning.rank', LIMITS['learning.rank'], problem),
-    'learning.cpuShare': readFraction(read, 'learning.cpuShare', LIMITS['learning.cpuShare'], problem),
-    'learning.idleSeconds': readInteger(read, 'learning.idleSeconds', LIMITS['learning.idleSeconds'], problem),
+    'learning.rank': readNumber(read, 'learning.rank', problem, true),
+    'learning.cpuShare': readNumber(read, 'learning.cpuShare', problem, false),
+    'learning.idleSeconds': readNumber(read, 'learning.idleSeconds', problem, true),
   };
   return { config, problems };
 }
@@ -111,12 +111,8 @@ function readStringList(read: RawSettings, key: 'languages' | 'disabledGlobs', r
   return Object.freeze([...new Set(strings.map((item) => item.trim()))]);
 }
 
-function readInteger(
-  read: RawSettings,
-  key: 'maxTokens' | 'debounceMs' | 'learning.rank' | 'learning.idleSeconds',
-  limits: { min: number; max: number },
-  report: Report,
-): number {
+/** A number kept inside its LIMITS; a `whole` one is also rounded. */
+function readNumber(read: RawSettings, key: keyof typeof LIMITS, report: Report, whole: boolean): number {
   const value = read(key);
   if (value === undefined) {
     return DEFAULT_CONFIG[key];
@@ -125,26 +121,10 @@ function readInteger(
     report(key, `expected a number, got ${JSON.stringify(value)}`);
     return DEFAULT_CONFIG[key];
   }
-  const clamped = Math.min(limits.max, Math.max(limits.min, Math.round(value)));
+  const { min, max } = LIMITS[key];
+  const clamped = Math.min(max, Math.max(min, whole ? Math.round(value) : value));
   if (clamped !== value) {
-    report(key, `${value} is outside ${limits.min}..${limits.max} or not whole; using ${clamped}`);
-  }
-  return clamped;
-}
-
-/** A number kept inside its limits (not rounded). */
-function readFraction(read: RawSettings, key: 'learning.cpuShare', limits: { min: number; max: number }, report: Report): number {
-  const value = read(key);
-  if (value === undefined) {
-    return DEFAULT_CONFIG[key];
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    report(key, `expected a number, got ${JSON.stringify(value)}`);
-    return DEFAULT_CONFIG[key];
-  }
-  const clamped = Math.min(limits.max, Math.max(limits.min, value));
-  if (clamped !== value) {
-    report(key, `${value} is outside ${limits.min}..${limits.max}; using ${clamped}`);
+    report(key, `${value} is outside ${min}..${max}${whole ? ' or not whole' : ''}; using ${clamped}`);
   }
   return clamped;
 }
