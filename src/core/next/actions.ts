@@ -39,22 +39,27 @@ export type PerformableAction = Extract<Action, { kind: 'open' | 'task' | 'shell
 
 const PERFORMABLE: ReadonlySet<ActionKind> = new Set(['open', 'task', 'shell', 'debug', 'commit']);
 
+/** Actions about one file: they all carry just `file`. */
+export type FileAction = Extract<Action, { readonly file: string }>;
+
+const FILE_KINDS: ReadonlySet<string> = new Set<FileAction['kind']>(['open', 'edit', 'undo', 'save', 'create', 'delete', 'errors', 'errorsFixed']);
+
+export function isFileKind(kind: unknown): kind is FileAction['kind'] {
+  return typeof kind === 'string' && FILE_KINDS.has(kind);
+}
+
+export function isFileAction(action: Action): action is FileAction {
+  return isFileKind(action.kind);
+}
+
 export function isPerformable(action: Action): action is PerformableAction {
   return PERFORMABLE.has(action.kind);
 }
 
 /** A stable identity for an action: equal keys mean "the same step". */
 export function actionKey(action: Action): string {
+  if (isFileAction(action)) return `${action.kind}:${action.file}`;
   switch (action.kind) {
-    case 'open':
-    case 'edit':
-    case 'undo':
-    case 'save':
-    case 'create':
-    case 'delete':
-    case 'errors':
-    case 'errorsFixed':
-      return `${action.kind}:${action.file}`;
     case 'task':
     case 'debug':
     case 'debugEnd':
@@ -77,21 +82,8 @@ export function actionKey(action: Action): string {
  * learned on one file applies to its siblings. Actions without a file have no abstraction.
  */
 export function abstractKey(action: Action): string | undefined {
-  switch (action.kind) {
-    case 'open':
-    case 'edit':
-    case 'undo':
-    case 'save':
-    case 'create':
-    case 'delete':
-    case 'errors':
-    case 'errorsFixed':
-      return `${action.kind}:${fileKind(action.file)}`;
-    case 'checkout':
-      return 'checkout:*';
-    default:
-      return undefined;
-  }
+  if (isFileAction(action)) return `${action.kind}:${fileKind(action.file)}`;
+  return action.kind === 'checkout' ? 'checkout:*' : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Action, ActionEvent } from './actions';
+import { isFileKind, type Action, type ActionEvent } from './actions';
 
 /**
  * The per-workspace history of actions, in memory: bounded (the oldest events go first) and
@@ -70,18 +70,11 @@ function parseAction(value: unknown): Action | undefined {
   if (!isRecord(value)) return undefined;
   const str = (key: string): string | undefined => (typeof value[key] === 'string' && value[key] !== '' ? (value[key] as string) : undefined);
   const exit = (): number | undefined => (typeof value.exitCode === 'number' ? value.exitCode : undefined);
+  if (isFileKind(value.kind)) {
+    const file = str('file');
+    return file === undefined ? undefined : { kind: value.kind, file };
+  }
   switch (value.kind) {
-    case 'open':
-    case 'edit':
-    case 'undo':
-    case 'save':
-    case 'create':
-    case 'delete':
-    case 'errors':
-    case 'errorsFixed': {
-      const file = str('file');
-      return file === undefined ? undefined : { kind: value.kind, file };
-    }
     case 'task':
     case 'debug':
     case 'debugEnd': {

@@ -1,4 +1,4 @@
-import { isPerformable, type Action } from './actions';
+import { isFileAction, isPerformable, type Action } from './actions';
 
 /**
  * Files that got errors while the user was in another one, and how often this user went to
@@ -31,7 +31,7 @@ export class FixErrorsHabit {
   observe(action: Action, currentFile: string | undefined): void {
     if (this.waiting && (action.kind === 'open' || action.kind === 'edit' || isPerformable(action))) {
       this.waiting = false;
-      this.record('file' in action && this.files.includes(action.file));
+      this.record(isFileAction(action) && this.files.includes(action.file));
     }
     switch (action.kind) {
       case 'errors':
