@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../store/atomicFile';
+import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
 import type { ActionEvent } from './actions';
 import { isRecord, parseEvent } from './eventLog';
 import type { PredictorState, SuggestionTally } from './nextStepPredictor';
@@ -49,19 +49,14 @@ export interface LoadedLog {
 const EMPTY: LoadedLog = { events: [], predictor: undefined, forgotten: [], dropped: 0 };
 
 export async function loadEventLog(file: string, now = Date.now()): Promise<LoadedLog> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
-    throw error;
-  }
   let problem: string | undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as unknown;
+    parsed = await readJsonFile(file);
+    if (parsed === undefined) return EMPTY;
   } catch (error) {
-    problem = `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+    if (!(error instanceof SyntaxError)) throw error;
+    problem = `it is not valid JSON (${error.message})`;
   }
   if (problem === undefined) {
     if (!isRecord(parsed) || parsed.format !== LOG_FORMAT) problem = 'it is not an Ondi next-step log';
