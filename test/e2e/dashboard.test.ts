@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { Workbench } from './workbench';
+import { Workbench, writeCheckoutFile } from './workbench';
 
 const url = process.env.ONDI_E2E_URL;
 /** A workspace of its own: what it learns and deletes here touches no other test's workspace. */
@@ -119,19 +119,7 @@ describe('the Ondi dashboard, as a person uses it', function () {
     assert.ok(asNumber(await personal.locator('[data-figure="tokens"] .value').innerText()) > 100);
     assert.ok(asNumber(await personal.locator('[data-figure="files"] .value').innerText()) >= 1);
     assert.match(await personal.locator('[data-figure="trained"] .value').innerText(), /just now|min ago/);
-    writeFileSync(
-      path.join(workspace, 'src', 'checkout.ts'),
-      [
-        "import { Cart } from './cart';",
-        "import { formatCents } from './money';",
-        '',
-        'export function checkoutSummary(cart: Cart, discountPercent = 0): string {',
-        '  const total = cart.total(discountPercent);',
-        '  return `${cart.describe()}\\nTotal: ${formatCents(total)}`;',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeCheckoutFile(workspace);
     await personal.locator('[data-action="measure"]').click();
     await personal.locator('[data-chart="lift"]').waitFor({ timeout: 240_000 });
     assert.match(await personal.innerText(), /Lift: [+−][\d.]+ points exact match, [+−][\d.]+ points edit similarity on \d+ lines from files changed after the last training \(src\/checkout\.ts\)/);

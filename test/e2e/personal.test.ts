@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { personalModelFile } from '../../src/core/adapt/personalStore';
-import { Workbench } from './workbench';
+import { Workbench, writeCheckoutFile } from './workbench';
 
 const url = process.env.ONDI_E2E_URL;
 /**
@@ -83,19 +83,7 @@ describe('personalization in VS Code, as a person uses it', function () {
 
   it('runs "Ondi: Show What Ondi Learned" and shows files, tokens and the lift measured on a file written since', async function () {
     // the user writes new code after the training: the lift is measured on it
-    writeFileSync(
-      path.join(workspace, 'src', 'checkout.ts'),
-      [
-        "import { Cart } from './cart';",
-        "import { formatCents } from './money';",
-        '',
-        'export function checkoutSummary(cart: Cart, discountPercent = 0): string {',
-        '  const total = cart.total(discountPercent);',
-        '  return `${cart.describe()}\\nTotal: ${formatCents(total)}`;',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeCheckoutFile(workspace);
     await workbench.runCommand('Ondi: Show What Ondi Learned');
     await workbench.page.locator('.tab', { hasText: 'What Ondi Learned.md' }).waitFor({ timeout: 120_000 });
     const page = workbench.page.locator('.editor-instance .view-lines').first();

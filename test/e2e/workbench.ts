@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
@@ -78,4 +79,21 @@ export class Workbench {
   async close(): Promise<void> {
     await this.browser.close();
   }
+}
+
+/** New code written after a training, in the demo workspace: the personal model's lift is measured on it. */
+export function writeCheckoutFile(workspace: string): void {
+  writeFileSync(
+    path.join(workspace, 'src', 'checkout.ts'),
+    [
+      "import { Cart } from './cart';",
+      "import { formatCents } from './money';",
+      '',
+      'export function checkoutSummary(cart: Cart, discountPercent = 0): string {',
+      '  const total = cart.total(discountPercent);',
+      '  return `${cart.describe()}\\nTotal: ${formatCents(total)}`;',
+      '}',
+      '',
+    ].join('\n'),
+  );
 }
