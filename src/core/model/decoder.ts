@@ -79,8 +79,7 @@ export class Decoder {
     const heal = ids.length > 1 ? (this.tokenizer.vocabText[ids[ids.length - 1] ?? 0] ?? '') : '';
     const prompt = heal ? ids.slice(0, -1) : ids.slice();
     const reused = Math.max(0, Math.min(commonPrefix(this.cachedIds, prompt), prompt.length - 1));
-    this.cache = this.cache.truncate(reused);
-    this.cachedIds = prompt.slice(0, reused);
+    this.cut(reused);
     const eos = this.model.info.eosTokenId;
     const budget = Math.min(req.maxNewTokens, this.model.info.maxPositions - prompt.length - 1);
     const generated: number[] = [];
@@ -164,7 +163,7 @@ export class Decoder {
     );
   }
 
-/** Tokens whose text starts with the backed-up token's text. */
+  /** Tokens whose text starts with the backed-up token's text. */
   private allowed(prefix: string): Int32Array {
     let ids = this.healCache.get(prefix);
     if (!ids) {
