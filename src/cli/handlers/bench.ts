@@ -100,21 +100,21 @@ async function typeWhileTraining(modelFolder: string, dir: string, type: () => P
   const cpuShare = DEFAULT_CONFIG['learning.cpuShare'];
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-bench-'));
   const abort = new AbortController();
-  let progressed = false;
+  let learning = (): void => undefined;
+  const learningStarted = new Promise<'learning'>((resolve) => (learning = () => resolve('learning')));
   const run = startTraining(
     { file: path.join(packageRoot(), 'dist', 'adaptWorker.js') },
     { kind: 'train', modelFolder, outFile: path.join(outDir, 'personal.ondi'), recent: [], rank: 16, maxTokens: 100_000, folders: [dir], excludeGlobs: [], respectGitignore: false },
-    { cpuShare, signal: abort.signal, onEvent: (e) => (progressed ||= e.type === 'progress' && e.phase === 'learning') },
+    { cpuShare, signal: abort.signal, onEvent: (e) => e.type === 'progress' && e.phase === 'learning' && learning() },
   );
   let ended = false;
   const finished = run.result.then(
-    () => undefined,
-    () => undefined,
+    () => 'ended' as const,
+    () => 'ended' as const,
   ).finally(() => (ended = true));
   try {
     // only once the worker has loaded its model and is learning
-    while (!progressed && !ended) await new Promise((r) => setTimeout(r, 50));
-    if (!progressed) throw new Error('the learning worker ended before it began learning');
+    if ((await Promise.race([learningStarted, finished])) === 'ended') throw new Error('the learning worker ended before it began learning');
     const typing = await type();
     if (ended) throw new Error('training ended before the typing did: use more keystrokes');
     return { p50_ms: typing.p50_ms, p95_ms: typing.p95_ms, cpu_share: cpuShare };
