@@ -105,6 +105,10 @@ export async function trainPersonal(
         }
       }
     };
+    const flush = (): void => {
+      if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
+      batch = [];
+    };
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (const [r, [from, to]] of ranges.entries()) {
         const checking = epoch === 0 && r === 1;
@@ -119,8 +123,7 @@ export async function trainPersonal(
           await new Promise((r) => setImmediate(r));
         }
         if (checking) {
-          if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
-          batch = [];
+          flush();
           validation = STRENGTHS.map((strength) => {
             const loss = validationLoss(strength === 1 ? adapter : adapter.scaled(strength), seen);
             return { tokens: seen.length, baseLoss: loss.base, adaptedLoss: loss.adapted, strength };
@@ -128,8 +131,7 @@ export async function trainPersonal(
           learn(seen);
         }
       }
-      if (batch.length > 0) finalLoss = trainBatch(adapter, adam, batch, lr);
-      batch = [];
+      flush();
     }
     const useAdapter = !validation || validation.adaptedLoss < validation.baseLoss - MIN_GAIN;
     const strength = validation?.strength ?? 1;
