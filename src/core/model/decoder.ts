@@ -38,7 +38,7 @@ const MAX_DRAFT = 12;
  * Greedy decoding with a KV cache that survives between requests: each request feeds only the
  * tokens after the longest prefix it shares with what the cache already holds, so typing on
  * costs a few tokens rather than the whole prompt. The last prompt token is backed up and the
- * first new token must re-spell it (token healing), so a cursor inside a word still completes
+ * first new tokens must re-spell it (token healing), so a cursor inside a word still completes
  * it naturally.
  *
  * Drafts make it cheaper without changing what it writes: the continuation the previous request
@@ -91,6 +91,7 @@ export class Decoder {
     let drafted = 0;
     let accepted = 0;
     let ended = false;
+    let unhealed = heal; // what the generated tokens have yet to re-spell
     try {
       while (pending.length > 0 && generated.length < budget && result === undefined && !ended) {
         if (req.signal?.aborted) break;
@@ -104,12 +105,14 @@ export class Decoder {
         let kept = 0; // drafted tokens the model agreed with in this run
         for (let j = 0; j < rows.length; j++) {
           const row = rows[j] as Float32Array;
-          const next = generated.length === 0 && heal ? argmaxOf(row, this.allowed(heal)) : argmax(row);
+          const next = unhealed ? argmaxOf(row, this.allowed(unhealed)) : argmax(row);
           if (next === eos) {
             ended = true;
             break;
           }
           generated.push(next);
+          const spelled = this.tokenizer.vocabText[next] ?? '';
+          unhealed = spelled.length < unhealed.length ? unhealed.slice(spelled.length) : '';
           text = this.tokenizer.decode(generated).slice(heal.length);
           result = req.stop(text);
           const agreed = j < proposal.length && next === proposal[j];
@@ -163,13 +166,16 @@ export class Decoder {
     );
   }
 
-  /** Tokens whose text starts with the backed-up token's text. */
+  /**
+   * Tokens that can re-spell the backed-up text: those that start with it, and those that spell
+   * a first part of it (the rest then follows), since training split "\n    foo" as "\n   " + " foo".
+   */
   private allowed(prefix: string): Int32Array {
     let ids = this.healCache.get(prefix);
     if (!ids) {
       const list: number[] = [];
       this.tokenizer.vocabText.forEach((t, i) => {
-        if (t.startsWith(prefix)) list.push(i);
+        if (t.startsWith(prefix) || (t.length > 0 && prefix.startsWith(t))) list.push(i);
       });
       ids = Int32Array.from(list);
       if (this.healCache.size > 512) this.healCache.clear();
