@@ -21,11 +21,14 @@ export async function loadTokenizer(folder: string): Promise<Tokenizer> {
   // tokenizers >= 0.20 writes merges as pairs; transformers.js 2.x reads "a b" strings only
   const model = (json as { model: { merges?: (string | string[])[] } }).model;
   if (model.merges) model.merges = model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m));
-  const transformers = await import('@xenova/transformers');
+  const [{ env }, { PreTrainedTokenizer }] = await Promise.all([
+    import('@xenova/transformers/src/env.js'),
+    import('@xenova/transformers/src/tokenizers.js'),
+  ]);
   // Built from the two JSON files read above: nothing is looked up elsewhere, and remote
   // loading is switched off in case anything inside the library tries.
-  transformers.env.allowRemoteModels = false;
-  const tok = new transformers.PreTrainedTokenizer(json, config) as unknown as XenovaTokenizer;
+  env.allowRemoteModels = false;
+  const tok = new PreTrainedTokenizer(json, config) as unknown as XenovaTokenizer;
   const vocab = (json as { model: { vocab: Record<string, number> } }).model.vocab;
   return {
     encode: (text) => tok.encode(text, null, { add_special_tokens: false }),
@@ -39,8 +42,8 @@ export async function loadTokenizer(folder: string): Promise<Tokenizer> {
  * itself: loadTokenizer switches it off, and this is how the dashboard shows that it is.
  */
 export async function remoteModelLoadingAllowed(): Promise<boolean> {
-  const transformers = await import('@xenova/transformers');
-  return transformers.env.allowRemoteModels;
+  const { env } = await import('@xenova/transformers/src/env.js');
+  return env.allowRemoteModels;
 }
 
 /** GPT-2's byte-to-printable-character table, inverted: the byte each alphabet character stands for. */
