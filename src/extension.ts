@@ -12,6 +12,7 @@ import { activateNextSteps } from './vscode/next/nextSteps';
 import { OndiInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/inlineCompletionRegistration';
 import { startOutcomeRecording } from './vscode/outcomeRecording';
+import { feedRecentFiles } from './vscode/recentFilesFeed';
 import { createOutputChannelLogger } from './vscode/outputChannelLogger';
 import { Settings } from './vscode/settings';
 import { OndiStatusBar } from './vscode/statusBar';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   });
   const inline = keep(new InlineCompletionRegistration(provider));
   inline.update(settings.current.languages);
+  keep(feedRecentFiles({ config: () => settings.current, engine: () => engine.engine }));
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));

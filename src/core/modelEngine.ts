@@ -1,8 +1,8 @@
 import type { AdapterContents } from './adapt/adapterFile';
 import { personalModelOf } from './adapt/personalModel';
-import type { CompletionPipeline } from './complete/pipeline';
+import { snippetIndexOf } from './complete/snippetIndex';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
-import { loadEngine, type LoadOptions } from './loadEngine';
+import { loadEngine, type LoadedEngine, type LoadOptions } from './loadEngine';
 import { remoteModelLoadingAllowed } from './model/tokenizer';
 import { describeModel } from './status';
 
@@ -21,7 +21,7 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
       personal: {
         modelId: loaded.info.modelId,
         apply: (contents) => {
-          applyPersonal(loaded.pipeline, contents);
+          applyPersonal(loaded, contents);
           return Promise.resolve();
         },
       },
@@ -30,8 +30,14 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
   };
 }
 
-/** Decodes with the personal model `contents` describes (none when undefined) and forgets remembered suggestions. */
-export function applyPersonal(pipeline: CompletionPipeline, contents: AdapterContents | undefined): void {
+/**
+ * Completes with what `contents` holds (nothing when undefined): the personal model reshapes
+ * each step's scores, and the same learned code lends the prompt its snippets. Remembered
+ * suggestions are forgotten.
+ */
+export function applyPersonal(engine: Pick<LoadedEngine, 'pipeline' | 'tokenizer' | 'info'>, contents: AdapterContents | undefined): void {
+  const { pipeline } = engine;
   pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
+  pipeline.snippets = contents ? snippetIndexOf(contents.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId) : undefined;
   pipeline.reset();
 }

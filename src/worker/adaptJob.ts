@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { readAdapterFile, writeAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
-import { personalModelOf } from '../core/adapt/personalModel';
 import { learnedMetaOf } from '../core/adapt/personalStore';
 import { REDACTED, redactSecrets } from '../core/adapt/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
@@ -10,6 +9,7 @@ import { collectDocuments, NEVER_LEARN, workspaceSecrets } from '../core/adapt/w
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
 import { loadEngine } from '../core/loadEngine';
+import { applyPersonal } from '../core/modelEngine';
 import { createPathExcluder } from '../core/privacy/globs';
 import { loadGitignore } from '../core/privacy/gitignore';
 
@@ -193,10 +193,9 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
         if (!checkpoint.between()) throw new CancelledError('measuring was stopped');
       };
     checkpoint.restart();
-    engine.pipeline.decoder.personal = undefined;
+    applyPersonal(engine, undefined);
     const base = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(0));
-    engine.pipeline.decoder.personal = personalModelOf(contents);
-    engine.pipeline.reset();
+    applyPersonal(engine, contents);
     const adapted = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(cases.length));
     return {
       basis,

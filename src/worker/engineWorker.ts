@@ -69,12 +69,17 @@ function main(): void {
         const { id, personal } = command;
         serially(() => {
           try {
-            applyPersonal(loaded().pipeline, personal && fromPersonalData(personal));
+            applyPersonal(loaded(), personal && fromPersonalData(personal));
             reply({ type: 'applied', id });
           } catch (error) {
             reply({ type: 'failed', id, message: describeError(error) });
           }
         });
+        return;
+      }
+      case 'file': {
+        const { path, text } = command;
+        serially(() => loaded().pipeline.noteFile(path, text));
         return;
       }
       case 'dispose':

@@ -153,15 +153,28 @@ describe('the completion worker (worker_threads, the model off the extension hos
     assert.equal(await both(r!), base);
     assert.equal(worker.lastTrace.cached, true, 'the same request again comes from the suggestion cache');
 
-    await Promise.all([worker.handle.personal?.apply(personal), applyPersonal(inProcess.pipeline, personal)]);
+    await Promise.all([worker.handle.personal?.apply(personal), applyPersonal(inProcess, personal)]);
     const adapted = await both(r!);
     assert.notEqual(worker.lastTrace.cached, true, 'applying a personal model forgets remembered suggestions');
     assert.notEqual(adapted, base, 'the personal model changes the completion');
 
-    await Promise.all([worker.handle.personal?.apply(undefined), applyPersonal(inProcess.pipeline, undefined)]);
+    await Promise.all([worker.handle.personal?.apply(undefined), applyPersonal(inProcess, undefined)]);
     const restored = await both(r!);
     assert.notEqual(worker.lastTrace.cached, true);
     assert.ok(restored, 'the base model completes again');
+  });
+
+  it('hears about files worked in and lends their code to other files, never to themselves', async () => {
+    const lines = ['export function parseHeaders(raw: string): Map<string, string> {', '  const headers = new Map<string, string>();', '  for (const line of raw.split(/\\r?\\n/)) {', '    const at = line.indexOf(":");', '    if (at > 0) headers.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());', '  }', '  return headers;', '}', ''];
+    const text = lines.join('\n');
+    worker.noteFile('/w/headers.ts', text);
+    inProcess.pipeline.noteFile('/w/headers.ts', text);
+    const elsewhere = { ...request(lines.slice(0, 4).join('\n') + '\n    if (at'), path: '/w/other.ts' };
+    await both(elsewhere);
+    assert.ok((worker.lastTrace.snippet ?? 0) > 0, `a snippet went in front: ${JSON.stringify(worker.lastTrace)}`);
+    await both({ ...elsewhere, path: '/w/headers.ts', prefix: lines.slice(0, 4).join('\n') + '\n    if (a' });
+    assert.ok(worker.lastTrace.tokens !== undefined, `the model ran: ${JSON.stringify(worker.lastTrace)}`);
+    assert.equal(worker.lastTrace.snippet, undefined, 'a file lends nothing to itself');
   });
 
   it('keeps the event loop responsive while completions run (in-process, steps block it)', async () => {

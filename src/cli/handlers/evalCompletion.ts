@@ -1,5 +1,6 @@
 import { NgramCache } from '../../core/adapt/ngramCache';
 import { PersonalModel } from '../../core/adapt/personalModel';
+import { snippetIndexOf } from '../../core/complete/snippetIndex';
 import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
 import { collectDocuments } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
@@ -8,11 +9,11 @@ import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
 
-/** `ondi eval completion --test D [--train D2] [--samples N] [--seed S] [--drafts off]` */
+/** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
-  const parts = values.personal ?? 'adapter,cache';
-  if (!/^(adapter|cache)(,(adapter|cache))?$/.test(parts)) throw new UsageError('--personal must be adapter, cache or adapter,cache');
+  const parts = values.personal ?? 'adapter,cache,snippets';
+  if (!/^(adapter|cache|snippets)(,(adapter|cache|snippets))*$/.test(parts)) throw new UsageError('--personal must list adapter, cache and/or snippets, comma-separated');
   const samples = intOption(values, 'samples', 500);
   const seed = intOption(values, 'seed', 0);
   const cases = await loadCases(test, samples, seed);
@@ -44,6 +45,11 @@ export async function evalCompletion(values: Options, progress: (text: string) =
         parts.includes('adapter') && trained.useAdapter ? trained.adapter : undefined,
         parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
       );
+      if (parts.includes('snippets')) {
+        const index = snippetIndexOf(trained.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId);
+        engine.pipeline.snippets = index;
+        progress(`snippet index: ${index.size} windows\n`);
+      }
       const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
       adapted = scored.metrics;
       const show = intOption(values, 'show', 0);

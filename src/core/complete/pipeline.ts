@@ -4,6 +4,8 @@ import { promptText, tokenWindow } from './context';
 import { postprocess } from './postprocess';
 import { prefilter } from './prefilter';
 import { completionMode, stopRule } from './stopRules';
+import { RecentFiles } from './recentFiles';
+import { bestMatch, withSnippet, type SnippetSource } from './snippets';
 import { SuggestionCache } from './suggestionCache';
 import type { Completion, CompletionEngine, CompletionRequest } from './types';
 
@@ -24,22 +26,34 @@ export interface PipelineTrace {
   readonly accepted?: number;
   readonly fed?: number;
   readonly tokens?: number;
+  /** Tokens of code from elsewhere that went in front of the prompt. */
+  readonly snippet?: number;
 }
 
 /**
- * prefilter -> cache -> context -> generate -> postprocess -> cache. Every stage is its own
+ * prefilter -> cache -> context (+ snippet) -> generate -> postprocess -> cache. Every stage is its own
  * module; this one only threads a request through them and honours the AbortSignal.
  */
 export class CompletionPipeline implements CompletionEngine {
   private readonly cache = new SuggestionCache();
   /** What happened to the last request (for the CLI, benchmarks and the log). */
   lastTrace: PipelineTrace = {};
+  /** The user's learned code to show the model next to the file (personalization). */
+  snippets: SnippetSource | undefined;
+  private readonly recentFiles: RecentFiles;
 
   constructor(
     readonly decoder: Decoder,
     private readonly tokenizer: Tokenizer,
     private readonly options: PipelineOptions,
-  ) {}
+  ) {
+    this.recentFiles = new RecentFiles(tokenizer, options.documentStart);
+  }
+
+  /** A file the user worked in (left or saved): its code may lend snippets to other files. */
+  noteFile(path: string, text: string): void {
+    this.recentFiles.note(path, text);
+  }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined> {
     const started = performance.now();
@@ -62,7 +76,9 @@ export class CompletionPipeline implements CompletionEngine {
     // model saw every file in training (and is never empty).
     const encoded = this.tokenizer.encode(prompt.text);
     const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
-    const ids = tokenWindow(whole ? [this.options.documentStart, ...encoded] : encoded, this.options.maxPromptTokens);
+    const fileIds = whole ? [this.options.documentStart, ...encoded] : encoded;
+    const snippet = bestMatch([this.recentFiles.match(fileIds, request.path), this.snippets?.match(fileIds)]);
+    const ids = withSnippet(fileIds, snippet?.ids, this.options.documentStart, this.options.maxPromptTokens, tokenWindow);
     if (signal.aborted) return undefined;
     const generation = await this.decoder.generate({
       promptIds: ids,
@@ -76,6 +92,7 @@ export class CompletionPipeline implements CompletionEngine {
       tokens: generation.tokens,
       drafted: generation.drafted,
       accepted: generation.accepted,
+      ...(snippet ? { snippet: snippet.ids.length } : {}),
     };
     if (signal.aborted) return undefined;
     const text = postprocess({ completion: generation.text, lineSuffix, linePrefix });

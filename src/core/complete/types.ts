@@ -29,4 +29,6 @@ export interface Completion {
 /** Whatever produces completions (the on-device model). Returns undefined when it has none. */
 export interface CompletionEngine {
   complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined>;
+  /** A file the user worked in lately, whose code may help complete other files. */
+  noteFile?(path: string, text: string): void;
 }

@@ -139,6 +139,10 @@ export class WorkerEngine implements CompletionEngine {
     });
   }
 
+  noteFile(path: string, text: string): void {
+    if (!this.stopped) this.post({ type: 'file', path, text });
+  }
+
   /** Applies (or removes) a personal model in the worker; resolves once completions use it. */
   applyPersonal(contents: AdapterContents | undefined): Promise<void> {
     if (this.stopped) return Promise.reject(this.stopped);

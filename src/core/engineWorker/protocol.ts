@@ -35,6 +35,8 @@ export type EngineCommand =
   | { readonly type: 'cancel'; readonly id: number }
   /** Applies a personal model (none: removes it) and forgets remembered suggestions. */
   | { readonly type: 'personal'; readonly id: number; readonly personal: PersonalData | undefined }
+  /** A file the user worked in lately (snippets for other files); no answer. */
+  | { readonly type: 'file'; readonly path: string; readonly text: string }
   /** Ends the request in flight, releases the model and closes the port. */
   | { readonly type: 'dispose' };
 

@@ -1,0 +1,40 @@
+import type { Tokenizer } from '../model/tokenizer';
+import { snippetIndexOf, type SnippetIndex } from './snippetIndex';
+import { bestMatch, type SnippetMatch } from './snippets';
+
+/** Files beyond this size (minified bundles, data) lend no snippets. */
+export const MAX_FILE_CHARS = 200_000;
+
+/**
+ * The files the user worked in lately (left or saved), indexed for snippets: code written next
+ * door is the likeliest to be written again here. The file being completed never lends to
+ * itself (its own text is already in the prompt).
+ */
+export class RecentFiles {
+  private readonly files = new Map<string, SnippetIndex>();
+
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly separator: number,
+    private readonly limit = 8,
+  ) {}
+
+  get paths(): readonly string[] {
+    return [...this.files.keys()];
+  }
+
+  note(path: string, text: string): void {
+    this.files.delete(path);
+    if (text.length === 0 || text.length > MAX_FILE_CHARS) return;
+    const ids = [this.separator, ...this.tokenizer.encode(text)];
+    this.files.set(path, snippetIndexOf(ids, this.tokenizer.vocabText, this.separator));
+    for (const oldest of this.files.keys()) {
+      if (this.files.size <= this.limit) break;
+      this.files.delete(oldest);
+    }
+  }
+
+  match(promptIds: readonly number[], exceptPath: string): SnippetMatch | undefined {
+    return bestMatch([...this.files].filter(([path]) => path !== exceptPath).map(([, index]) => index.match(promptIds)));
+  }
+}
