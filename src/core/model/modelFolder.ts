@@ -5,6 +5,8 @@ import * as path from 'node:path';
 export interface ModelInfo {
   readonly folder: string;
   readonly onnxFile: string;
+  /** The file's graph was optimized when it was built (models/export.py): the session skips it. */
+  readonly preOptimized: boolean;
   readonly vocabSize: number;
   readonly hiddenSize: number;
   readonly headDim: number;
@@ -86,6 +88,7 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     params: typeof ondi['params'] === 'number' ? ondi['params'] : 0,
     ...(typeof ondi['non_embedding_params'] === 'number' ? { nonEmbeddingParams: ondi['non_embedding_params'] } : {}),
     modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${num('vocab_size')}`,
+    preOptimized: Array.isArray(ondi['ort_optimized']) && (ondi['ort_optimized'] as unknown[]).includes(file),
     headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx'))) ? path.join(folder, 'onnx', 'head_topk.onnx') : undefined,
   };
 }
