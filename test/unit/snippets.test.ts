@@ -41,9 +41,15 @@ describe('snippets from the user\'s code', () => {
     assert.equal(index.match([10, 11]), undefined); // no complete line yet
   });
 
-  it('caps the snippet at its token budget', () => {
-    const short = new SnippetIndex(stream([docA]), SEP, isNewline, isBlank, { windowLines: 4, maxTokens: 5, minSimilarity: 0.1 });
-    assert.deepEqual(short.match([10, 11, 12, NL, 13])?.ids, [10, 11, 12, NL, 13]);
+  it('caps the snippet at its token budget, at the end of a line', () => {
+    const short = new SnippetIndex(stream([docA]), SEP, isNewline, isBlank, { windowLines: 4, maxTokens: 6, minSimilarity: 0.1 });
+    assert.deepEqual(short.match([10, 11, 12, NL, 13])?.ids, [10, 11, 12, NL]);
+  });
+
+  it('never ends a snippet inside a line (a file\'s unfinished last line is left out)', () => {
+    // the file ends mid-line, as a file being written does
+    const open = new SnippetIndex([SEP, 40, 41, NL, 42, 43], SEP, isNewline, isBlank, { minSimilarity: 0.1 });
+    assert.deepEqual(open.match([40, 41, NL, 42])?.ids, [40, 41, NL]);
   });
 });
 

@@ -92,7 +92,12 @@ export class SnippetIndex implements SnippetSource {
     }
     const win = this.windows[best];
     if (!win) return undefined;
-    return { ids: Array.from(this.tokens.slice(win.from, Math.min(win.to, win.from + this.options.maxTokens))), similarity: bestScore };
+    // whole lines only: a cut-off last line (the budget's end, or a file's unfinished end) would
+    // teach the model that the code stops there, right before the file being completed
+    let end = Math.min(win.to, win.from + this.options.maxTokens);
+    while (end > win.from && !this.isNewline(this.tokens[end - 1] ?? 0)) end--;
+    if (end === win.from) return undefined;
+    return { ids: Array.from(this.tokens.slice(win.from, end)), similarity: bestScore };
   }
 
   /** The distinct tokens of the last lines before the cursor's line (stable while typing on it). */
