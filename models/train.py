@@ -3,7 +3,7 @@
   python train.py --out ckpt/dense.pt [--init ckpt/dense.pt] --minutes 60
 Saves a bf16 checkpoint whenever held-out loss improves.
 """
-import argparse, json, math, os, sys, time
+import argparse, contextlib, json, math, os, sys, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -43,6 +43,10 @@ def evaluate(model, batches, n, ctx):
 
 
 def autocast(device):
+    # bf16 on the GPU; on a CPU without native bf16 (no AVX512-BF16/AMX) autocast emulates it
+    # and one step took 207 s instead of 13.5 s in fp32 (batch 16 x 512, one thread)
+    if device == "cpu":
+        return contextlib.nullcontext()
     return torch.autocast(device_type=device, dtype=torch.bfloat16)
 
 
