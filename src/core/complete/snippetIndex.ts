@@ -1,12 +1,5 @@
 import type { SnippetMatch, SnippetSource } from './snippets';
 
-/**
- * Retrieval from the user's own code (the learned token stream, or a file worked in lately):
- * the stream is cut into overlapping windows of whole lines, and the lines just above the cursor find the window that shares the largest
- * part of their tokens (Jaccard). That window, with the lines that followed it, goes in front
- * of the prompt, where the model copies from it the way it copies from earlier in the file:
- * a project's names and idioms reach completions in files the model has never seen.
- */
 export interface SnippetOptions {
   /** Lines per indexed window, and how far consecutive windows start apart. */
   readonly windowLines?: number;
@@ -23,8 +16,8 @@ export interface SnippetOptions {
 
 interface Window {
   readonly from: number;
-  readonly keyEnd: number;
   readonly to: number;
+  /** Distinct non-blank tokens of its own lines (the ones after it are not matched on). */
   readonly size: number;
 }
 
@@ -37,6 +30,14 @@ const DEFAULTS: Required<SnippetOptions> = {
   queryTokens: 64,
 };
 
+/**
+ * Retrieval from the user's own code (the learned token stream, or a file worked in lately):
+ * the stream is cut into overlapping windows of whole lines, and the lines just above the
+ * cursor find the window that shares the largest part of their tokens (Jaccard). That window,
+ * with the lines that followed it, goes in front of the prompt, where the model copies from it
+ * the way it copies from earlier in the file: a project's names and idioms reach completions
+ * in files the model has never seen.
+ */
 export class SnippetIndex implements SnippetSource {
   private readonly windows: Window[] = [];
   private readonly postings = new Map<number, number[]>();
@@ -134,14 +135,14 @@ export class SnippetIndex implements SnippetSource {
     const lineCount = lineStarts.length - 1;
     for (let first = 0; first < lineCount; first += strideLines) {
       const at = (line: number) => lineStarts[Math.min(lineCount, line)] ?? 0;
-      const win: Window = { from: at(first), keyEnd: at(first + windowLines), to: at(first + windowLines + followLines), size: 0 };
+      const from = at(first);
       const key = new Set<number>();
-      for (let i = win.from; i < win.keyEnd; i++) {
+      for (let i = from; i < at(first + windowLines); i++) {
         const t = this.tokens[i] ?? 0;
         if (!this.isBlank(t)) key.add(t);
       }
       if (key.size === 0) continue;
-      const index = this.windows.push({ ...win, size: key.size }) - 1;
+      const index = this.windows.push({ from, to: at(first + windowLines + followLines), size: key.size }) - 1;
       for (const t of key) {
         let list = this.postings.get(t);
         if (!list) this.postings.set(t, (list = []));
