@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
+import { request } from './fixtures/completionRequest';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const PARITY = path.resolve(__dirname, '../../models/tests/parity.json');
@@ -14,14 +15,6 @@ interface ParityCase {
   greedy_ids: number[];
 }
 
-const request = (prefix: string, suffix = '') => ({
-  prefix,
-  suffix,
-  languageId: 'typescript',
-  path: '/w/a.ts',
-  position: { line: 0, character: 0 },
-  maxTokens: 48,
-});
 
 describe('on-device engine (shipped model)', function () {
   this.timeout(60000);

@@ -12,20 +12,13 @@ import { createLogger, type LogRecord } from '../../src/core/log';
 import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
 import { applyPersonal } from '../../src/core/modelEngine';
 import type { OndiState } from '../../src/core/status';
+import { request } from './fixtures/completionRequest';
 
 const repo = path.resolve(__dirname, '../..');
 const SHIPPED = path.join(repo, 'models', 'ondi-code');
 const script: WorkerScript = { file: path.join(repo, 'src', 'worker', 'engineWorker.ts'), typescript: true };
 const crashing: WorkerScript = { file: path.join(__dirname, 'fixtures', 'crashingEngineWorker.ts'), typescript: true };
 
-const request = (prefix: string, suffix = ''): CompletionRequest => ({
-  prefix,
-  suffix,
-  languageId: 'typescript',
-  path: '/w/a.ts',
-  position: { line: 0, character: 0 },
-  maxTokens: 48,
-});
 
 const never = () => new AbortController().signal;
 
