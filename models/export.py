@@ -188,7 +188,7 @@ def write_folder(model: OndiLM, meta: dict, ckpt: Path, out: Path, stage: str):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", required=True)
+    ap.add_argument("--ckpt", help="required unless --optimize-only")
     ap.add_argument("--out", required=True)
     ap.add_argument("--stage", default="")
     ap.add_argument("--quantize", choices=["dynamic", "nbits"], default=None)
@@ -199,6 +199,8 @@ def main():
     if a.optimize_only:
         optimize_for_cpu(Path(a.out) / "onnx/model_quantized.onnx")
         return
+    if not a.ckpt:
+        ap.error("--ckpt is required")
     if a.head_only:
         model, _ = load_checkpoint(a.ckpt)
         export_head(model, Path(a.out) / "onnx/head_topk.onnx")
