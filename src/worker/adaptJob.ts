@@ -148,6 +148,7 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
       modelId: engine.info.modelId,
       adapter: trained.adapter,
       tokens: trained.tokens,
+      knn: trained.knn,
       meta: { ...meta },
     });
     emit({

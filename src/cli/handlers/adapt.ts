@@ -23,7 +23,7 @@ export async function adapt(values: Options, progress: (text: string) => void) {
         if (done % 20 === 0 || done === total) progress(`adapt ${done}/${total}\n`);
       },
     });
-    await writeAdapterFile(out, { modelId: engine.info.modelId, adapter: trained.adapter, tokens: trained.tokens, meta: {
+    await writeAdapterFile(out, { modelId: engine.info.modelId, adapter: trained.adapter, tokens: trained.tokens, knn: trained.knn, meta: {
       files: trained.documents, redactions: collected.redactions, createdAt: new Date().toISOString(),
       sampling: 'most recently modified files first, until the token budget is spent',
       adapterApplied: trained.useAdapter, ...(trained.validation ? { validation: trained.validation } : {}),

@@ -1,4 +1,5 @@
 import { NgramCache } from '../../core/adapt/ngramCache';
+import { KnnStore } from '../../core/adapt/knnStore';
 import { PersonalModel } from '../../core/adapt/personalModel';
 import { snippetIndexOf } from '../../core/complete/snippetIndex';
 import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
@@ -12,8 +13,9 @@ import { DEFAULT_ADAPT_TOKENS } from './adapt';
 /** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
-  const parts = values.personal ?? 'adapter,cache,snippets';
-  if (!/^(adapter|cache|snippets)(,(adapter|cache|snippets))*$/.test(parts)) throw new UsageError('--personal must list adapter, cache and/or snippets, comma-separated');
+  const parts = values.personal ?? 'adapter,cache,knn,snippets';
+  if (!/^(adapter|cache|knn|snippets)(,(adapter|cache|knn|snippets))*$/.test(parts)) throw new UsageError('--personal must list adapter, cache, knn and/or snippets, comma-separated');
+  if (parts.includes('knn') && !parts.includes('adapter')) throw new UsageError('--personal knn needs adapter (its keys are gathered while the adapter trains)');
   const samples = intOption(values, 'samples', 500);
   const seed = intOption(values, 'seed', 0);
   const cases = await loadCases(test, samples, seed);
@@ -33,7 +35,7 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       if (collected.documents.length === 0) throw new UsageError(`no source files to learn from under ${values.train}`);
       const trained = parts.includes('adapter')
         ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
-        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, seconds: 0, finalLoss: NaN, useAdapter: false, validation: undefined };
+        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, knn: undefined, seconds: 0, finalLoss: NaN, useAdapter: false, validation: undefined };
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
       progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
       if (trained.validation) {
@@ -44,7 +46,9 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       engine.pipeline.decoder.personal = new PersonalModel(
         parts.includes('adapter') && trained.useAdapter ? trained.adapter : undefined,
         parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
+        parts.includes('knn') && trained.knn ? new KnnStore(engine.info.hiddenSize, trained.knn, trained.tokens) : undefined,
       );
+      if (parts.includes('knn') && trained.knn) progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
       if (parts.includes('snippets')) {
         const index = snippetIndexOf(trained.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId);
         engine.pipeline.snippets = index;

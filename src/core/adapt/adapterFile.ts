@@ -2,17 +2,21 @@ import { createHash } from 'node:crypto';
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../store/atomicFile';
+import type { KnnKeys } from './knnStore';
 import { LowRankAdapter } from './lowRankAdapter';
 
 /**
  * The personal model on disk: "ONDIADPT", format version (u32), header length (u32), a JSON
  * header (base model id, shape, what it learned from), A and B (float32), the learned token
- * stream (uint16), and a SHA-256 of everything before it. Written to a temporary file,
+ * stream (uint16), since version 2 the nearest-neighbour store (positions int32, keys int8),
+ * and a SHA-256 of everything before it. Written to a temporary file,
  * fsynced and renamed, under a lock file, so a crash or a second window never leaves a torn
  * adapter behind.
  */
 const MAGIC = Buffer.from('ONDIADPT');
-export const ADAPTER_FORMAT_VERSION = 1;
+export const ADAPTER_FORMAT_VERSION = 2;
+/** Files of this version on are read; older ones simply have no neighbour store. */
+const OLDEST_READABLE_VERSION = 1;
 
 export interface AdapterHeader {
   readonly modelId: string;
@@ -21,6 +25,8 @@ export interface AdapterHeader {
   readonly vocab: number;
   readonly alpha?: number;
   readonly tokens: number;
+  /** Rows of the neighbour store (absent before version 2). */
+  readonly knn?: number;
   readonly meta: Record<string, unknown>;
 }
 
@@ -28,6 +34,7 @@ export interface AdapterContents {
   readonly modelId: string;
   readonly adapter: LowRankAdapter;
   readonly tokens: Uint16Array;
+  readonly knn?: KnnKeys | undefined;
   readonly meta: Record<string, unknown>;
 }
 
@@ -37,7 +44,8 @@ export class AdapterFileError extends Error {
 
 export function encodeAdapter(c: AdapterContents): Buffer {
   const { hidden, rank, vocab, alpha } = c.adapter.shape;
-  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, alpha: alpha ?? 1, tokens: c.tokens.length, meta: c.meta };
+  const knn = c.knn ?? { at: new Int32Array(0), keys: new Int8Array(0) };
+  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, alpha: alpha ?? 1, tokens: c.tokens.length, knn: knn.at.length, meta: c.meta };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const fixed = Buffer.alloc(8);
   fixed.writeUInt32LE(ADAPTER_FORMAT_VERSION, 0);
@@ -49,6 +57,8 @@ export function encodeAdapter(c: AdapterContents): Buffer {
     Buffer.from(c.adapter.a.buffer, c.adapter.a.byteOffset, c.adapter.a.byteLength),
     Buffer.from(c.adapter.b.buffer, c.adapter.b.byteOffset, c.adapter.b.byteLength),
     Buffer.from(c.tokens.buffer, c.tokens.byteOffset, c.tokens.byteLength),
+    Buffer.from(knn.at.buffer, knn.at.byteOffset, knn.at.byteLength),
+    Buffer.from(knn.keys.buffer, knn.keys.byteOffset, knn.keys.byteLength),
   ]);
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
@@ -63,7 +73,7 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
     throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
   }
   const version = data.readUInt32LE(8);
-  if (version !== ADAPTER_FORMAT_VERSION) throw new AdapterFileError(`unsupported personal model format ${version}`);
+  if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) throw new AdapterFileError(`unsupported personal model format ${version}`);
   const jsonLength = data.readUInt32LE(12);
   let header: AdapterHeader;
   try {
@@ -75,7 +85,8 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
     throw new AdapterFileError('the personal model was trained for another base model');
   }
   const { hidden, rank, vocab, tokens } = header;
-  if (![hidden, rank, vocab, tokens].every((n) => Number.isInteger(n) && n >= 0) || rank === 0) {
+  const rows = header.knn ?? 0;
+  if (![hidden, rank, vocab, tokens, rows].every((n) => Number.isInteger(n) && n >= 0) || rank === 0) {
     throw new AdapterFileError('the personal model file has an invalid header');
   }
   let offset = 16 + jsonLength;
@@ -90,8 +101,11 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
   const a = new Float32Array(take(hidden * rank * 4));
   const bm = new Float32Array(take(rank * vocab * 4));
   const toks = new Uint16Array(take(tokens * 2));
+  const at = new Int32Array(take(rows * 4));
+  const keys = new Int8Array(take(rows * hidden));
+  if (at.some((p) => p < 0 || p + 1 >= tokens)) throw new AdapterFileError('the personal model file has an invalid neighbour store');
   const alpha = typeof header.alpha === 'number' && Number.isFinite(header.alpha) ? header.alpha : 1;
-  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b: bm }), tokens: toks, meta: header.meta };
+  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b: bm }), tokens: toks, ...(rows > 0 ? { knn: { at, keys } } : {}), meta: header.meta };
 }
 
 export async function readAdapterFile(file: string, expectedModelId?: string): Promise<AdapterContents> {

@@ -1,6 +1,7 @@
 import { HeadModel, type OnnxModel } from '../model/onnxModel';
 import type { Tokenizer } from '../model/tokenizer';
 import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from './adapterTrainer';
+import { KnnKeysBuilder, type KnnKeys } from './knnStore';
 import { LowRankAdapter } from './lowRankAdapter';
 
 export interface TrainingDocument {
@@ -28,6 +29,8 @@ export interface TrainedPersonalModel {
   readonly adapter: LowRankAdapter;
   /** The token stream learned from (the cache model is built from it). */
   readonly tokens: Uint16Array;
+  /** Every learned position's hidden state: the nearest-neighbour store. */
+  readonly knn: KnnKeys;
   readonly documents: number;
   readonly seconds: number;
   readonly finalLoss: number;
@@ -86,6 +89,7 @@ export async function trainPersonal(
     const { tokens, weights, documents, starts } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
     const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize, alpha: options.alpha ?? 1 });
     const adam = newAdamState(adapter);
+    const keys = new KnnKeysBuilder(info.hiddenSize);
     // held out: whole newest documents, about validationShare of the tokens (none if only one)
     const share = options.validationShare ?? 0.1;
     const heldOut = starts.find((s) => s >= share * tokens.length) ?? 0;
@@ -116,6 +120,7 @@ export async function trainPersonal(
         for (let w = from; w < to - 1; w += window) {
           if (options.signal?.aborted) throw new Error('training was cancelled');
           const positions = await positionsOf(model, head, tokens, weights, w, Math.min(to, w + window + 1));
+          if (epoch === 0) positions.forEach((p, t) => keys.add(p.hidden, p.hiddenOffset, w + t));
           if (checking) seen.push(...positions);
           else learn(positions);
           options.onProgress?.(++done, total);
@@ -138,6 +143,7 @@ export async function trainPersonal(
     return {
       adapter: strength === 1 ? adapter : adapter.scaled(strength),
       tokens,
+      knn: keys.build(),
       documents,
       seconds: (performance.now() - started) / 1000,
       finalLoss,

@@ -1,4 +1,5 @@
 import type { AdapterContents } from '../adapt/adapterFile';
+import type { KnnKeys } from '../adapt/knnStore';
 import { LowRankAdapter, type AdapterShape } from '../adapt/lowRankAdapter';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
@@ -26,6 +27,7 @@ export interface PersonalData {
   readonly a: Float32Array;
   readonly b: Float32Array;
   readonly tokens: Uint16Array;
+  readonly knn?: KnnKeys | undefined;
   readonly meta: Record<string, unknown>;
 }
 
@@ -50,13 +52,13 @@ export type EngineReply =
   | { readonly type: 'disposed' };
 
 export function toPersonalData(contents: AdapterContents): PersonalData {
-  const { adapter, modelId, tokens, meta } = contents;
-  return { modelId, shape: { ...adapter.shape }, a: adapter.a, b: adapter.b, tokens, meta };
+  const { adapter, modelId, tokens, knn, meta } = contents;
+  return { modelId, shape: { ...adapter.shape }, a: adapter.a, b: adapter.b, tokens, knn, meta };
 }
 
 export function fromPersonalData(data: PersonalData): AdapterContents {
   const adapter = new LowRankAdapter(data.shape, { a: data.a, b: data.b });
-  return { modelId: data.modelId, adapter, tokens: data.tokens, meta: data.meta };
+  return { modelId: data.modelId, adapter, tokens: data.tokens, knn: data.knn, meta: data.meta };
 }
 
 /** Only the request's own fields travel (a caller's object may carry more than clones). */

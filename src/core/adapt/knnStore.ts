@@ -1,0 +1,132 @@
+/**
+ * Nearest neighbours over the user's code (kNN-LM): for learned positions, the model's final
+ * hidden state (unit length, int8) and the token that followed. At a decoding step the stored
+ * positions after the same previous token are compared with the current hidden state; when one
+ * is nearly the same context, the nearest ones vote for the next token. Unlike the n-gram cache
+ * this also recognizes contexts that mean the same without being spelled the same.
+ */
+export interface KnnKeys {
+  /** Row i is the state after tokens[at[i]]; its value is tokens[at[i] + 1]. */
+  readonly at: Int32Array;
+  /** [rows, hidden], each row scaled to unit length times 127. */
+  readonly keys: Int8Array;
+}
+
+export interface KnnPrediction {
+  readonly next: ReadonlyMap<number, number>;
+  /** Cosine similarity of the nearest neighbour. */
+  readonly best: number;
+}
+
+export interface KnnOptions {
+  readonly k: number;
+  /** Softmax temperature over cosine similarities. */
+  readonly temperature: number;
+  /** Positions compared per previous token, earliest in the stream (the newest code) first; bounds a step's time. */
+  readonly perBucket: number;
+  /** Below this similarity of the nearest neighbour the store stays silent. */
+  readonly minSimilarity: number;
+  /** Share of the next-token distribution the neighbours get when they speak. */
+  readonly weight: number;
+}
+
+/** Chosen on two projects that are not among those the README reports. */
+export const DEFAULT_KNN: KnnOptions = { k: 16, temperature: 0.05, perBucket: 1024, minSimilarity: 0.95, weight: 0.7 };
+
+export class KnnStore {
+  private readonly buckets = new Map<number, number[]>();
+  private readonly query: Float32Array;
+
+  constructor(
+    readonly hidden: number,
+    readonly data: KnnKeys,
+    private readonly tokens: Uint16Array,
+    readonly options: KnnOptions = DEFAULT_KNN,
+  ) {
+    if (data.keys.length !== data.at.length * hidden) throw new Error('neighbour keys have the wrong size');
+    this.query = new Float32Array(hidden);
+    data.at.forEach((at, row) => {
+      if (at < 0 || at + 1 >= tokens.length) return;
+      const prev = tokens[at] as number;
+      let b = this.buckets.get(prev);
+      if (!b) this.buckets.set(prev, (b = []));
+      b.push(row);
+    });
+  }
+
+  get size(): number {
+    return this.data.at.length;
+  }
+
+  /** The neighbours' vote after `context`, whose last hidden state is h[offset...]. */
+  predict(context: readonly number[], h: Float32Array, offset: number): KnnPrediction | undefined {
+    const prev = context[context.length - 1];
+    const bucket = prev === undefined ? undefined : this.buckets.get(prev);
+    if (!bucket) return undefined;
+    const { hidden: d, query: q } = this;
+    const { keys, at } = this.data;
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
+    const inv = 1 / (127 * Math.sqrt(norm) || 1);
+    for (let j = 0; j < d; j++) q[j] = (h[offset + j] ?? 0) * inv;
+    const { k, temperature, perBucket, minSimilarity } = this.options;
+    // the k most similar rows, best first
+    const sims: number[] = [];
+    const rows: number[] = [];
+    for (let n = 0; n < Math.min(bucket.length, perBucket); n++) {
+      const row = bucket[n] as number;
+      const base = row * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (q[j] as number) * (keys[base + j] as number);
+      if (sims.length === k && s <= (sims[k - 1] as number)) continue;
+      let i = Math.min(sims.length, k - 1);
+      while (i > 0 && (sims[i - 1] as number) < s) i--;
+      sims.splice(i, 0, s);
+      rows.splice(i, 0, row);
+      if (sims.length > k) {
+        sims.pop();
+        rows.pop();
+      }
+    }
+    const top = sims[0];
+    if (top === undefined || top < minSimilarity) return undefined;
+    const next = new Map<number, number>();
+    let total = 0;
+    rows.forEach((row, i) => {
+      const w = Math.exp(((sims[i] as number) - top) / temperature);
+      const t = this.tokens[(at[row] as number) + 1] as number;
+      next.set(t, (next.get(t) ?? 0) + w);
+      total += w;
+    });
+    for (const [t, w] of next) next.set(t, w / total);
+    return { next, best: top };
+  }
+}
+
+/** Collects the keys while training walks the user's code. */
+export class KnnKeysBuilder {
+  private readonly rows: Int8Array[] = [];
+  private readonly positions: number[] = [];
+
+  constructor(readonly hidden: number) {}
+
+  add(h: Float32Array, offset: number, position: number): void {
+    const d = this.hidden;
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
+    const s = 127 / (Math.sqrt(norm) || 1);
+    const row = new Int8Array(d);
+    for (let j = 0; j < d; j++) row[j] = Math.round((h[offset + j] ?? 0) * s);
+    this.rows.push(row);
+    this.positions.push(position);
+  }
+
+  /** Rows in stream order: the stream starts with the newest code, so a bucket's first rows are the newest. */
+  build(): KnnKeys {
+    const d = this.hidden;
+    const order = this.positions.map((_, i) => i).sort((x, y) => (this.positions[x] as number) - (this.positions[y] as number));
+    const keys = new Int8Array(order.length * d);
+    order.forEach((i, r) => keys.set(this.rows[i] as Int8Array, r * d));
+    return { at: Int32Array.from(order, (i) => this.positions[i] as number), keys };
+  }
+}
