@@ -14,7 +14,8 @@ export interface RecentFilesFeedDeps {
 /**
  * Tells the engine which files the user works in, so their code can lend snippets to the next
  * file: the file left when another editor comes to the front, and every file saved. Only files
- * Ondi would complete in, never files that look like secrets.
+ * Ondi would complete in, never files that look like secrets. A file deleted or renamed on disk
+ * (or a folder holding it) is forgotten: its code no longer exists to be written again.
  */
 export function feedRecentFiles(deps: RecentFilesFeedDeps): vscode.Disposable {
   const secret = createPathExcluder(NEVER_LEARN);
@@ -27,7 +28,12 @@ export function feedRecentFiles(deps: RecentFilesFeedDeps): vscode.Disposable {
     if (text.length <= MAX_FILE_CHARS) deps.engine()?.noteFile?.(path, text);
   };
   let current = vscode.window.activeTextEditor?.document;
+  const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
   return vscode.Disposable.from(
+    deletions,
+    deletions.onDidDelete((uri) => {
+      if (uri.scheme === 'file') deps.engine()?.noteFile?.(uri.fsPath, '');
+    }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor?.document === current) return;
       send(current);

@@ -62,7 +62,7 @@ export function personalCard(p: PersonalSection, charts: ChartBoard, theme: Them
     el(
       'p',
       { class: 'note' },
-      `A rank-${learned.rank} adapter, a cache of your code's token sequences and snippets of your code, ${learned.seconds > 0 ? `trained in ${learned.seconds} s` : 'trained elsewhere'}` +
+      `A rank-${learned.rank} adapter, a cache, nearest neighbours and snippets of your code, ${learned.seconds > 0 ? `trained in ${learned.seconds} s` : 'trained elsewhere'}` +
         (learned.trainedAt ? ` on ${fmt.when(learned.trainedAt)}` : '') +
         (learned.redactions > 0 ? `; ${fmt.int(learned.redactions)} secret-looking strings were replaced first` : '') +
         '.',

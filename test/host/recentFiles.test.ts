@@ -36,6 +36,9 @@ describe('files worked in lend snippets', () => {
       await open('feed-d.ts', 'export const d = 4;\n'); // leaves feed-c.ts: the switches before it were handled
       await eventually(() => noted.includes('feed-c.ts:20'), 'the file after it was noted');
       assert.ok(!noted.some((n) => n.startsWith('secrets.ts')), noted.join(', '));
+      // deleted on disk (as git or a terminal would): the engine forgets it
+      await fs.rm(b.document.uri.fsPath);
+      await eventually(() => noted.includes('feed-b.ts:0'), 'the deleted file was forgotten');
     } finally {
       feed.dispose();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

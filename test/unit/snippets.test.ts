@@ -102,6 +102,18 @@ describe('snippets from files worked in lately', () => {
     assert.deepEqual(recent.paths, ['/w/1.ts', '/w/3.ts']);
   });
 
+  it('forgets a deleted file, and every file of a deleted folder', () => {
+    const recent = new RecentFiles(chars, 0);
+    for (const f of ['/w/a.ts', '/w/lib/b.ts', '/w/lib/sub/c.ts', '/w/library.ts']) recent.note(f, client);
+    recent.note('/w/a.ts', '');
+    assert.deepEqual(recent.paths, ['/w/lib/b.ts', '/w/lib/sub/c.ts', '/w/library.ts']);
+    recent.note('/w/lib', '');
+    assert.deepEqual(recent.paths, ['/w/library.ts'], 'a sibling whose name starts the same stays');
+    recent.note('C:\\w\\x.ts', client);
+    recent.note('C:\\w', '');
+    assert.deepEqual(recent.paths, ['/w/library.ts']);
+  });
+
   it('prefers the more similar of two sources', () => {
     const a = { ids: [1], similarity: 0.3 };
     const b = { ids: [2], similarity: 0.6 };

@@ -42,12 +42,12 @@ export function formatLearnedReport(r: LearnedReportInput): string {
       : '- Last trained: unknown (the file does not say; it was made elsewhere, e.g. by `ondi adapt`)',
     `- Learned from: ${plural(meta.files, 'file')} and ${plural(meta.recentEdits, 'recent edit')}, ${meta.tokens.toLocaleString('en-US')} tokens` +
       (meta.redactions > 0 ? ` (${plural(meta.redactions, 'secret-looking string')} redacted first)` : ''),
-    `- Adapter: rank ${meta.rank} update of the output projection, plus your code's token sequences (cache, snippets) and the model's states on it (nearest neighbours)` +
+    `- Adapter: rank ${meta.rank} update of the output projection, plus your code's token sequences (cache, snippets, neighbours)` +
       (Number.isFinite(meta.loss) ? `; final training loss ${meta.loss}` : ''),
     ...(meta.validation
       ? [
           `- On your newest files, before learning them: ${meta.validation.baseLoss} nats/token for the base model, ${meta.validation.adaptedLoss} with the adapter${meta.validation.strength !== undefined && meta.validation.strength !== 1 ? ` at ${meta.validation.strength}× strength` : ''}, so ` +
-            (meta.adapterApplied === false ? 'completions use the cache, snippets and neighbours but not the adapter' : 'completions use all of them'),
+            (meta.adapterApplied === false ? 'completions leave the adapter out' : 'completions use it too'),
         ]
       : []),
     `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Reset Personal Model" deletes it.`,

@@ -23,9 +23,14 @@ export class RecentFiles {
     return [...this.files.keys()];
   }
 
+  /** Empty text forgets the path, and every file under it when it was a folder. */
   note(path: string, text: string): void {
     this.files.delete(path);
-    if (text.length === 0 || text.length > MAX_FILE_CHARS) return;
+    if (text.length === 0) {
+      for (const known of this.files.keys()) if (isInside(known, path)) this.files.delete(known);
+      return;
+    }
+    if (text.length > MAX_FILE_CHARS) return;
     const ids = [this.separator, ...this.tokenizer.encode(text)];
     this.files.set(path, snippetIndexOf(ids, this.tokenizer.vocabText, this.separator));
     for (const oldest of this.files.keys()) {
@@ -37,4 +42,8 @@ export class RecentFiles {
   match(promptIds: readonly number[], exceptPath: string): SnippetMatch | undefined {
     return bestMatch([...this.files].filter(([path]) => path !== exceptPath).map(([, index]) => index.match(promptIds)));
   }
+}
+
+function isInside(file: string, folder: string): boolean {
+  return file.length > folder.length && file.startsWith(folder) && (file[folder.length] === '/' || file[folder.length] === '\\');
 }
