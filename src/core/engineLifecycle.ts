@@ -39,10 +39,22 @@ export interface PersonalSlot {
 /** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */
 export type EngineLoader = () => Promise<EngineHandle>;
 
+/** How an engine that stopped by itself is started again. */
+export interface RestartPolicy {
+  readonly delayMs: number;
+  /** At most this many restarts within windowMs; a crash beyond that stays an error. */
+  readonly maxRestarts: number;
+  readonly windowMs: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = { delayMs: 2_000, maxRestarts: 3, windowMs: 10 * 60_000 };
+
 /**
  * Owns the engine's load in the background and the state that comes with it
  * (loading -> ready | error), and releases the model when the extension goes away. Listeners
  * hear every change; a failed load leaves an error state instead of throwing into the editor.
+ * An engine that stops by itself (its thread crashed) is loaded again after a moment, unless
+ * it keeps crashing.
  */
 export class EngineLifecycle {
   private currentState: OndiState = { kind: 'loading' };
@@ -50,8 +62,14 @@ export class EngineLifecycle {
   private readonly listeners = new Set<(state: OndiState) => void>();
   private loading: Promise<void> | undefined;
   private disposed = false;
+  private lastLoader: EngineLoader | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly restarts: number[] = [];
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly restart: RestartPolicy = DEFAULT_RESTART,
+  ) {}
 
   get state(): OndiState {
     return this.currentState;
@@ -79,6 +97,7 @@ export class EngineLifecycle {
 
   /** Starts a load unless one is running; resolves when it has settled (never rejects). */
   start(load: EngineLoader): Promise<void> {
+    this.lastLoader = load;
     this.loading ??= this.runLoad(load).finally(() => {
       this.loading = undefined;
     });
@@ -88,6 +107,7 @@ export class EngineLifecycle {
   /** Releases the model; a load still running is released as soon as it lands. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    clearTimeout(this.restartTimer);
     this.listeners.clear();
     const handle = this.handle;
     this.handle = undefined;
@@ -123,8 +143,20 @@ export class EngineLifecycle {
     if (this.handle !== handle) return;
     this.handle = undefined;
     this.log.error('the completion engine stopped', error);
-    this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}` });
     void this.release(handle);
+    const now = Date.now();
+    while (this.restarts.length > 0 && now - (this.restarts[0] as number) > this.restart.windowMs) this.restarts.shift();
+    const load = this.lastLoader;
+    if (!load || this.restarts.length >= this.restart.maxRestarts) {
+      this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}${load ? ' (it keeps stopping: reload the window to start it again)' : ''}` });
+      return;
+    }
+    this.restarts.push(now);
+    this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}; starting it again` });
+    this.restartTimer = setTimeout(() => {
+      this.log.info('starting the completion engine again');
+      void this.start(load);
+    }, this.restart.delayMs);
   }
 
   private async release(handle: EngineHandle | undefined): Promise<void> {

@@ -3,14 +3,14 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CompletionEngine } from '../../src/core/complete/types';
-import { EngineLifecycle, type EngineHandle } from '../../src/core/engineLifecycle';
+import { DEFAULT_RESTART, EngineLifecycle, type EngineHandle, type RestartPolicy } from '../../src/core/engineLifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
 import { modelEngineLoader } from '../../src/core/modelEngine';
 import { describeModel, type OndiState } from '../../src/core/status';
 
-function setup() {
+function setup(restart: RestartPolicy = DEFAULT_RESTART) {
   const records: LogRecord[] = [];
-  const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'));
+  const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'), restart);
   const states: OndiState['kind'][] = [];
   lifecycle.onDidChangeState((state) => states.push(state.kind));
   return { lifecycle, records, states };
@@ -91,7 +91,7 @@ describe('engine lifecycle', () => {
   });
 
   it('turns an engine that stops by itself into the error state, logs why and releases it', async () => {
-    const { lifecycle, records, states } = setup();
+    const { lifecycle, records, states } = setup({ ...DEFAULT_RESTART, maxRestarts: 0 });
     let stop: (error: Error) => void = () => undefined;
     const h = Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => (stop = listener) });
     await lifecycle.start(() => Promise.resolve(h));
@@ -106,6 +106,47 @@ describe('engine lifecycle', () => {
     // a late second report, or one after the engine was replaced, changes nothing
     stop(new Error('again'));
     assert.deepEqual(states, ['loading', 'ready', 'error']);
+    assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /reload the window/);
+  });
+
+  it('starts a crashed engine again after a moment, but not one that keeps crashing', async () => {
+    const { lifecycle, records, states } = setup({ delayMs: 5, maxRestarts: 2, windowMs: 60_000 });
+    const stops: ((error: Error) => void)[] = [];
+    const handles: (EngineHandle & { released: number })[] = [];
+    const load = (): Promise<EngineHandle> => {
+      const h = Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => stops.push(listener) });
+      handles.push(h);
+      return Promise.resolve(h);
+    };
+    await lifecycle.start(load);
+    for (let crash = 1; crash <= 2; crash++) {
+      stops[crash - 1]?.(new Error(`worker exited (code ${crash})`));
+      assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /starting it again/);
+      await eventuallyTrue(() => lifecycle.state.kind === 'ready');
+      assert.equal(lifecycle.engine, handles[crash]?.engine);
+    }
+    assert.deepEqual(states, ['loading', 'ready', 'error', 'loading', 'ready', 'error', 'loading', 'ready']);
+    stops[2]?.(new Error('worker exited (code 3)'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(handles.length, 3, 'the third crash in the window is not restarted');
+    assert.equal(lifecycle.state.kind, 'error');
+    assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /keeps stopping/);
+    assert.deepEqual(handles.map((h) => h.released), [1, 1, 1]);
+    assert.equal(records.filter((r) => r.message.includes('starting the completion engine again')).length, 2);
+  });
+
+  it('does not start a crashed engine again once the extension is gone', async () => {
+    const { lifecycle } = setup({ delayMs: 5, maxRestarts: 3, windowMs: 60_000 });
+    let stop: (error: Error) => void = () => undefined;
+    let loads = 0;
+    await lifecycle.start(() => {
+      loads++;
+      return Promise.resolve(Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => (stop = listener) }));
+    });
+    stop(new Error('crash'));
+    await lifecycle.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(loads, 1);
   });
 
   it('keeps notifying other listeners when one throws', async () => {
@@ -179,3 +220,8 @@ describe('the model loader the extension uses', function () {
     assert.equal(describeModel('unknown', 0, 5), 'unknown model, loaded in 5 ms');
   });
 });
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(check(), 'the condition came true');
+}

@@ -232,9 +232,9 @@ describe('the completion worker ending', function () {
     await engine.dispose();
   });
 
-  it('puts the engine lifecycle into the error state, with the reason in the log, when the worker crashes', async () => {
+  it('puts the engine lifecycle into the error state, with the reason in the log, when the worker crashes, then starts a new worker', async () => {
     const records: LogRecord[] = [];
-    const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'));
+    const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'), { delayMs: 10, maxRestarts: 1, windowMs: 60_000 });
     await lifecycle.start(workerEngineLoader(SHIPPED, crashing));
     try {
       assert.equal(lifecycle.state.kind, 'ready');
@@ -244,9 +244,15 @@ describe('the completion worker ending', function () {
       // (read again: the state changed under the awaited request)
       const state = lifecycle.state as OndiState;
       assert.equal(state.kind, 'error');
-      assert.match(state.kind === 'error' ? state.message : '', /completion engine stopped: .*boom in the worker/);
+      assert.match(state.kind === 'error' ? state.message : '', /completion engine stopped: .*boom in the worker.*starting it again/);
       assert.equal(lifecycle.engine, undefined);
       assert.ok(records.some((r) => r.level === 'error' && r.message.includes('boom in the worker')));
+      const restarted = new Promise<void>((resolve) => lifecycle.onDidChangeState((s) => s.kind === 'ready' && resolve()));
+      await restarted;
+      const again = (lifecycle as EngineLifecycle).engine; // (read again: it changed under the await)
+      assert.ok(again && again !== engine, 'a new worker serves completions');
+      const completion = await again.complete(request('export function add(a: number, b: number) {\n  return '), never());
+      assert.equal(typeof completion?.text, 'string');
     } finally {
       await lifecycle.dispose();
     }
