@@ -44,6 +44,21 @@ describe('nearest-neighbour store', () => {
     assert.deepEqual(Array.from(built.at), [0, 2]);
     assert.deepEqual(Array.from(built.keys.subarray(0, D)), [127, 0, 0, 0]);
   });
+  it('keeps every row when it grows past its first buffer', () => {
+    const keys = new KnnKeysBuilder(D);
+    const n = 3000;
+    for (let p = n - 1; p >= 0; p--) keys.add(vec(p % 7, 1, 0, 0), 0, p);
+    const built = keys.build();
+    assert.equal(built.at.length, n);
+    assert.equal(built.keys.length, n * D);
+    for (const p of [0, 1, 1023, 1024, 2999]) {
+      const row = Array.from(built.keys.subarray(p * D, (p + 1) * D));
+      const norm = Math.hypot(p % 7, 1);
+      assert.deepEqual(row, [Math.round((127 * (p % 7)) / norm), Math.round(127 / norm), 0, 0], `row ${p}`);
+      assert.equal(built.at[p], p);
+    }
+  });
+
   it('shifts the personal model towards the neighbours, by the store\'s weight', () => {
     const logits = new Float32Array(10);
     const model = new PersonalModel(undefined, undefined, store());

@@ -105,19 +105,24 @@ export class KnnStore {
 
 /** Collects the keys while training walks the user's code. */
 export class KnnKeysBuilder {
-  private readonly rows: Int8Array[] = [];
+  /** One growing buffer rather than a small array per row (100,000 rows at the token budget). */
+  private rows = new Int8Array(0);
   private readonly positions: number[] = [];
 
   constructor(readonly hidden: number) {}
 
   add(h: Float32Array, offset: number, position: number): void {
     const d = this.hidden;
+    const at = this.positions.length * d;
+    if (at + d > this.rows.length) {
+      const grown = new Int8Array(Math.max(2 * this.rows.length, 1024 * d));
+      grown.set(this.rows);
+      this.rows = grown;
+    }
     let norm = 0;
     for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
     const s = 127 / (Math.sqrt(norm) || 1);
-    const row = new Int8Array(d);
-    for (let j = 0; j < d; j++) row[j] = Math.round((h[offset + j] ?? 0) * s);
-    this.rows.push(row);
+    for (let j = 0; j < d; j++) this.rows[at + j] = Math.round((h[offset + j] ?? 0) * s);
     this.positions.push(position);
   }
 
@@ -126,7 +131,7 @@ export class KnnKeysBuilder {
     const d = this.hidden;
     const order = this.positions.map((_, i) => i).sort((x, y) => (this.positions[x] as number) - (this.positions[y] as number));
     const keys = new Int8Array(order.length * d);
-    order.forEach((i, r) => keys.set(this.rows[i] as Int8Array, r * d));
+    order.forEach((i, r) => keys.set(this.rows.subarray(i * d, (i + 1) * d), r * d));
     return { at: Int32Array.from(order, (i) => this.positions[i] as number), keys };
   }
 }
