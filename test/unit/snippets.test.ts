@@ -102,6 +102,18 @@ describe('snippets from files worked in lately', () => {
     assert.deepEqual(recent.paths, ['/w/1.ts', '/w/3.ts']);
   });
 
+  it('lends the head of the latest file of the same kind to a file\'s first line, where nothing above says its language', () => {
+    const recent = new RecentFiles(chars, 0);
+    const python = 'import os\nimport sys\n\ndef main():\n    pass\n';
+    recent.note('/w/tool.py', python);
+    recent.note('/w/old.py', 'import json\n');
+    recent.note('/w/app.ts', client);
+    const head = recent.match(prompt('imp'), '/w/new.py');
+    assert.equal(chars.decode(head?.ids ?? []), 'import json\n', 'the latest Python file, not the TypeScript one');
+    assert.equal(recent.match(prompt('imp'), '/w/new.rs'), undefined, 'no file of its kind: nothing');
+    assert.equal(recent.match(prompt('x = 1\nimp'), '/w/new.py'), undefined, 'below a complete line the similarity search decides');
+  });
+
   it('forgets a deleted file, and every file of a deleted folder', () => {
     const recent = new RecentFiles(chars, 0);
     for (const f of ['/w/a.ts', '/w/lib/b.ts', '/w/lib/sub/c.ts', '/w/library.ts']) recent.note(f, client);

@@ -40,10 +40,22 @@ export class RecentFiles {
   }
 
   match(promptIds: readonly number[], exceptPath: string): SnippetMatch | undefined {
-    return bestMatch([...this.files].filter(([path]) => path !== exceptPath).map(([, index]) => index.match(promptIds)));
+    const others = [...this.files].filter(([path]) => path !== exceptPath);
+    const best = bestMatch(others.map(([, index]) => index.match(promptIds)));
+    if (best || !others[0]?.[1].onFirstLine(promptIds)) return best;
+    // Nothing above the cursor says which language this is ("import" starts JavaScript and
+    // Python alike): the head of the latest file with the same extension does.
+    const kind = extensionOf(exceptPath);
+    return others.reverse().find(([path]) => kind !== '' && extensionOf(path) === kind)?.[1].head();
   }
 }
 
 function isInside(file: string, folder: string): boolean {
   return file.length > folder.length && file.startsWith(folder) && (file[folder.length] === '/' || file[folder.length] === '\\');
+}
+
+function extensionOf(file: string): string {
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }

@@ -91,14 +91,28 @@ export class SnippetIndex implements SnippetSource {
         bestScore = score;
       }
     }
-    const win = this.windows[best];
+    return this.snippet(best, bestScore);
+  }
+
+  /** The first window (a file's head: its imports and first definitions), similarity 0. */
+  head(): SnippetMatch | undefined {
+    return this.snippet(0, 0);
+  }
+
+  /** Whether the prompt has no complete line to search with (the cursor is on its first line). */
+  onFirstLine(promptIds: readonly number[]): boolean {
+    return !promptIds.some((t) => this.isNewline(t));
+  }
+
+  private snippet(w: number, similarity: number): SnippetMatch | undefined {
+    const win = this.windows[w];
     if (!win) return undefined;
     // whole lines only: a cut-off last line (the budget's end, or a file's unfinished end) would
     // teach the model that the code stops there, right before the file being completed
     let end = Math.min(win.to, win.from + this.options.maxTokens);
     while (end > win.from && !this.isNewline(this.tokens[end - 1] ?? 0)) end--;
     if (end === win.from) return undefined;
-    return { ids: Array.from(this.tokens.slice(win.from, end)), similarity: bestScore };
+    return { ids: Array.from(this.tokens.slice(win.from, end)), similarity };
   }
 
   /** The distinct tokens of the last lines before the cursor's line (stable while typing on it). */
