@@ -65,9 +65,8 @@ export class KnnStore {
     if (!bucket) return undefined;
     const { hidden: d, query: q } = this;
     const { keys, at } = this.data;
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
-    const inv = 1 / (127 * Math.sqrt(norm) || 1);
+    // the keys are unit length times 127: the query carries the inverse scale
+    const inv = unitScale(h, offset, d) / 127;
     for (let j = 0; j < d; j++) q[j] = (h[offset + j] ?? 0) * inv;
     const { k, temperature, perBucket, minSimilarity } = this.options;
     // the k most similar rows, best first
@@ -119,9 +118,7 @@ export class KnnKeysBuilder {
       grown.set(this.rows);
       this.rows = grown;
     }
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
-    const s = 127 / (Math.sqrt(norm) || 1);
+    const s = 127 * unitScale(h, offset, d);
     for (let j = 0; j < d; j++) this.rows[at + j] = Math.round((h[offset + j] ?? 0) * s);
     this.positions.push(position);
   }
@@ -134,4 +131,11 @@ export class KnnKeysBuilder {
     order.forEach((i, r) => keys.set(this.rows.subarray(i * d, (i + 1) * d), r * d));
     return { at: Int32Array.from(order, (i) => this.positions[i] as number), keys };
   }
+}
+
+/** 1 / |h[offset, offset + d)|, or 1 for a zero vector. */
+function unitScale(h: Float32Array, offset: number, d: number): number {
+  let norm = 0;
+  for (let j = 0; j < d; j++) norm += (h[offset + j] ?? 0) ** 2;
+  return 1 / (Math.sqrt(norm) || 1);
 }
