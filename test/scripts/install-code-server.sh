@@ -25,7 +25,7 @@ log() { echo "[install-code-server] $*" >&2; }
 
 install_debian_packages() {
   local wanted=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium
-                build-essential python3 python3-venv git ca-certificates)
+                build-essential python3 python3-venv git ca-certificates strace)
   local missing=()
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { disableNativeTelemetry } from '../model/nativeTelemetry';
 import { LearningControl } from './learningControl';
 import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent } from './workerProtocol';
 
@@ -29,6 +30,8 @@ export interface RunOptions {
 
 /** Starts `script` in a new thread with `workerData` (structured clone). */
 export function spawnWorker(script: WorkerScript, workerData: unknown): Worker {
+  // every worker loads onnxruntime: its environment copy must already say "no telemetry"
+  disableNativeTelemetry();
   return script.typescript
     ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script.file)});`, { eval: true, workerData })
     : new Worker(script.file, { workerData });

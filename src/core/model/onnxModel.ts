@@ -1,5 +1,7 @@
 // The one module that talks to onnxruntime-node: session options, input checks, tensor
 // disposal and a queue so that runs never overlap.
+// first, so that the runtime's native library never starts its telemetry
+import './nativeTelemetry';
 import * as ort from 'onnxruntime-node';
 import { KvCache, type LayerCache } from './kvCache';
 import type { ModelInfo } from './modelFolder';
