@@ -42,8 +42,10 @@ export function emptyOutcomeStats(): OutcomeStats {
 
 /** Counts one outcome that happened at `at` (ms since the epoch). */
 export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent, at = Date.now()): OutcomeStats {
-  const known = Object.prototype.hasOwnProperty.call(stats.byLanguage, event.languageId);
+  const known = hasOwn(stats.byLanguage, event.languageId);
   const language = known || Object.keys(stats.byLanguage).length < MAX_LANGUAGES ? event.languageId : 'other';
+  // own entries only: a language id such as "constructor" must not read Object.prototype's
+  const previous = hasOwn(stats.byLanguage, language) ? stats.byLanguage[language] : undefined;
   const bump = (counts: OutcomeCounts | undefined): OutcomeCounts => {
     const next = { ...(counts ?? zero()) };
     next[event.kind] += 1;
@@ -53,7 +55,7 @@ export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent, at = Dat
   return {
     ...stats,
     counts: bump(stats.counts),
-    byLanguage: { ...stats.byLanguage, [language]: bump(stats.byLanguage[language]) },
+    byLanguage: { ...stats.byLanguage, [language]: bump(previous) },
     shownChars: stats.shownChars + (event.kind === 'shown' ? chars : 0),
     acceptedChars: stats.acceptedChars + (event.kind === 'accepted' || event.kind === 'partial' ? chars : 0),
     timeline: addToTimeline(stats.timeline, event.kind, at),
@@ -86,7 +88,8 @@ export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
   for (const [language, value] of Object.entries(s['byLanguage'] as Record<string, unknown>)) {
     const parsed = parseCounts(value);
     if (!parsed) return undefined;
-    byLanguage[language] = parsed;
+    // defined, not assigned: a "__proto__" entry stays an entry instead of becoming the prototype
+    Object.defineProperty(byLanguage, language, { value: parsed, enumerable: true, writable: true, configurable: true });
   }
   const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
   return {
@@ -98,6 +101,10 @@ export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
     latency,
     timeline: parseTimeline(s['timeline'], parseCounts),
   };
+}
+
+function hasOwn(record: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
 }
 
 function parseCounts(raw: unknown): OutcomeCounts | undefined {
