@@ -31,6 +31,20 @@ export function privacyCard(p: PrivacySection, deleteEverything: () => void): HT
             ? 'the model library may fetch remote models (allowRemoteModels is on).'
             : 'off. The model library\'s remote loading is switched off (allowRemoteModels = false, read from the running library).',
       ),
+      el(
+        'li',
+        { 'data-check': 'native' },
+        el('strong', {}, 'Runtime telemetry: '),
+        n.nativeTelemetry.disabled && !n.nativeTelemetry.queueFound
+          ? 'off. The ONNX runtime\'s own usage reports are switched off in this process (ORT_DISABLE_TELEMETRY=1) and it has kept no event queue on this machine.'
+          : `${n.nativeTelemetry.disabled ? 'switched off now, but' : 'NOT switched off, and'} ${n.nativeTelemetry.queueFound ? 'an event queue from an earlier run exists in ~/.cache/Microsoft/DeveloperTools/.onnxruntime.' : 'no event queue exists yet.'}`,
+      ),
+      el(
+        'li',
+        { 'data-check': 'syscalls' },
+        el('strong', {}, 'Tested at the system-call level: '),
+        'the test suite traces the command line and this extension host with strace while they complete and learn, and fails on any internet socket, name lookup, machine-id read or file written into the home folder.',
+      ),
     ),
     el('h3', {}, `What Ondi stores (${fmt.bytes(p.totalBytes)} in ${p.files.length} ${p.files.length === 1 ? 'file' : 'files'})`),
     p.files.length === 0

@@ -105,6 +105,7 @@ describe('the Ondi dashboard, as a person uses it', function () {
     const privacy = dashboard.locator('#privacy');
     assert.match(await privacy.locator('[data-check="bundles"]').innerText(), /^No networking code: Ondi's code, read at [^(]+\(extension\.js \([\d.]+ [KM]B\), adaptWorker\.js/);
     assert.match(await privacy.locator('[data-check="remote"]').innerText(), /off\. The model library's remote loading is switched off/);
+    assert.match(await privacy.locator('[data-check="native"]').innerText(), /^Runtime telemetry: off\. The ONNX runtime's own usage reports are switched off/);
     // the statistics are written a few seconds after a change; the list follows the write
     const stats = privacy.locator('table.files tr', { hasText: 'Completion statistics (all workspaces)' });
     await stats.waitFor({ timeout: 30_000 });

@@ -11,6 +11,7 @@ import { parseModelReport, sameStage } from '../../src/core/dashboard/modelRepor
 import { NETWORK_MODULES, scanBundles } from '../../src/core/dashboard/networkCheck';
 import { parseDashboardRequest } from '../../src/core/dashboard/requests';
 import { deleteStoredFiles, listStoredFiles } from '../../src/core/dashboard/storedFiles';
+import { nativeTelemetryFolder, readNativeTelemetryState } from '../../src/core/model/nativeTelemetry';
 import { EMPTY_TALLY } from '../../src/core/next/nextStepPredictor';
 
 const HOUR = 3_600_000;
@@ -59,6 +60,7 @@ function sources(overrides: Partial<DashboardSources> = {}): DashboardSources {
       bundles: { at: new Date(NOW).toISOString(), scanned: [{ file: 'extension.js', bytes: 100 }], modulesFound: [] },
       modulesChecked: NETWORK_MODULES,
       remoteModelLoading: false,
+      nativeTelemetry: { disabled: true, queueFound: false },
     },
     ...overrides,
   };
@@ -259,7 +261,23 @@ describe('dashboard data: privacy', () => {
     assert.deepEqual(network.modulesFound, []);
     assert.deepEqual(network.modulesChecked, NETWORK_MODULES);
     assert.equal(network.remoteModelLoading, false);
+    assert.deepEqual(network.nativeTelemetry, { disabled: true, queueFound: false });
     assert.equal(network.scannedAt, new Date(NOW).toISOString());
+  });
+});
+
+describe('the native runtime\'s telemetry as the dashboard reads it', () => {
+  it('says whether this process switched it off and whether an event queue exists in the home folder', async () => {
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-home-'));
+    try {
+      assert.deepEqual(readNativeTelemetryState(home, { ORT_DISABLE_TELEMETRY: '1' }), { disabled: true, queueFound: false });
+      await fs.mkdir(nativeTelemetryFolder(home), { recursive: true });
+      assert.deepEqual(readNativeTelemetryState(home, {}), { disabled: false, queueFound: true });
+      // loading the runtime's owner module switches it off in this (main) thread
+      assert.equal(readNativeTelemetryState(home).disabled, true);
+    } finally {
+      await fs.rm(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import type {
   CompletionsSection,
   DashboardData,
   ModelSection,
+  NativeTelemetryEvidence,
   NextSection,
   PersonalSection,
   PrivacySection,
@@ -66,6 +67,7 @@ export interface PrivacyFacts {
   readonly bundles: BundleScan;
   readonly modulesChecked: readonly string[];
   readonly remoteModelLoading: boolean | undefined;
+  readonly nativeTelemetry: NativeTelemetryEvidence;
 }
 
 export function buildDashboard(s: DashboardSources): DashboardData {
@@ -176,6 +178,7 @@ function privacySection(p: PrivacyFacts, personalFile: string | undefined): Priv
       modulesFound: p.bundles.modulesFound,
       modulesChecked: p.modulesChecked,
       remoteModelLoading: p.remoteModelLoading,
+      nativeTelemetry: p.nativeTelemetry,
     },
   };
 }

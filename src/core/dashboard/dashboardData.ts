@@ -161,6 +161,15 @@ export interface NetworkEvidence {
   readonly modulesChecked: readonly string[];
   /** The model library's remote loading switch, read from the running library; undefined before it is loaded. */
   readonly remoteModelLoading: boolean | undefined;
+  /** The native runtime's own telemetry: switched off in this process, and no event queue on disk. */
+  readonly nativeTelemetry: NativeTelemetryEvidence;
+}
+
+export interface NativeTelemetryEvidence {
+  /** ORT_DISABLE_TELEMETRY=1 in the extension host's environment, which its worker threads share. */
+  readonly disabled: boolean;
+  /** The runtime's event queue folder exists in the home folder. */
+  readonly queueFound: boolean;
 }
 
 /** What the webview asks the extension to do. */

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { OutcomeStore } from '../../core/complete/outcomeStore';
@@ -9,6 +10,7 @@ import { NETWORK_MODULES, scanBundles, type BundleScan } from '../../core/dashbo
 import { listStoredFiles } from '../../core/dashboard/storedFiles';
 import type { EngineLifecycle } from '../../core/engineLifecycle';
 import { readModelFolder } from '../../core/model/modelFolder';
+import { readNativeTelemetryState } from '../../core/model/nativeTelemetry';
 import type { NextSteps } from '../next/nextSteps';
 import type { PersonalLearning } from '../personal/personalLearning';
 
@@ -69,6 +71,7 @@ export class DashboardSourceReader {
         modulesChecked: NETWORK_MODULES,
         // read in the engine's own thread once it has loaded the library; before that nothing was asked of it
         remoteModelLoading: engine.remoteModelLoading,
+        nativeTelemetry: readNativeTelemetryState(os.homedir()),
       },
     };
   }
