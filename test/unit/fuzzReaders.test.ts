@@ -52,7 +52,6 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
   });
   after(async () => {
     await fs.rm(dir, { recursive: true, force: true });
-    // eslint-disable-next-line no-console -- the counts belong in the test output
     console.log(`    fuzz cases (seed ${SEED}): ${[...cases].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   });
 
