@@ -28,12 +28,19 @@ export interface EngineHandle {
 export interface PersonalSlot {
   /** Identifies the base weights; a personal model trained for others must not be applied. */
   readonly modelId: string;
+  /** The base model's dimensions, which a personal model file must have too. */
+  readonly shape?: BaseShape;
   /**
    * Applies the personal model a decoded file describes (or, with undefined, removes it) and
    * drops remembered suggestions. Plain data, so an engine in another thread takes it as is;
    * resolves once completions use it.
    */
   apply(contents: AdapterContents | undefined): Promise<void>;
+}
+
+export interface BaseShape {
+  readonly hidden: number;
+  readonly vocab: number;
 }
 
 /** Loads the engine; rejects (with a message a person can act on) when the model is missing or broken. */

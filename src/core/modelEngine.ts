@@ -1,4 +1,4 @@
-import type { AdapterContents } from './adapt/adapterFile';
+import { AdapterFileError, type AdapterContents } from './adapt/adapterFile';
 import { personalModelOf } from './adapt/personalModel';
 import { snippetIndexOf } from './complete/snippetIndex';
 import type { EngineHandle, EngineLoader } from './engineLifecycle';
@@ -20,6 +20,7 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
       remoteModelLoading: await remoteModelLoadingAllowed(),
       personal: {
         modelId: loaded.info.modelId,
+        shape: { hidden: loaded.info.hiddenSize, vocab: loaded.info.vocabSize },
         apply: (contents) => {
           applyPersonal(loaded, contents);
           return Promise.resolve();
@@ -33,10 +34,19 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
 /**
  * Completes with what `contents` holds (nothing when undefined): the personal model reshapes
  * each step's scores, and the same learned code lends the prompt its snippets. Remembered
- * suggestions are forgotten.
+ * suggestions are forgotten. Contents shaped for another model are refused, and completions
+ * go on with the base model alone.
  */
 export function applyPersonal(engine: Pick<LoadedEngine, 'pipeline' | 'tokenizer' | 'info'>, contents: AdapterContents | undefined): void {
-  const { pipeline } = engine;
+  const { pipeline, info } = engine;
+  const shape = contents?.adapter.shape;
+  if (shape && (shape.hidden !== info.hiddenSize || shape.vocab !== info.vocabSize)) {
+    applyPersonal(engine, undefined);
+    throw new AdapterFileError(
+      `the personal model is shaped for hidden size ${shape.hidden} and ${shape.vocab} tokens, the base model has ${info.hiddenSize} and ${info.vocabSize}`,
+      shape.hidden !== info.hiddenSize ? 'header.hidden' : 'header.vocab',
+    );
+  }
   pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
   pipeline.snippets = contents ? snippetIndexOf(contents.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId) : undefined;
   pipeline.reset();

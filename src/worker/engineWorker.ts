@@ -22,7 +22,7 @@ function main(): void {
     try {
       engine = await loadEngine(data.folder, data.options);
       const remoteModelLoading = await remoteModelLoadingAllowed();
-      reply({ type: 'ready', modelId: engine.info.modelId, stage: engine.info.stage, params: engine.info.params, remoteModelLoading });
+      reply({ type: 'ready', modelId: engine.info.modelId, shape: { hidden: engine.info.hiddenSize, vocab: engine.info.vocabSize }, stage: engine.info.stage, params: engine.info.params, remoteModelLoading });
     } catch (error) {
       reply({ type: 'loadFailed', message: describeError(error) });
     }

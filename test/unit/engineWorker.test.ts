@@ -115,6 +115,7 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const handle = worker.handle;
     assert.equal(handle.engine, worker);
     assert.equal(handle.personal?.modelId, inProcess.info.modelId);
+    assert.deepEqual(handle.personal?.shape, { hidden: inProcess.info.hiddenSize, vocab: inProcess.info.vocabSize }, 'a personal model file is checked against these');
     assert.equal(handle.remoteModelLoading, false, "the worker's tokenizer library has remote loading off");
   });
 

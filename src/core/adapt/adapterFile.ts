@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../store/atomicFile';
+import { AdapterFileError, checkHeader, checkPayload, payloadBytes, type BaseModel } from './adapterValidation';
 import type { KnnKeys } from './knnStore';
 import { LowRankAdapter } from './lowRankAdapter';
+
+export { AdapterFileError, type BaseModel } from './adapterValidation';
 
 /**
  * The personal model on disk: "ONDIADPT", format version (u32), header length (u32), a JSON
@@ -38,10 +41,6 @@ export interface AdapterContents {
   readonly meta: Record<string, unknown>;
 }
 
-export class AdapterFileError extends Error {
-  override readonly name = 'AdapterFileError';
-}
-
 export function encodeAdapter(c: AdapterContents): Buffer {
   const { hidden, rank, vocab, alpha } = c.adapter.shape;
   const knn = c.knn ?? { at: new Int32Array(0), keys: new Int8Array(0) };
@@ -63,8 +62,12 @@ export function encodeAdapter(c: AdapterContents): Buffer {
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
-/** Parses and verifies; any damage or a different base model is an AdapterFileError. */
-export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterContents {
+/**
+ * Parses and verifies; any damage, a field that is out of place (adapterValidation.ts) or a
+ * different base model is an AdapterFileError. `expected` is the base model's id, or the id
+ * with its dimensions.
+ */
+export function decodeAdapter(data: Buffer, expected?: string | BaseModel): AdapterContents {
   if (data.length < MAGIC.length + 8 + 32 || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new AdapterFileError('not an Ondi personal model file');
   }
@@ -73,43 +76,55 @@ export function decodeAdapter(data: Buffer, expectedModelId?: string): AdapterCo
     throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
   }
   const version = data.readUInt32LE(8);
-  if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) throw new AdapterFileError(`unsupported personal model format ${version}`);
+  if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) {
+    throw new AdapterFileError(`unsupported personal model format ${version} (this version reads ${OLDEST_READABLE_VERSION} to ${ADAPTER_FORMAT_VERSION})`, 'version');
+  }
   const jsonLength = data.readUInt32LE(12);
-  let header: AdapterHeader;
+  if (16 + jsonLength > body.length) throw new AdapterFileError(`the header length ${jsonLength} runs past the end of the file`, 'header');
+  let raw: unknown;
   try {
-    header = JSON.parse(data.subarray(16, 16 + jsonLength).toString('utf8')) as AdapterHeader;
+    raw = JSON.parse(body.subarray(16, 16 + jsonLength).toString('utf8'));
   } catch {
-    throw new AdapterFileError('the personal model file has an unreadable header');
+    throw new AdapterFileError('the personal model file has an unreadable header', 'header');
   }
-  if (expectedModelId !== undefined && header.modelId !== expectedModelId) {
-    throw new AdapterFileError('the personal model was trained for another base model');
-  }
-  const { hidden, rank, vocab, tokens } = header;
-  const rows = header.knn ?? 0;
-  if (![hidden, rank, vocab, tokens, rows].every((n) => Number.isInteger(n) && n >= 0) || rank === 0) {
-    throw new AdapterFileError('the personal model file has an invalid header');
+  const header = checkHeader(raw, version, typeof expected === 'string' ? { modelId: expected } : expected);
+  const { hidden, rank, vocab, alpha, tokens, rows } = header;
+  const payload = body.length - 16 - jsonLength;
+  const described = payloadBytes(header);
+  if (payload !== described) {
+    const sections = `${hidden}x${rank} + ${rank}x${vocab} weights, ${tokens} tokens, ${rows} neighbour rows`;
+    throw new AdapterFileError(
+      payload < described
+        ? `the personal model file is truncated: ${payload} bytes after the header, ${described} needed for ${sections}`
+        : `the personal model file has ${payload - described} bytes more than its header describes (${sections})`,
+      'payload',
+    );
   }
   let offset = 16 + jsonLength;
   /** A fresh, aligned copy of the next `bytes` bytes. */
   const take = (bytes: number): ArrayBuffer => {
-    if (offset + bytes > body.length) throw new AdapterFileError('the personal model file is truncated');
     const copy = new ArrayBuffer(bytes);
     new Uint8Array(copy).set(body.subarray(offset, offset + bytes));
     offset += bytes;
     return copy;
   };
   const a = new Float32Array(take(hidden * rank * 4));
-  const bm = new Float32Array(take(rank * vocab * 4));
+  const b = new Float32Array(take(rank * vocab * 4));
   const toks = new Uint16Array(take(tokens * 2));
   const at = new Int32Array(take(rows * 4));
   const keys = new Int8Array(take(rows * hidden));
-  if (at.some((p) => p < 0 || p + 1 >= tokens)) throw new AdapterFileError('the personal model file has an invalid neighbour store');
-  const alpha = typeof header.alpha === 'number' && Number.isFinite(header.alpha) ? header.alpha : 1;
-  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b: bm }), tokens: toks, ...(rows > 0 ? { knn: { at, keys } } : {}), meta: header.meta };
+  checkPayload(header, { a, b, tokens: toks, at });
+  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b }), tokens: toks, ...(rows > 0 ? { knn: { at, keys } } : {}), meta: header.meta };
 }
 
-export async function readAdapterFile(file: string, expectedModelId?: string): Promise<AdapterContents> {
-  return decodeAdapter(await fs.readFile(file), expectedModelId);
+/** Reads and verifies `file`; an AdapterFileError names the file. */
+export async function readAdapterFile(file: string, expected?: string | BaseModel): Promise<AdapterContents> {
+  const data = await fs.readFile(file);
+  try {
+    return decodeAdapter(data, expected);
+  } catch (error) {
+    throw error instanceof AdapterFileError ? error.inFile(file) : error;
+  }
 }
 
 /** Atomic replace under a lock: temp file in the same folder, fsync, rename, fsync the folder. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../log';
-import { AdapterFileError, readAdapterFile, type AdapterContents } from './adapterFile';
+import { AdapterFileError, readAdapterFile, type AdapterContents, type BaseModel } from './adapterFile';
 import type { LearnedMeta } from './workerProtocol';
 
 /** The personal model's file name inside its workspace folder of the global storage. */
@@ -29,18 +29,19 @@ export type PersonalLoad =
   | { readonly kind: 'discarded'; readonly reason: string };
 
 /**
- * Loads the workspace's personal model for the base model `modelId`. A damaged, truncated,
- * foreign-format file or one trained for other weights is deleted and reported, never
- * applied and never thrown: the caller says so and learns again. Leftovers of a write that
+ * Loads the workspace's personal model for the base model `base` (its id, or the id with its
+ * dimensions). A damaged, truncated, foreign-format file, one with a field out of place or one
+ * trained for other weights is deleted and reported, never applied and never thrown: the caller
+ * says so (naming the file) and learns again. Leftovers of a write that
  * was killed half-way (temporary files, a dead writer's lock) are cleared first.
  */
-export async function loadPersonalModel(file: string, modelId: string): Promise<PersonalLoad> {
+export async function loadPersonalModel(file: string, base: string | BaseModel): Promise<PersonalLoad> {
   await clearLeftovers(file);
   try {
-    return { kind: 'loaded', contents: await readAdapterFile(file, modelId) };
+    return { kind: 'loaded', contents: await readAdapterFile(file, base) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
-    const reason = error instanceof AdapterFileError ? error.message : `it could not be read (${describeError(error)})`;
+    const reason = error instanceof AdapterFileError ? error.detail : `it could not be read (${describeError(error)})`;
     await fs.rm(file, { force: true }).catch(() => undefined);
     return { kind: 'discarded', reason };
   }

@@ -3,7 +3,7 @@ import type { AdapterContents } from '../adapt/adapterFile';
 import { spawnWorker, type WorkerScript } from '../adapt/workerClient';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
-import type { EngineHandle, EngineLoader } from '../engineLifecycle';
+import type { BaseShape, EngineHandle, EngineLoader } from '../engineLifecycle';
 import { describeError } from '../log';
 import type { LoadOptions } from '../loadEngine';
 import { describeModel } from '../status';
@@ -57,6 +57,7 @@ export class WorkerEngine implements CompletionEngine {
     private readonly worker: Worker,
     private readonly graceMs: number,
     readonly modelId: string,
+    private readonly shape: BaseShape,
     readonly summary: string,
     private readonly remoteModelLoading: boolean,
   ) {
@@ -74,7 +75,7 @@ export class WorkerEngine implements CompletionEngine {
         if (reply.type === 'ready') {
           settle();
           const summary = describeModel(reply.stage, reply.params, performance.now() - started);
-          resolve(new WorkerEngine(worker, graceMs, reply.modelId, summary, reply.remoteModelLoading).listen());
+          resolve(new WorkerEngine(worker, graceMs, reply.modelId, reply.shape, summary, reply.remoteModelLoading).listen());
         } else if (reply.type === 'loadFailed') {
           early(new Error(reply.message));
         } else {
@@ -107,7 +108,7 @@ export class WorkerEngine implements CompletionEngine {
       engine: this,
       summary: this.summary,
       remoteModelLoading: this.remoteModelLoading,
-      personal: { modelId: this.modelId, apply: (contents) => this.applyPersonal(contents) },
+      personal: { modelId: this.modelId, shape: this.shape, apply: (contents) => this.applyPersonal(contents) },
       dispose: () => this.dispose(),
       onDidStop: (listener) => this.onDidStop(listener),
     };

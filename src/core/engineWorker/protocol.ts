@@ -3,6 +3,7 @@ import type { KnnKeys } from '../adapt/knnStore';
 import { LowRankAdapter, type AdapterShape } from '../adapt/lowRankAdapter';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
+import type { BaseShape } from '../engineLifecycle';
 import type { LoadOptions } from '../loadEngine';
 
 /**
@@ -43,7 +44,7 @@ export type EngineCommand =
   | { readonly type: 'dispose' };
 
 export type EngineReply =
-  | { readonly type: 'ready'; readonly modelId: string; readonly stage: string; readonly params: number; readonly remoteModelLoading: boolean }
+  | { readonly type: 'ready'; readonly modelId: string; readonly shape: BaseShape; readonly stage: string; readonly params: number; readonly remoteModelLoading: boolean }
   | { readonly type: 'loadFailed'; readonly message: string }
   /** trace: what the pipeline did, absent when the request was cancelled before it started. */
   | { readonly type: 'completed'; readonly id: number; readonly completion: Completion | undefined; readonly trace?: PipelineTrace }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents } from '../../core/adapt/adapterFile';
+import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents, type BaseModel } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from '../../core/adapt/liftRecord';
 import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
@@ -224,7 +224,7 @@ export class PersonalLearning implements vscode.Disposable {
   /** Copies the current personal model to `target` (checked first, so only a good file leaves). */
   async exportTo(target: string): Promise<void> {
     const file = this.requireModelFile();
-    await readAdapterFile(file, await this.modelId());
+    await readAdapterFile(file, await this.baseModel());
     await fs.copyFile(file, target);
     this.deps.log.info(`personal model exported to ${target}`);
   }
@@ -235,7 +235,7 @@ export class PersonalLearning implements vscode.Disposable {
     if (!file) throw new UserFacingError('Open a folder first: the personal model belongs to a workspace.');
     let contents: AdapterContents;
     try {
-      contents = await readAdapterFile(source, await this.modelId());
+      contents = await readAdapterFile(source, await this.baseModel());
     } catch (error) {
       if (error instanceof AdapterFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new UserFacingError(`That file cannot be imported: ${describeError(error)}. The current personal model is unchanged.`);
@@ -299,8 +299,12 @@ export class PersonalLearning implements vscode.Disposable {
     return file;
   }
 
-  private async modelId(): Promise<string> {
-    return this.deps.engine.personal?.modelId ?? (await readModelFolder(this.deps.modelFolder)).modelId;
+  /** What a personal model file must fit: the running engine's model, else the model folder's. */
+  private async baseModel(): Promise<BaseModel> {
+    const slot = this.deps.engine.personal;
+    if (slot) return { modelId: slot.modelId, ...slot.shape };
+    const info = await readModelFolder(this.deps.modelFolder);
+    return { modelId: info.modelId, hidden: info.hiddenSize, vocab: info.vocabSize };
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -322,7 +326,7 @@ export class PersonalLearning implements vscode.Disposable {
         this.lift = undefined;
         return;
       }
-      const loaded = await loadPersonalModel(file, slot.modelId);
+      const loaded = await loadPersonalModel(file, { modelId: slot.modelId, ...slot.shape });
       if (loaded.kind === 'loaded') {
         const started = Date.now();
         await slot.apply(loaded.contents);
