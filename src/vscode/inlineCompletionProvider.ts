@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { OndiConfig } from '../core/config';
 import { TypingCadence, waitUnlessAborted } from '../core/complete/debounce';
 import { createOfferGate, type DocumentFacts, type OfferDecision } from '../core/complete/gate';
+import { lfSplit, withLineEnding } from '../core/complete/lineEndings';
 import type { OutcomeTracker } from '../core/complete/outcomeTracker';
 import type { CompletionEngine, CompletionRequest } from '../core/complete/types';
 import type { Logger } from '../core/log';
@@ -63,17 +64,19 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
         if (!completion?.text || abort.signal.aborted) {
           return [];
         }
+        // the pipeline speaks '\n'; a CRLF document gets its own breaks, as typing Enter would
+        const text = withLineEnding(completion.text, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
         const id = `${++this.nextId}`;
         this.deps.outcomes.shown({
           id,
           document: document.uri.toString(),
           languageId: document.languageId,
           position: at,
-          text: completion.text,
+          text,
         });
         this.deps.latency(completion.ms);
         this.deps.log.debug(`completion ${id} after ${waitMs} ms wait, ${completion.ms.toFixed(1)} ms engine`);
-        const item = new vscode.InlineCompletionItem(completion.text, new vscode.Range(position, position));
+        const item = new vscode.InlineCompletionItem(text, new vscode.Range(position, position));
         item.command = acceptCommand(id);
         return [item];
       } finally {
@@ -95,11 +98,11 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
 }
 
 function toRequest(document: vscode.TextDocument, position: vscode.Position, config: OndiConfig): CompletionRequest {
-  const offset = document.offsetAt(position);
-  const text = document.getText();
+  // offsetAt counts each '\r\n' as two characters; lfSplit maps it into the '\n'-only text
+  const { prefix, suffix } = lfSplit(document.getText(), document.offsetAt(position));
   return {
-    prefix: text.slice(0, offset),
-    suffix: text.slice(offset),
+    prefix,
+    suffix,
     languageId: document.languageId,
     path: document.uri.fsPath,
     position: { line: position.line, character: position.character },

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { lineEndingOf, toLf, withLineEnding } from '../../core/complete/lineEndings';
 import { loadEngine } from '../../core/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
@@ -9,9 +10,16 @@ export async function complete(values: Options): Promise<{ completion: string; m
   const line = intOption(values, 'line');
   const col = intOption(values, 'col');
   if (values.adapter) throw new UsageError('--adapter: personal adapters are not available yet');
-  const text = await fs.readFile(file, 'utf8').catch(() => {
+  // a FIFO or a device would block the read forever, or never end
+  const stat = await fs.stat(file).catch(() => {
     throw new UsageError(`cannot read ${file}`);
   });
+  if (!stat.isFile()) throw new UsageError(`--file ${file} is not a regular file`);
+  const raw = await fs.readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`cannot read ${file}`);
+  });
+  // the pipeline reads '\n' breaks only; the completion goes back with the file's own
+  const text = toLf(raw);
   const rows = text.split('\n');
   if (line < 1 || line > rows.length) throw new UsageError(`--line must be between 1 and ${rows.length}`);
   const row = rows[line - 1] ?? '';
@@ -30,7 +38,7 @@ export async function complete(values: Options): Promise<{ completion: string; m
       },
       new AbortController().signal,
     );
-    return { completion: result?.text ?? '', ms: Math.round((result?.ms ?? 0) * 100) / 100 };
+    return { completion: withLineEnding(result?.text ?? '', lineEndingOf(raw)), ms: Math.round((result?.ms ?? 0) * 100) / 100 };
   } finally {
     await engine.dispose();
   }

@@ -1,5 +1,6 @@
 import { HeadModel, type OnnxModel } from '../model/onnxModel';
 import type { Tokenizer } from '../model/tokenizer';
+import { toLf } from '../complete/lineEndings';
 import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from './adapterTrainer';
 import { KnnKeysBuilder, type KnnKeys } from './knnStore';
 import { LowRankAdapter } from './lowRankAdapter';
@@ -54,7 +55,9 @@ export function tokenStream(tokenizer: Tokenizer, docs: readonly TrainingDocumen
   for (const d of docs) {
     if (ids.length >= maxTokens) break;
     starts.push(ids.length);
-    const enc = [separator, ...tokenizer.encode(d.text)].slice(0, maxTokens - ids.length);
+    // learned as prompts are read ('\n' breaks only): a CRLF file teaches no '\r' to the
+    // adapter, the cache or the snippets cut from this stream
+    const enc = [separator, ...tokenizer.encode(toLf(d.text))].slice(0, maxTokens - ids.length);
     ids.push(...enc);
     for (let i = 0; i < enc.length; i++) weights.push(d.weight);
     documents++;

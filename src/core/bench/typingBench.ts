@@ -1,3 +1,4 @@
+import { toLf } from '../complete/lineEndings';
 import type { CompletionEngine } from '../complete/types';
 import { percentile } from '../eval/metrics';
 import type { SourceFile } from '../eval/sourceFiles';
@@ -21,7 +22,8 @@ export async function typeThrough(
   const ms: number[] = [];
   const signal = new AbortController().signal;
   outer: for (const f of files) {
-    const rows = f.text.split('\n');
+    // typed as the editor hands a document to the pipeline: '\n' breaks only
+    const rows = toLf(f.text).split('\n');
     const lines = rows
       .map((l, i) => [l, i] as const)
       .filter(([l, i]) => i > 5 && l.trim().length >= 12)

@@ -1,4 +1,5 @@
 import type { Tokenizer } from '../model/tokenizer';
+import { toLf } from './lineEndings';
 import { snippetIndexOf, type SnippetIndex } from './snippetIndex';
 import { bestMatch, type SnippetMatch } from './snippets';
 
@@ -31,7 +32,8 @@ export class RecentFiles {
       return;
     }
     if (text.length > MAX_FILE_CHARS) return;
-    const ids = [this.separator, ...this.tokenizer.encode(text)];
+    // prompts hold '\n' breaks only: a CRLF file's snippets must match them and lend no '\r'
+    const ids = [this.separator, ...this.tokenizer.encode(toLf(text))];
     this.files.set(path, snippetIndexOf(ids, this.tokenizer.vocabText, this.separator));
     for (const oldest of this.files.keys()) {
       if (this.files.size <= this.limit) break;

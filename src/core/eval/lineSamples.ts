@@ -1,3 +1,4 @@
+import { toLf } from '../complete/lineEndings';
 import type { SourceFile } from './sourceFiles';
 
 /** One line-completion case: the cursor, what stands before it, and the rest of the line. */
@@ -8,6 +9,11 @@ export interface LineCase {
   readonly prefix: string;
   readonly suffix: string;
   readonly target: string;
+}
+
+interface SplitFile {
+  readonly path: string;
+  readonly rows: readonly string[];
 }
 
 const IDENT = /[A-Za-z0-9_$]/;
@@ -32,20 +38,23 @@ export function seededRandom(seed: number): () => number {
  */
 export function sampleLineCases(files: readonly SourceFile[], samples: number, seed: number): LineCase[] {
   const rand = seededRandom(seed);
-  const candidates: [SourceFile, number][] = [];
-  for (const f of files) {
-    f.text.split('\n').forEach((l, i) => {
+  // cases are cut from each file as the editor hands it to the pipeline: '\n' breaks only, so a
+  // CRLF copy of a file gives the very same cases
+  const split = files.map((f) => ({ path: f.path, rows: toLf(f.text).split('\n') }));
+  const candidates: [SplitFile, number][] = [];
+  for (const f of split) {
+    f.rows.forEach((l, i) => {
       const t = l.trim();
       if (t.length >= 10 && !COMMENT.test(t)) candidates.push([f, i]);
     });
   }
   for (let i = candidates.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [candidates[i], candidates[j]] = [candidates[j] as [SourceFile, number], candidates[i] as [SourceFile, number]];
+    [candidates[i], candidates[j]] = [candidates[j] as [SplitFile, number], candidates[i] as [SplitFile, number]];
   }
   return candidates.slice(0, samples).map(([f, i]) => {
-    const rows = f.text.split('\n');
-    const line = (rows[i] ?? '').replace(/\r$/, '');
+    const { rows } = f;
+    const line = rows[i] ?? '';
     const indent = line.length - line.trimStart().length;
     const end = line.trimEnd().length;
     let col = indent + Math.floor(rand() * Math.max(1, end - indent));
