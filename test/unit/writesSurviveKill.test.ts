@@ -30,7 +30,7 @@ interface Reading {
   /** The generation found, or undefined when the reader found none. */
   readonly generation: number | undefined;
   /** What the reader complained about, if anything (an unreadable state). */
-  readonly problem?: string;
+  readonly problem?: string | undefined;
 }
 
 function warningsTo(problems: string[]): Logger {
