@@ -5,6 +5,7 @@ import type { OutcomeStats } from './core/complete/outcomes';
 import { EngineLifecycle } from './core/engineLifecycle';
 import { workerEngineLoader } from './core/engineWorker/client';
 import type { OndiState } from './core/status';
+import { configUnderTrust } from './core/workspaceTrust';
 import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
 import { registerDashboard } from './vscode/dashboard/registerDashboard';
@@ -51,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   keep({ dispose: () => void engine.dispose() });
   const modelFolder = path.join(context.extensionPath, ...MODEL_FOLDER);
   const worker = { file: path.join(context.extensionPath, 'dist', 'adaptWorker.js') };
-  const personal = keep(new PersonalLearning({ context, config: () => settings.current, log, engine, modelFolder, worker }));
+  // In Restricted Mode nothing is learned from the workspace; trust granted later starts it
+  const personal = keep(new PersonalLearning({ context, config: () => configUnderTrust(settings.current, vscode.workspace.isTrusted), log, engine, modelFolder, worker }));
   const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showDashboard));
   const showState = (): void =>
     statusBar.show(settings.current.enable ? personal.decorate(engine.state) : { kind: 'disabled' });
@@ -79,6 +81,14 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
     settings.onDidChange(() => {
       reportProblems();
       inline.update(settings.current.languages);
+      personal.configChanged();
+      showState();
+    }),
+  );
+
+  keep(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('the workspace is trusted now: learning may start');
       personal.configChanged();
       showState();
     }),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { NextStep } from '../../core/next/nextStepPredictor';
 import type { NextStepSession } from '../../core/next/nextStepSession';
+import { stepRefusal } from '../../core/workspaceTrust';
 import { NEXT_COMMAND_IDS } from './nextCommandIds';
 import { asPercent, iconOf } from './nextStepStatusBar';
 import { performStep } from './performStep';
@@ -10,6 +11,8 @@ export interface NextStepCommandDeps {
   readonly session: () => NextStepSession | undefined;
   readonly globalState: vscode.Memento;
   readonly log: Logger;
+  /** vscode.workspace.isTrusted, read when a step is performed. */
+  readonly isTrusted: () => boolean;
 }
 
 /** Options of "ondi.nextStep" for keybindings and tests: perform the n-th suggestion (0 = top) without asking. */
@@ -59,6 +62,12 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
     chosen = (await vscode.window.showQuickPick(items, { title: 'Ondi: Next Step', placeHolder: 'Pick a step to do it', matchOnDetail: true }))?.step;
   }
   if (!chosen) return undefined;
+  const refusal = stepRefusal(chosen.action.kind, deps.isTrusted());
+  if (refusal) {
+    deps.log.info(`next steps: not performing "${chosen.label}" in Restricted Mode`);
+    void vscode.window.showWarningMessage(refusal);
+    return undefined;
+  }
   deps.log.info(`next steps: performing "${chosen.label}"`);
   const done = await performStep(chosen.action, deps.globalState);
   if (!done) void vscode.window.showWarningMessage(`Ondi could not do "${chosen.label}" any more.`);

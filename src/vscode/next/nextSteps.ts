@@ -4,6 +4,7 @@ import type { Logger } from '../../core/log';
 import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/gitHistory';
 import { NextStepSession, SEED_COMMITS } from '../../core/next/nextStepSession';
 import { createPathExcluder } from '../../core/privacy/globs';
+import { mayLearnFromWorkspace } from '../../core/workspaceTrust';
 import { startCollectors } from './collectors';
 import { getGitApi } from './gitApi';
 import { NEXT_COMMAND_IDS } from './nextCommandIds';
@@ -46,7 +47,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
     statusBar,
     codeLens,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
-    ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log }),
+    ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log, isTrusted: () => vscode.workspace.isTrusted }),
   ];
   let disposed = false;
 
@@ -66,11 +67,23 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   };
 
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!context.storageUri || !folder) {
+  const storage = context.storageUri;
+  if (!storage || !folder) {
     log.info('next steps: no workspace folder open, nothing to learn');
+  } else if (!mayLearnFromWorkspace(vscode.workspace.isTrusted)) {
+    // Restricted Mode: no history is read (git runs nothing of the workspace's) or kept until trusted
+    log.info('next steps: the workspace is not trusted; nothing is learned until it is');
+    const granted = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      granted.dispose();
+      if (!disposed) startSession(folder.uri.fsPath, storage);
+    });
+    disposables.push(granted);
   } else {
-    const root = folder.uri.fsPath;
-    const logFile = vscode.Uri.joinPath(context.storageUri, 'next-steps.json').fsPath;
+    startSession(folder.uri.fsPath, storage);
+  }
+
+  function startSession(root: string, storageUri: vscode.Uri): void {
+    const logFile = vscode.Uri.joinPath(storageUri, 'next-steps.json').fsPath;
     void (async () => {
       const opened = await NextStepSession.open({
         logFile,

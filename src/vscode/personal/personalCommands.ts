@@ -4,6 +4,7 @@ import type { LiftResult } from '../../core/adapt/workerProtocol';
 import { LearningCancelledError } from '../../core/adapt/workerClient';
 import { describeError, type Logger } from '../../core/log';
 import { toAbortSignal } from '../abortSignal';
+import { mayLearnFromWorkspace, UNTRUSTED_LEARNING } from '../../core/workspaceTrust';
 import { UserFacingError, type PersonalLearning } from './personalLearning';
 
 /** Personalization commands; each is contributed in package.json under the "Ondi" category. */
@@ -61,6 +62,7 @@ function register(log: Logger, id: string, handler: (...args: unknown[]) => unkn
 }
 
 async function trainNow(personal: PersonalLearning): Promise<boolean> {
+  if (!mayLearnFromWorkspace(vscode.workspace.isTrusted)) throw new UserFacingError(UNTRUSTED_LEARNING);
   const meta = await personal.trainNow();
   if (meta) {
     void vscode.window.showInformationMessage(
