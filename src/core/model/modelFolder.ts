@@ -31,33 +31,27 @@ export class ModelFolderError extends Error {
 
 const ONNX_CANDIDATES = ['model_quantized.onnx', 'model.onnx'];
 
-/** Reads and checks config.json; a missing or malformed folder gives a message a person can act on. */
+/**
+ * Reads and checks config.json: every field the engine uses must be there and of its kind,
+ * and the files it names must exist. A missing or malformed folder gives a message that names
+ * the file and what is wrong in it.
+ */
 export async function readModelFolder(folder: string, onnxFile?: string): Promise<ModelInfo> {
-  let raw: string;
-  try {
-    raw = await fs.readFile(path.join(folder, 'config.json'), 'utf8');
-  } catch {
-    throw new ModelFolderError(`no model at ${folder} (config.json is missing)`);
-  }
-  let cfg: Record<string, unknown>;
-  try {
-    cfg = JSON.parse(raw) as Record<string, unknown>;
-  } catch {
-    throw new ModelFolderError(`the model's config.json at ${folder} is not valid JSON`);
-  }
-  const num = (key: string): number => {
+  const configFile = path.join(folder, 'config.json');
+  const cfg = await readJsonObject(configFile, () => `no model at ${folder} (config.json is missing)`);
+  const wrong = (key: string, what: string): ModelFolderError => new ModelFolderError(`${configFile}: ${key} must be ${what}, not ${shown(cfg[key])}`);
+  const positive = (key: string): number => {
     const v = cfg[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ModelFolderError(`config.json: ${key} is missing`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw wrong(key, 'a positive whole number');
     return v;
   };
-  const list = (key: string): number[] => {
-    const v = cfg[key];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) {
-      throw new ModelFolderError(`config.json: ${key} must be a list of numbers`);
-    }
-    return v as number[];
-  };
-  const heads = list('num_attention_heads');
+  const heads = cfg['num_attention_heads'];
+  if (!Array.isArray(heads) || !heads.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
+    throw new ModelFolderError(`${configFile}: num_attention_heads must be a list of whole numbers`);
+  }
+  const vocabSize = positive('vocab_size');
+  const eos = cfg['eos_token_id'];
+  if (typeof eos !== 'number' || !Number.isInteger(eos) || eos < 0 || eos >= vocabSize) throw wrong('eos_token_id', `a token id below vocab_size (${vocabSize})`);
   const ondi = (cfg['ondi'] ?? {}) as Record<string, unknown>;
   let file = onnxFile;
   if (!file) {
@@ -69,7 +63,7 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     }
   }
   if (!file || !(await exists(path.join(folder, 'onnx', file)))) {
-    throw new ModelFolderError(`no ONNX file in ${path.join(folder, 'onnx')}`);
+    throw new ModelFolderError(`no ONNX file in ${path.join(folder, 'onnx')} (looked for ${file ?? ONNX_CANDIDATES.join(', ')})`);
   }
   for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
     if (!(await exists(path.join(folder, name)))) throw new ModelFolderError(`${name} is missing from ${folder}`);
@@ -77,21 +71,42 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
   return {
     folder,
     onnxFile: path.join(folder, 'onnx', file),
-    vocabSize: num('vocab_size'),
-    hiddenSize: num('hidden_size'),
-    headDim: num('head_dim'),
-    heads,
-    cacheLayers: heads.flatMap((h, i) => (h > 0 ? [i] : [])),
-    eosTokenId: num('eos_token_id'),
-    maxPositions: num('max_position_embeddings'),
+    vocabSize,
+    hiddenSize: positive('hidden_size'),
+    headDim: positive('head_dim'),
+    heads: heads as number[],
+    cacheLayers: (heads as number[]).flatMap((h, i) => (h > 0 ? [i] : [])),
+    eosTokenId: eos,
+    maxPositions: positive('max_position_embeddings'),
     stage: typeof ondi['stage'] === 'string' ? ondi['stage'] : 'unknown',
     params: typeof ondi['params'] === 'number' ? ondi['params'] : 0,
     ...(typeof ondi['non_embedding_params'] === 'number' ? { nonEmbeddingParams: ondi['non_embedding_params'] } : {}),
-    modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${num('vocab_size')}`,
+    modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${vocabSize}`,
     preOptimized: Array.isArray(ondi['ort_optimized']) && (ondi['ort_optimized'] as unknown[]).includes(file),
     headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx'))) ? path.join(folder, 'onnx', 'head_topk.onnx') : undefined,
   };
 }
+
+/** A JSON object read from `file`; `missing` phrases the error for a file that is not there. */
+export async function readJsonObject(file: string, missing: () => string): Promise<Record<string, unknown>> {
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelFolderError(missing());
+    throw new ModelFolderError(`${file} could not be read (${(error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ModelFolderError(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFolderError(`${file} must hold a JSON object`);
+  return json as Record<string, unknown>;
+}
+
+export const shown = (v: unknown): string => (v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v)));
 
 async function exists(p: string): Promise<boolean> {
   try {

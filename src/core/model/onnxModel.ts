@@ -2,9 +2,10 @@
 // disposal and a queue so that runs never overlap.
 // first, so that the runtime's native library never starts its telemetry
 import './nativeTelemetry';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { KvCache, type LayerCache } from './kvCache';
-import type { ModelInfo } from './modelFolder';
+import { ModelFolderError, type ModelInfo } from './modelFolder';
 
 export interface StepOutput {
   /** Next-token logits after the last fed token. */
@@ -35,17 +36,29 @@ export class OnnxModel {
     this.scoresDrafts = session.inputNames.includes('logit_positions');
   }
 
+  /** Opens the graph and checks that it is the one config.json describes (ModelFolderError otherwise). */
   static async load(info: ModelInfo, options: SessionOptions = {}): Promise<OnnxModel> {
-    const session = await ort.InferenceSession.create(info.onnxFile, {
-      executionProviders: ['cpu'],
-      // 'all' adds layout passes that cost 100+ ms at load and gained nothing measurable per
-      // step; a graph optimized when it was built needs none, which saves about 200 ms more
-      graphOptimizationLevel: info.preOptimized ? 'disabled' : 'extended',
-      executionMode: 'sequential',
-      intraOpNumThreads: options.threads ?? 2,
-      interOpNumThreads: 1,
-      enableCpuMemArena: true,
-    });
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(info.onnxFile, {
+        executionProviders: ['cpu'],
+        // 'all' adds layout passes that cost 100+ ms at load and gained nothing measurable per
+        // step; a graph optimized when it was built needs none, which saves about 200 ms more
+        graphOptimizationLevel: info.preOptimized ? 'disabled' : 'extended',
+        executionMode: 'sequential',
+        intraOpNumThreads: options.threads ?? 2,
+        interOpNumThreads: 1,
+        enableCpuMemArena: true,
+      });
+    } catch (error) {
+      throw new ModelFolderError(`${info.onnxFile} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      checkGraphFitsConfig(info, session.outputMetadata);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
     return new OnnxModel(info, session);
   }
 
@@ -117,6 +130,27 @@ export class OnnxModel {
       for (const t of Object.values(feeds)) t.dispose();
       for (const t of Object.values(outputs ?? {})) t.dispose();
     }
+  }
+}
+
+/**
+ * The graph scores config.json's vocabulary and hands back hidden states of its size: a
+ * config.json or tokenizer of another model would otherwise load and produce garbage.
+ */
+function checkGraphFitsConfig(info: ModelInfo, outputs: readonly ort.InferenceSession.ValueMetadata[]): void {
+  const config = path.join(info.folder, 'config.json');
+  const lastDim = (name: string): number | string | undefined => {
+    const out = outputs.find((o) => o.name === name);
+    if (!out) throw new ModelFolderError(`${info.onnxFile} has no "${name}" output: it is not an Ondi model export`);
+    return out.isTensor ? out.shape.at(-1) : undefined;
+  };
+  const vocab = lastDim('logits');
+  if (typeof vocab === 'number' && vocab !== info.vocabSize) {
+    throw new ModelFolderError(`${info.onnxFile} scores ${vocab} tokens but ${config} says vocab_size ${info.vocabSize}`);
+  }
+  const hidden = lastDim('last_hidden_state');
+  if (typeof hidden === 'number' && hidden !== info.hiddenSize) {
+    throw new ModelFolderError(`${info.onnxFile} has hidden states of size ${hidden} but ${config} says hidden_size ${info.hiddenSize}`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import type { ModelInfo } from './modelFolder';
+import { checkTokenizerFitsModel, readTokenizerFiles } from './tokenizerFiles';
 
 /** Text <-> token ids with the model's own byte-level BPE, loaded from its folder, offline. */
 export interface Tokenizer {
@@ -14,13 +14,17 @@ interface XenovaTokenizer {
   decode(ids: readonly number[], options?: { skip_special_tokens?: boolean }): string;
 }
 
-export async function loadTokenizer(folder: string): Promise<Tokenizer> {
-  const [json, config] = await Promise.all(
-    ['tokenizer.json', 'tokenizer_config.json'].map(async (f) => JSON.parse(await fs.readFile(path.join(folder, f), 'utf8')) as unknown),
-  );
+/**
+ * Loads the tokenizer from `folder`. With `model` (config.json's view), a tokenizer that does
+ * not belong to that model is refused. Either way a broken file is a ModelFolderError that
+ * names it.
+ */
+export async function loadTokenizer(folder: string, model?: Pick<ModelInfo, 'vocabSize' | 'eosTokenId'>): Promise<Tokenizer> {
+  const files = await readTokenizerFiles(folder);
+  if (model) checkTokenizerFitsModel(folder, files, model);
+  const { json, config } = files;
   // tokenizers >= 0.20 writes merges as pairs; transformers.js 2.x reads "a b" strings only
-  const model = (json as { model: { merges?: (string | string[])[] } }).model;
-  if (model.merges) model.merges = model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m));
+  json.model.merges = json.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m));
   const [{ env }, { PreTrainedTokenizer }] = await Promise.all([
     import('@xenova/transformers/src/env.js'),
     import('@xenova/transformers/src/tokenizers.js'),
@@ -29,11 +33,10 @@ export async function loadTokenizer(folder: string): Promise<Tokenizer> {
   // loading is switched off in case anything inside the library tries.
   env.allowRemoteModels = false;
   const tok = new PreTrainedTokenizer(json, config) as unknown as XenovaTokenizer;
-  const vocab = (json as { model: { vocab: Record<string, number> } }).model.vocab;
   return {
     encode: (text) => tok.encode(text, null, { add_special_tokens: false }),
     decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
-    vocabText: byteLevelVocab(vocab, (json as { added_tokens?: { id: number; content: string }[] }).added_tokens ?? []),
+    vocabText: byteLevelVocab(json.model.vocab, json.added_tokens ?? []),
   };
 }
 
