@@ -10,9 +10,13 @@ const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 
 type Json = Record<string, unknown>;
 
+/** Every copy made, removed after the tests (the ONNX folder inside is a link, left alone). */
+const copies: string[] = [];
+
 /** A copy of the shipped model folder (the ONNX files linked, not copied) with `breakIt` applied. */
 async function brokenCopy(breakIt: (dir: string) => Promise<void>): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-model-'));
+  copies.push(dir);
   for (const name of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await fs.copyFile(path.join(SHIPPED, name), path.join(dir, name));
   await fs.symlink(path.join(SHIPPED, 'onnx'), path.join(dir, 'onnx'));
   await breakIt(dir);
@@ -55,6 +59,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('model folder errors name the file and what is wrong', function () {
   this.timeout(60_000);
+  after(() => Promise.all(copies.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
 
   it('a missing or corrupt config.json, or one with a field of the wrong kind', async () => {
     await refuses(await brokenCopy((d) => fs.rm(path.join(d, 'config.json'))), /^no model at DIR \(config\.json is missing\)$/);
