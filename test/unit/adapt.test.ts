@@ -24,7 +24,8 @@ describe('secret redaction', () => {
     const { text, redactions } = redactSecrets(src);
     assert.ok(redactions >= 5, String(redactions));
     for (const secret of ['sk-proj-AbCdEf', 'AKIAIOSFODNN7EXAMPLE', 'hunter2', 'Zm9vYmFy', 'MIIEow']) assert.ok(!text.includes(secret), secret);
-    assert.ok(text.includes(REDACTED));
+    assert.ok(!text.includes(REDACTED), 'no marker the model could learn to suggest');
+    assert.equal(text.split('\n').length, src.split('\n').length, 'lines holding a secret are learned empty');
   });
   it('leaves ordinary code alone', () => {
     const src = 'const tokenizer = new Tokenizer(options);\nexport const VERSION = "1.2.3";\nconst name = "processIncomingRequestsHandler";';

@@ -1,5 +1,8 @@
+import { cutBeforeSecret } from './secretFilter';
+
 /**
- * Cleans what the model produced before anyone sees it: trailing whitespace goes, repetitive
+ * Cleans what the model produced before anyone sees it: nothing from the first secret (or
+ * redaction marker) on is shown, trailing whitespace goes, repetitive
  * loops are cut back, text that already stands right of the cursor is not typed again, and
  * closing brackets that have no opener in the line are dropped. Returns '' when nothing
  * worth showing is left.
@@ -13,7 +16,7 @@ export interface PostprocessInput {
 }
 
 export function postprocess({ completion, lineSuffix, linePrefix }: PostprocessInput): string {
-  let text = cutRepetition(completion.replace(/[ \t]+$/gm, ''));
+  let text = cutRepetition(cutBeforeSecret(linePrefix, completion).replace(/[ \t]+$/gm, ''));
   const suffix = lineSuffix.trim();
   if (suffix && !text.includes('\n')) {
     if (text.endsWith(suffix)) text = text.slice(0, text.length - suffix.length);

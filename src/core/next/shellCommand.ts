@@ -4,6 +4,8 @@
  * commit hashes) are replaced by placeholders in the template, so "git commit -m 'fix x'" and
  * "git commit -m 'fix y'" are the same habit.
  */
+import { findSecrets } from '../privacy/secretScan';
+
 export interface NormalizedCommand {
   /** The learning key: placeholders for volatile arguments and secrets. */
   readonly template: string;
@@ -18,16 +20,6 @@ const MAX_LENGTH = 500;
 
 const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)/i;
 
-const KNOWN_TOKENS: readonly RegExp[] = [
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\bsk-[A-Za-z0-9_-]{16,}\b/g,
-  /\bxox[abpr]-[A-Za-z0-9-]{10,}\b/g,
-  /\bAIza[0-9A-Za-z_-]{30,}\b/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
-];
-
 /** Returns undefined for an empty line or one too long to be a habit (a pasted script). */
 export function normalizeCommand(commandLine: string): NormalizedCommand | undefined {
   const line = commandLine.replace(/\s+/g, ' ').trim();
@@ -39,7 +31,8 @@ export function normalizeCommand(commandLine: string): NormalizedCommand | undef
 /** Removes everything that looks like a credential, keeping the shape of the command. */
 export function stripSecrets(line: string): string {
   let out = line;
-  for (const pattern of KNOWN_TOKENS) out = out.replace(pattern, SECRET);
+  // Key formats, credentials in URLs, random-looking strings: the detector everything learned passes
+  for (const span of findSecrets(line).reverse()) out = out.slice(0, span.start) + SECRET + out.slice(span.end);
   // Credentials inside URLs: https://user:pass@host
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${SECRET}@`);
   // Environment assignments and options whose name says secret: TOKEN=x, --api-key=x, --password x
@@ -53,8 +46,6 @@ export function stripSecrets(line: string): string {
   out = out.replace(/(authorization:\s*(?:bearer|basic|token)?\s*)[^\s"']+/gi, `$1${SECRET}`);
   // mysql-style glued passwords: -pSECRET
   out = out.replace(/(^|\s)-p(?=[^\s])(?!ort)\S+/g, (match, lead: string) => (/^\s?-p\d+$/.test(match) ? match : `${lead}-p${SECRET}`));
-  // Anything long and random-looking that is left.
-  out = out.replace(/[A-Za-z0-9+/_=-]{24,}/g, (token) => (looksRandom(token) ? SECRET : token));
   return out;
 }
 
@@ -64,13 +55,4 @@ export function templateOf(command: string): string {
     .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '<text>')
     .replace(/(^|[\s=])[0-9a-f]{7,40}(?=\s|$)/g, '$1<hash>')
     .replace(/(^|[\s=])[\d.:]*\d[\d.:]*(?=\s|$)/g, '$1<n>');
-}
-
-function looksRandom(token: string): boolean {
-  if (!/[0-9]/.test(token) || !/[A-Za-z]/.test(token) || token.includes('/')) return false;
-  const counts = new Map<string, number>();
-  for (const char of token) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let entropy = 0;
-  for (const n of counts.values()) entropy -= (n / token.length) * Math.log2(n / token.length);
-  return entropy > 3.5;
 }

@@ -1,0 +1,45 @@
+import { privateKeySpans, SECRET_RULES } from './secretRules';
+
+/** What earlier versions put in place of a secret before learning; models trained then may suggest it. */
+export const LEGACY_MARKER = 'REDACTED';
+
+export interface SecretSpan {
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+  readonly kind: string;
+}
+
+/**
+ * Where `text` holds secrets, in order, overlapping findings merged. One detector for
+ * everything Ondi keeps or shows: what is learned, terminal commands, and every suggestion.
+ */
+export function findSecrets(text: string): SecretSpan[] {
+  const spans: SecretSpan[] = privateKeySpans(text).map((s) => ({ ...s, kind: 'private-key' }));
+  for (const rule of SECRET_RULES) {
+    rule.pattern.lastIndex = 0;
+    for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {
+      const at: readonly [number, number] | undefined = rule.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[rule.group];
+      const value = rule.group === undefined ? m[0] : m[rule.group];
+      if (!at || value === undefined) continue;
+      const [start, end] = at;
+      if (rule.accept && !rule.accept(value, text, start)) continue;
+      spans.push({ start, end, kind: rule.kind });
+    }
+  }
+  return merge(spans);
+}
+
+function merge(spans: SecretSpan[]): SecretSpan[] {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretSpan[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start < last.end) {
+      if (s.end > last.end) out[out.length - 1] = { ...last, end: s.end };
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
