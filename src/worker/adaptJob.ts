@@ -2,16 +2,17 @@ import * as path from 'node:path';
 import { readAdapterFile, writeAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
 import { learnedMetaOf } from '../core/adapt/personalStore';
-import { REDACTED, redactSecrets } from '../core/adapt/redact';
+import { redactSecrets } from '../core/adapt/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
 import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent, WorkspaceScope } from '../core/adapt/workerProtocol';
-import { collectDocuments, NEVER_LEARN, workspaceSecrets } from '../core/adapt/workspaceDocuments';
+import { learnableFiles, NEVER_LEARN, readDocuments, workspaceSecrets, type TokenBudget } from '../core/adapt/workspaceDocuments';
+import type { SourceEntry } from '../core/eval/sourceFiles';
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
 import { loadEngine } from '../core/loadEngine';
+import { namingFile } from '../core/store/writeError';
 import { applyPersonal } from '../core/modelEngine';
 import { createPathExcluder } from '../core/privacy/globs';
-import { loadGitignore } from '../core/privacy/gitignore';
 
 /** Recently edited text counts this much more than a workspace file. */
 export const RECENT_WEIGHT = 3;
@@ -25,7 +26,7 @@ export class CancelledError extends Error {
 }
 
 interface Source {
-  readonly document: TrainingDocument;
+  readonly file: SourceEntry;
   readonly path: string;
   /** Shown to the user: relative to its folder (prefixed with the folder's name in multi-root workspaces). */
   readonly label: string;
@@ -33,42 +34,28 @@ interface Source {
 }
 
 interface Workspace {
+  /** Every folder's learnable files, newest first, not read yet. */
   readonly sources: Source[];
-  readonly redactions: number;
-  /** Values the folders' .env files declare (redacted from recent text too). */
+  /** Values the folders' .env files declare (redacted from every folder and from recent text). */
   readonly secrets: string[];
   readonly allowed: (absolutePath: string) => boolean;
+  /** Reads sources in their order, secrets redacted, until the budget (if any) is filled. */
+  readonly read: (sources: readonly Source[], budget?: TokenBudget) => Promise<{ documents: TrainingDocument[]; read: Source[]; redactions: number }>;
 }
 
-/** The files Ondi may learn from in every folder, newest first, secrets redacted. */
-export async function collectWorkspace(scope: WorkspaceScope): Promise<Workspace> {
+/** The files Ondi may learn from in every folder, newest first, by metadata only. */
+export async function collectWorkspace(scope: WorkspaceScope, log: (message: string) => void = () => undefined): Promise<Workspace> {
   const sources: Source[] = [];
   const secrets: string[] = [];
   const ignoredBy: ((p: string) => boolean)[] = [];
-  let redactions = 0;
   for (const folder of scope.folders) {
-    const ignored = scope.respectGitignore ? await loadGitignore(folder) : undefined;
+    const { files, ignored } = await learnableFiles(folder, { excludeGlobs: scope.excludeGlobs, respectGitignore: scope.respectGitignore, log });
     if (ignored) ignoredBy.push(ignored);
-    const collected = await collectDocuments(folder, scope.excludeGlobs, ignored ? { ignored } : {});
-    redactions += collected.redactions;
     secrets.push(...(await workspaceSecrets(folder)));
-    collected.documents.forEach((document, i) => {
-      const source = collected.sources[i];
-      if (!source) return;
-      const rel = path.relative(folder, source.path).split(path.sep).join('/');
+    for (const file of files) {
+      const rel = path.relative(folder, file.path).split(path.sep).join('/');
       const label = scope.folders.length > 1 ? `${path.basename(folder)}/${rel}` : rel;
-      sources.push({ document, path: source.path, label, mtimeMs: source.mtimeMs });
-    });
-  }
-  if (scope.folders.length > 1 && secrets.length > 0) {
-    // a value one folder's .env declares is redacted from every folder
-    for (let i = 0; i < sources.length; i++) {
-      const s = sources[i] as Source;
-      const known = removeKnown(s.document.text, secrets);
-      if (known.count > 0) {
-        redactions += known.count;
-        sources[i] = { ...s, document: { ...s.document, text: known.text } };
-      }
+      sources.push({ file, path: file.path, label, mtimeMs: file.mtimeMs });
     }
   }
   sources.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
@@ -78,7 +65,14 @@ export async function collectWorkspace(scope: WorkspaceScope): Promise<Workspace
     if (!inside) return false;
     return !excluded(p) && !excluded(path.relative(inside, p)) && !ignoredBy.some((ignored) => ignored(p));
   };
-  return { sources, redactions, secrets, allowed };
+  const read = async (chosen: readonly Source[], budget?: TokenBudget) => {
+    // a value one folder's .env declares is redacted from every folder
+    const collected = await readDocuments(chosen.map((s) => s.file), { known: secrets, log, ...(budget ? { budget } : {}) });
+    const byPath = new Map(chosen.map((s) => [s.path, s]));
+    const readSources = collected.sources.map((s) => byPath.get(s.path) as Source);
+    return { documents: collected.documents, read: readSources, redactions: collected.redactions };
+  };
+  return { sources, secrets, allowed, read };
 }
 
 /**
@@ -93,9 +87,10 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
   };
   const started = Date.now();
   emit({ type: 'progress', phase: 'collecting', done: 0, total: 1 });
-  const workspace = await collectWorkspace(job);
+  const log = (message: string): void => emit({ type: 'log', level: 'info', message });
+  const workspace = await collectWorkspace(job, log);
   stopIfAborted();
-  let redactions = workspace.redactions;
+  let redactions = 0;
   const recent: TrainingDocument[] = [];
   for (const r of job.recent) {
     if (!workspace.allowed(r.path)) continue;
@@ -103,12 +98,19 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
     redactions += redacted.redactions;
     recent.push({ text: redacted.text, weight: RECENT_WEIGHT });
   }
-  const documents = [...recent, ...workspace.sources.map((s) => s.document)];
-  if (documents.length === 0) throw new Error('there are no source files Ondi may learn from in this workspace');
+  if (recent.length === 0 && workspace.sources.length === 0) throw new Error('there are no source files Ondi may learn from in this workspace');
 
   emit({ type: 'progress', phase: 'loading', done: 0, total: 1 });
   const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
   try {
+    stopIfAborted();
+    // files are read only until the budget left after the recent edits is filled
+    const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
+    const used = recent.reduce((n, d) => n + 1 + countTokens(d.text), 0);
+    const files = await workspace.read(workspace.sources, { maxTokens: job.maxTokens, countTokens, used });
+    redactions += files.redactions;
+    const documents = [...recent, ...files.documents];
+    if (documents.length === 0) throw new Error('there are no readable source files Ondi may learn from in this workspace');
     stopIfAborted();
     const abort = new AbortController();
     checkpoint.restart();
@@ -128,7 +130,7 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
       throw error;
     }
     stopIfAborted();
-    const learnedFiles = workspace.sources.slice(0, Math.max(0, trained.documents - recent.length));
+    const learnedFiles = files.read.slice(0, Math.max(0, trained.documents - recent.length));
     const meta: LearnedMeta = {
       trainedAt: new Date(started).toISOString(),
       seconds: round(trained.seconds),
@@ -150,6 +152,8 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
       tokens: trained.tokens,
       knn: trained.knn,
       meta: { ...meta },
+    }).catch((error: unknown) => {
+      throw namingFile(error, job.outFile);
     });
     emit({
       type: 'log',
@@ -172,16 +176,16 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
   const checkpoint = new ControlCheckpoint(control);
   const started = performance.now();
   emit({ type: 'progress', phase: 'collecting', done: 0, total: 1 });
-  const workspace = await collectWorkspace(job);
+  const workspace = await collectWorkspace(job, (message) => emit({ type: 'log', level: 'info', message }));
   const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
   try {
     const contents = await readAdapterFile(job.adapterFile, engine.info.modelId);
     const trainedAt = Date.parse(learnedMetaOf(contents).trainedAt);
     const unseen = trainedAt > 0 ? workspace.sources.filter((s) => s.mtimeMs > trainedAt) : [];
     const basis = unseen.length > 0 ? 'unseen' : 'seen';
-    const chosen = (unseen.length > 0 ? unseen : workspace.sources).slice(0, 5);
+    const { documents, read: chosen } = await workspace.read((unseen.length > 0 ? unseen : workspace.sources).slice(0, 5));
     const cases = sampleLineCases(
-      chosen.map((s) => ({ path: s.path, text: s.document.text })),
+      chosen.map((s, i) => ({ path: s.path, text: documents[i]?.text ?? '' })),
       job.samples,
       job.seed,
     );
@@ -209,18 +213,6 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
   } finally {
     await engine.dispose();
   }
-}
-
-function removeKnown(text: string, values: readonly string[]): { text: string; count: number } {
-  let out = text;
-  let count = 0;
-  for (const value of values) {
-    if (value.length < 6 || !out.includes(value)) continue;
-    const parts = out.split(value);
-    count += parts.length - 1;
-    out = parts.join(REDACTED);
-  }
-  return { text: out, count };
 }
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;

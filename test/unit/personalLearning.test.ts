@@ -412,7 +412,9 @@ describe('what the worker may learn from', () => {
       ws.sources.map((s) => s.label),
       [`${path.basename(b)}/new.ts`, `${path.basename(a)}/src/old.ts`],
     );
-    assert.ok(!ws.sources.some((s) => s.document.text.includes('supersecretvalue123')), 'the .env value is redacted');
+    const { documents } = await ws.read(ws.sources);
+    assert.equal(documents.length, 2);
+    assert.ok(!documents.some((d) => d.text.includes('supersecretvalue123')), 'the .env value is redacted');
     assert.ok(ws.secrets.includes('supersecretvalue123'));
     assert.equal(ws.allowed(path.join(a, 'src', 'x.ts')), true);
     assert.equal(ws.allowed(path.join(a, 'build.ts')), false);

@@ -3,12 +3,13 @@ import { KnnStore } from '../../core/adapt/knnStore';
 import { PersonalModel } from '../../core/adapt/personalModel';
 import { snippetIndexOf } from '../../core/complete/snippetIndex';
 import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
-import { collectDocuments } from '../../core/adapt/workspaceDocuments';
+import { readDocuments, workspaceSecrets } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
 import { loadEngine } from '../../core/loadEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
+import { listTrainingFiles } from './trainingFiles';
 
 /** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
@@ -18,9 +19,13 @@ export async function evalCompletion(values: Options, progress: (text: string) =
   if (parts.includes('knn') && !parts.includes('adapter')) throw new UsageError('--personal knn needs adapter (its keys are gathered while the adapter trains)');
   const samples = intOption(values, 'samples', 500);
   const seed = intOption(values, 'seed', 0);
-  const cases = await loadCases(test, samples, seed);
-  if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
   if (values.drafts !== undefined && !['on', 'off'].includes(values.drafts)) throw new UsageError('--drafts must be on or off');
+  const log = (message: string): void => progress(`${message}\n`);
+  const cases = await loadCases(test, samples, seed, log).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--test ${test} cannot be read (${error.code ?? error.message})`);
+  });
+  if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
+  const trainFiles = values.train ? await listTrainingFiles(values.train, 'train', log) : undefined;
   const engine = await loadEngine(values.model ?? shippedModel(), { drafts: values.drafts !== 'off' });
   try {
     const maxTokens = intOption(values, 'max-tokens', 48);
@@ -30,9 +35,11 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     const base = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
     let adapted = null;
     let adapt = null;
-    if (values.train) {
-      const collected = await collectDocuments(values.train);
-      if (collected.documents.length === 0) throw new UsageError(`no source files to learn from under ${values.train}`);
+    if (values.train && trainFiles) {
+      const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
+      const budget = { maxTokens: DEFAULT_ADAPT_TOKENS, countTokens };
+      const collected = await readDocuments(trainFiles, { known: await workspaceSecrets(values.train), budget, log });
+      if (collected.documents.length === 0) throw new UsageError(`no readable source files to learn from under ${values.train}`);
       const trained = parts.includes('adapter')
         ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
         : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, knn: undefined, seconds: 0, finalLoss: NaN, useAdapter: false, validation: undefined };

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readSourceFiles } from '../eval/sourceFiles';
+import { listSourceFiles, readSourceText, type SkipLog, type SourceEntry, type SourceFs } from '../eval/sourceFiles';
+import { loadGitignore } from '../privacy/gitignore';
 import { createPathExcluder } from '../privacy/globs';
 import { dotenvValues, redactSecrets } from './redact';
 import type { TrainingDocument } from './trainPersonal';
@@ -16,36 +17,94 @@ export interface CollectedDocuments {
   readonly redactions: number;
 }
 
-export interface CollectOptions {
+export interface ListOptions {
+  readonly excludeGlobs?: readonly string[];
   /** A further test on absolute paths (the workspace's .gitignore, say); true leaves the file out. */
   readonly ignored?: (absolutePath: string) => boolean;
+  readonly log?: SkipLog;
+  readonly fs?: SourceFs;
 }
 
 /**
- * The code a personal model may learn from in a folder: source files not excluded by the
- * globs, secrets redacted, most recently modified first (the budget keeps the newest code),
- * and the newest quarter weighted double.
+ * The source files a personal model may learn from in a folder, by metadata only (nothing is
+ * read): not excluded by the globs or `ignored`, most recently modified first (the budget
+ * keeps the newest code).
+ */
+export async function listLearnableFiles(root: string, options: ListOptions = {}): Promise<SourceEntry[]> {
+  const excluded = createPathExcluder([...NEVER_LEARN, ...(options.excludeGlobs ?? [])]);
+  const files = (await listSourceFiles(root, options)).filter(
+    (f) => !excluded(f.path) && !excluded(path.relative(root, f.path)) && !options.ignored?.(f.path),
+  );
+  return files.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * The one file collection the learning worker, `ondi adapt` and `ondi eval --train` share:
+ * learnable files of a folder, leaving out what its .gitignore files ignore when asked to.
+ */
+export async function learnableFiles(
+  root: string,
+  options: { excludeGlobs?: readonly string[]; respectGitignore: boolean; log?: SkipLog; fs?: SourceFs },
+): Promise<{ files: SourceEntry[]; ignored?: (absolutePath: string) => boolean }> {
+  const ignored = options.respectGitignore ? await loadGitignore(root) : undefined;
+  const files = await listLearnableFiles(root, { ...options, ...(ignored ? { ignored } : {}) });
+  return { files, ...(ignored ? { ignored } : {}) };
+}
+
+/** Stop reading once the documents read so far fill the token budget. */
+export interface TokenBudget {
+  readonly maxTokens: number;
+  /** Tokens a document's text takes in the training stream (without its separator). */
+  readonly countTokens: (text: string) => number;
+  /** Tokens already taken by documents learned before these (recent edits). */
+  readonly used?: number;
+}
+
+export interface ReadOptions {
+  /** Secret values declared elsewhere (the .env files), redacted wherever they appear. */
+  readonly known?: readonly string[];
+  readonly budget?: TokenBudget;
+  readonly log?: SkipLog;
+  readonly fs?: SourceFs;
+}
+
+/**
+ * Reads listed files in their order, secrets redacted, until the token budget is filled, so
+ * memory follows the budget rather than the folder. A file that cannot be read is left out
+ * (one log line) and the next one is read. The newest quarter of the listed files is weighted
+ * double.
+ */
+export async function readDocuments(files: readonly SourceEntry[], options: ReadOptions = {}): Promise<CollectedDocuments> {
+  const documents: TrainingDocument[] = [];
+  const sources: { path: string; mtimeMs: number }[] = [];
+  const budget = options.budget;
+  let used = budget?.used ?? 0;
+  let redactions = 0;
+  for (const [i, file] of files.entries()) {
+    if (budget && used >= budget.maxTokens) break;
+    const text = await readSourceText(file.path, options);
+    if (text === undefined) continue;
+    const r = redactSecrets(text, options.known);
+    redactions += r.redactions;
+    documents.push({ text: r.text, weight: i < files.length / 4 ? 2 : 1 });
+    sources.push({ path: file.path, mtimeMs: file.mtimeMs });
+    // each document follows a separator token in the stream
+    if (budget) used += 1 + budget.countTokens(r.text);
+  }
+  return { documents, sources, files: documents.length, redactions };
+}
+
+/**
+ * The code a personal model may learn from in a folder: listed, then read (all of it, or up to
+ * `budget`), secrets redacted, newest first.
  */
 export async function collectDocuments(
   root: string,
   excludeGlobs: readonly string[] = [],
-  options: CollectOptions = {},
+  options: Omit<ListOptions, 'excludeGlobs'> & { budget?: TokenBudget } = {},
 ): Promise<CollectedDocuments> {
-  const excluded = createPathExcluder([...NEVER_LEARN, ...excludeGlobs]);
-  const files = (await readSourceFiles(root)).filter(
-    (f) => !excluded(f.path) && !excluded(path.relative(root, f.path)) && !options.ignored?.(f.path),
-  );
-  const dated = await Promise.all(files.map(async (f) => ({ f, mtime: (await fs.stat(f.path)).mtimeMs })));
-  dated.sort((a, b) => b.mtime - a.mtime || (a.f.path < b.f.path ? -1 : 1));
-  const known = await workspaceSecrets(root);
-  let redactions = 0;
-  const documents = dated.map(({ f }, i) => {
-    const r = redactSecrets(f.text, known);
-    redactions += r.redactions;
-    return { text: r.text, weight: i < dated.length / 4 ? 2 : 1 };
-  });
-  const sources = dated.map(({ f, mtime }) => ({ path: f.path, mtimeMs: mtime }));
-  return { documents, sources, files: documents.length, redactions };
+  const files = await listLearnableFiles(root, { ...options, excludeGlobs });
+  return readDocuments(files, { ...options, known: await workspaceSecrets(root) });
 }
 
 /** Values declared in the folder's .env files (read only to be redacted, never learned). */

@@ -2,7 +2,7 @@ import type { CompletionEngine } from '../complete/types';
 import { sampleLineCases, type LineCase } from './lineSamples';
 import { lookupCompletion } from './lookupBaseline';
 import { percentile, score, type Scores } from './metrics';
-import { readSourceFiles } from './sourceFiles';
+import { readSourceFiles, type SkipLog } from './sourceFiles';
 
 export interface CompletionMetrics extends Scores {
   readonly p50_ms: number;
@@ -17,8 +17,8 @@ export interface CompletionEvalResult {
   readonly cases: readonly LineCase[];
 }
 
-export async function loadCases(testDir: string, samples: number, seed: number): Promise<LineCase[]> {
-  return sampleLineCases(await readSourceFiles(testDir), samples, seed);
+export async function loadCases(testDir: string, samples: number, seed: number, log?: SkipLog): Promise<LineCase[]> {
+  return sampleLineCases(await readSourceFiles(testDir, log ? { log } : {}), samples, seed);
 }
 
 /** Scores an engine on the cases through its own single-line completion path. */
