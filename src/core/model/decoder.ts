@@ -1,6 +1,6 @@
 import type { KvCache } from './kvCache';
 import type { OnnxModel } from './onnxModel';
-import type { Tokenizer } from './tokenizer';
+import { withoutPartialCharacter, type Tokenizer } from './tokenizer';
 
 /** Reshapes each step's next-token scores (the personal model plugs in here). */
 export interface LogitsAdjuster {
@@ -133,7 +133,7 @@ export class Decoder {
     }
     // Out of budget or at the end of text: let the stop rule cut what there is as a finished line.
     result ??= req.stop(text + '\n') ?? text;
-    return { text: result, tokens: generated.length, reused, fed, drafted, accepted, ms: performance.now() - started };
+    return { text: withoutPartialCharacter(result), tokens: generated.length, reused, fed, drafted, accepted, ms: performance.now() - started };
   }
 
   /** The rest of the previous request's output, if this prompt is where it was heading. */

@@ -41,6 +41,14 @@ export async function loadTokenizer(folder: string, model?: Pick<ModelInfo, 'voc
 }
 
 /**
+ * The text without a character cut in half at its end: when generation stops between the
+ * tokens that spell one multi-byte character, decoding shows its first bytes as U+FFFD.
+ */
+export function withoutPartialCharacter(text: string): string {
+  return text.replace(/\uFFFD+$/u, '');
+}
+
+/**
  * Whether the tokenizer library may fetch models over the network, read from the library
  * itself: loadTokenizer switches it off, and this is how the dashboard shows that it is.
  */
