@@ -16,6 +16,8 @@ export async function run(): Promise<void> {
     color: false,
     reporter: path.join(repoRoot, 'test/scripts/results-reporter.js'),
     reporterOptions: { output },
+    // ONDI_HOST_GREP=<title part> runs only the matching host tests while working on them
+    ...(process.env.ONDI_HOST_GREP ? { grep: process.env.ONDI_HOST_GREP } : {}),
   });
   for (const name of fs.readdirSync(__dirname).filter((file) => file.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, name));

@@ -27,6 +27,9 @@ async function runHostTier() {
   const userDataDir = path.join(scratch, 'user-data');
   const extensionsDir = path.join(scratch, 'extensions');
   const workspace = path.join(scratch, 'workspace');
+  // a home folder of its own: the zero-network test looks for anything written into it
+  const home = path.join(scratch, 'home');
+  fs.mkdirSync(home);
   fs.cpSync(demoWorkspace, workspace, { recursive: true });
   prepareUserDataDir(userDataDir);
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -38,7 +41,7 @@ async function runHostTier() {
     userDataDir,
     extensionsDir,
     folder: workspace,
-    env: { ONDI_RESULTS_FILE: resultsFile },
+    env: { ONDI_RESULTS_FILE: resultsFile, HOME: home },
     logFile: path.join(outDir, 'code-server.log'),
   });
   let browser;
