@@ -29,7 +29,9 @@ async function int8Kernel(): Promise<string> {
   try {
     const k = 64;
     const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(2 * k).fill(1), [2, k]) });
-    const y = Array.from(out.y.data as Float32Array);
+    const result = out['y'];
+    assert.ok(result, 'the probe has an output named y');
+    const y = Array.from(result.data as Float32Array);
     if (y.every((v) => Math.abs(v - k * 127) < 1e-2)) return 'int32';
     if (y.every((v) => Math.abs(v - ((k / 2) * 32767) / 255) < 1e-2)) return 'int16-pairs';
     throw new Error(`int8 probe: unexpected output ${y.join(', ')}`);
@@ -37,7 +39,6 @@ async function int8Kernel(): Promise<string> {
     await session.release();
   }
 }
-
 
 describe('on-device engine (shipped model)', function () {
   this.timeout(60000);
@@ -58,6 +59,7 @@ describe('on-device engine (shipped model)', function () {
     for (const c of fixture.cases) {
       assert.deepEqual(engine.tokenizer.encode(c.prompt), c.prompt_ids);
       const want = c.greedy_ids[kind];
+      assert.ok(want, `${c.prompt}: no tokens for int8 kernel '${kind}'`);
       let cache = engine.model.emptyCache();
       let out = await engine.model.step(c.prompt_ids, cache);
       const got: number[] = [];
