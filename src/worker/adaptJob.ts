@@ -49,7 +49,15 @@ export async function collectWorkspace(scope: WorkspaceScope, log: (message: str
   const secrets: string[] = [];
   const ignoredBy: ((p: string) => boolean)[] = [];
   for (const folder of scope.folders) {
-    const { files, ignored } = await learnableFiles(folder, { excludeGlobs: scope.excludeGlobs, respectGitignore: scope.respectGitignore, log });
+    let listed;
+    try {
+      listed = await learnableFiles(folder, { excludeGlobs: scope.excludeGlobs, respectGitignore: scope.respectGitignore, log });
+    } catch (error) {
+      // a folder removed or unreadable since the workspace opened: the others are still learned
+      log(`skipped folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const { files, ignored } = listed;
     if (ignored) ignoredBy.push(ignored);
     secrets.push(...(await workspaceSecrets(folder)));
     for (const file of files) {

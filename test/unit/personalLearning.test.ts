@@ -421,6 +421,17 @@ describe('what the worker may learn from', () => {
     assert.equal(ws.allowed(path.join(a, '.env')), false);
     assert.equal(ws.allowed(path.join(os.tmpdir(), 'outside.ts')), false);
   });
+
+  it('learns the other folders when one workspace folder is gone, with one log line', async () => {
+    const a = await tmp();
+    await fs.writeFile(path.join(a, 'kept.ts'), 'export const kept = 1;\n');
+    const gone = path.join(a, 'no-such-folder');
+    const log: string[] = [];
+    const ws = await collectWorkspace({ folders: [gone, a], excludeGlobs: [], respectGitignore: true }, (m) => log.push(m));
+    assert.deepEqual(ws.sources.map((s) => path.basename(s.path)), ['kept.ts']);
+    assert.equal(log.length, 1);
+    assert.match(log[0] ?? '', /skipped folder .*no-such-folder/);
+  });
 });
 
 describe('what the user sees of learning', () => {
