@@ -35,7 +35,8 @@ export async function loadTokenizer(folder: string, model?: Pick<ModelInfo, 'voc
   const tok = new PreTrainedTokenizer(json, config) as unknown as XenovaTokenizer;
   return {
     encode: (text) => tok.encode(text, null, { add_special_tokens: false }),
-    decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
+    // the library refuses an empty list; nothing decodes to nothing
+    decode: (ids) => (ids.length === 0 ? '' : tok.decode(ids, { skip_special_tokens: false })),
     vocabText: byteLevelVocab(json.model.vocab, json.added_tokens ?? []),
   };
 }
