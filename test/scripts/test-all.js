@@ -2,7 +2,8 @@
 'use strict';
 // `npm test`: installs what is missing, builds, then runs every tier and ends with ONE line
 // "N passed, N failed" (", N skipped" when any) that adds up all of them.
-//   static  lint (ESLint, which also keeps `vscode` out of src/core) and the type check
+//   static  lint (ESLint, which also keeps `vscode` out of src/core), the formatter's check
+//           (Prettier) and the type check
 //   unit    mocha on src/core and src/cli in plain Node
 //   host    mocha inside a real VS Code extension host (code-server)
 //   e2e     Chromium drives code-server with the packaged .vsix installed
@@ -42,13 +43,21 @@ function build() {
   return run(node, ['esbuild.config.mjs', '--tests']);
 }
 
+/** What `npm run format` rewrites and the static tier checks (.prettierignore leaves out data and generated files). */
+const FORMATTED = ['src', 'test', '*.mjs'];
+
 function staticChecks() {
   heading('static: eslint');
   const lint = run(node, [bin('eslint/bin/eslint.js'), '.']);
+  heading('static: prettier --check');
+  const format = run(node, [bin('prettier/bin/prettier.cjs'), '--check', ...FORMATTED]);
   heading('static: tsc --noEmit');
   // the dashboard page is type-checked on its own, against the browser's DOM instead of Node
-  const types = run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']) && run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', 'src/webview']);
-  return { passed: Number(lint) + Number(types), failed: Number(!lint) + Number(!types), skipped: 0 };
+  const types =
+    run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', '.']) &&
+    run(node, [bin('typescript/bin/tsc'), '--noEmit', '-p', 'src/webview']);
+  const checks = [lint, format, types];
+  return { passed: checks.filter(Boolean).length, failed: checks.filter((ok) => !ok).length, skipped: 0 };
 }
 
 function unitTests() {
@@ -84,7 +93,12 @@ function modelsTests() {
       const matches = [...output.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)];
       const last = matches[matches.length - 1];
       if (!last) {
-        resolve({ passed: 0, failed: 1, skipped: 0, note: `models/test.sh printed no "N passed, N failed" line (exit ${code})` });
+        resolve({
+          passed: 0,
+          failed: 1,
+          skipped: 0,
+          note: `models/test.sh printed no "N passed, N failed" line (exit ${code})`,
+        });
         return;
       }
       const counts = { passed: Number(last[1]), failed: Number(last[2]), skipped: Number(last[3] ?? 0) };
@@ -146,7 +160,9 @@ async function main() {
     total.failed += row.failed;
     total.skipped += row.skipped ?? 0;
     const note = row.note ? `  (${row.note})` : '';
-    process.stdout.write(`${row.tier.padEnd(7)} ${row.passed} passed, ${row.failed} failed, ${row.skipped ?? 0} skipped${note}\n`);
+    process.stdout.write(
+      `${row.tier.padEnd(7)} ${row.passed} passed, ${row.failed} failed, ${row.skipped ?? 0} skipped${note}\n`,
+    );
   }
   process.exitCode = total.failed > 0 || summary.length === 0 ? 1 : 0;
   const skipped = total.skipped > 0 ? `, ${total.skipped} skipped` : '';
