@@ -4,8 +4,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', 'models/**', '.tools/**', '.vscode-test/**', 'test-results/**',
-      'test/fixtures/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'models/**',
+      '.tools/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'test/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -30,7 +38,9 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'src/core must not depend on VS Code; put editor code in src/vscode.' }],
-          patterns: [{ group: ['**/vscode/*', '**/vscode'], message: 'src/core must not import the VS Code adapters.' }],
+          patterns: [
+            { group: ['**/vscode/*', '**/vscode'], message: 'src/core must not import the VS Code adapters.' },
+          ],
         },
       ],
     },

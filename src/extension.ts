@@ -53,7 +53,16 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   const modelFolder = path.join(context.extensionPath, ...MODEL_FOLDER);
   const worker = { file: path.join(context.extensionPath, 'dist', 'adaptWorker.js') };
   // In Restricted Mode nothing is learned from the workspace; trust granted later starts it
-  const personal = keep(new PersonalLearning({ context, config: () => configUnderTrust(settings.current, vscode.workspace.isTrusted), log, engine, modelFolder, worker }));
+  const personal = keep(
+    new PersonalLearning({
+      context,
+      config: () => configUnderTrust(settings.current, vscode.workspace.isTrusted),
+      log,
+      engine,
+      modelFolder,
+      worker,
+    }),
+  );
   const statusBar = keep(new OndiStatusBar(COMMAND_IDS.showDashboard));
   const showState = (): void =>
     statusBar.show(settings.current.enable ? personal.decorate(engine.state) : { kind: 'disabled' });
@@ -74,7 +83,18 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));
   registerPersonalCommands(personal, log).forEach(keep);
-  keep(registerDashboard({ context, log, config: () => settings.current, engine, outcomes: outcomes.store, personal, nextSteps, modelFolder }));
+  keep(
+    registerDashboard({
+      context,
+      log,
+      config: () => settings.current,
+      engine,
+      outcomes: outcomes.store,
+      personal,
+      nextSteps,
+      modelFolder,
+    }),
+  );
   keep(engine.onDidChangeState(showState));
   keep(personal.onDidChange(showState));
   keep(
@@ -98,7 +118,9 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   log.info(`Ondi ${String(context.extension.packageJSON.version)} activated`);
   // In the background: the editor is usable at once and the status bar shows the load. The
   // model runs in its own thread (dist/engineWorker.js), so its steps never block the host.
-  void engine.start(workerEngineLoader(modelFolder, { file: path.join(context.extensionPath, 'dist', 'engineWorker.js') }));
+  void engine.start(
+    workerEngineLoader(modelFolder, { file: path.join(context.extensionPath, 'dist', 'engineWorker.js') }),
+  );
 
   return {
     state: () => (settings.current.enable ? engine.state : { kind: 'disabled' }),

@@ -61,11 +61,16 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
     adapt: () => adapt(values, progress),
     bench: () => bench(values, progress),
     report: () => report(),
-    eval: positionals[0] === 'completion' ? () => evalCompletion(values, progress)
-      : positionals[0] === 'next' ? () => evalNext(values, progress) : undefined,
+    eval:
+      positionals[0] === 'completion'
+        ? () => evalCompletion(values, progress)
+        : positionals[0] === 'next'
+          ? () => evalNext(values, progress)
+          : undefined,
   };
   const handler = handlers[command.name];
-  if (!handler) return fail(`${command.name} ${positionals.join(' ')}: not implemented yet`.replace(/ +:/, ':'), EXIT_FAILURE);
+  if (!handler)
+    return fail(`${command.name} ${positionals.join(' ')}: not implemented yet`.replace(/ +:/, ':'), EXIT_FAILURE);
   try {
     const result = await handler();
     io.stdout(json ? JSON.stringify(result) + '\n' : JSON.stringify(result, null, 2) + '\n');

@@ -152,14 +152,21 @@ export class EngineLifecycle {
     this.log.error('the completion engine stopped', error);
     void this.release(handle);
     const now = Date.now();
-    while (this.restarts.length > 0 && now - (this.restarts[0] as number) > this.restart.windowMs) this.restarts.shift();
+    while (this.restarts.length > 0 && now - (this.restarts[0] as number) > this.restart.windowMs)
+      this.restarts.shift();
     const load = this.lastLoader;
     if (!load || this.restarts.length >= this.restart.maxRestarts) {
-      this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}${load ? ' (it keeps stopping: reload the window to start it again)' : ''}` });
+      this.setState({
+        kind: 'error',
+        message: `the completion engine stopped: ${describeError(error)}${load ? ' (it keeps stopping: reload the window to start it again)' : ''}`,
+      });
       return;
     }
     this.restarts.push(now);
-    this.setState({ kind: 'error', message: `the completion engine stopped: ${describeError(error)}; starting it again` });
+    this.setState({
+      kind: 'error',
+      message: `the completion engine stopped: ${describeError(error)}; starting it again`,
+    });
     this.restartTimer = setTimeout(() => {
       this.log.info('starting the completion engine again');
       void this.start(load);

@@ -28,7 +28,10 @@ export async function loadEngine(folder: string, options: LoadOptions = {}): Pro
   const started = performance.now();
   const info = await readModelFolder(folder, options.onnxFile);
   const threads = options.threads ?? 2;
-  const [modelLoad, tokenizerLoad] = await Promise.allSettled([OnnxModel.load(info, { threads }), loadTokenizer(folder, info)]);
+  const [modelLoad, tokenizerLoad] = await Promise.allSettled([
+    OnnxModel.load(info, { threads }),
+    loadTokenizer(folder, info),
+  ]);
   if (tokenizerLoad.status === 'rejected') {
     // a model loaded beside a broken tokenizer is released, not left to the garbage collector
     if (modelLoad.status === 'fulfilled') await modelLoad.value.dispose();
@@ -38,11 +41,15 @@ export async function loadEngine(folder: string, options: LoadOptions = {}): Pro
   const model = modelLoad.value;
   const tokenizer = tokenizerLoad.value;
   const maxPromptTokens = Math.min(options.maxPromptTokens ?? 448, info.maxPositions - 64);
-  const pipeline = new CompletionPipeline(new Decoder(model, tokenizer, { drafts: options.drafts ?? true }), tokenizer, {
-    maxPromptTokens,
-    documentStart: info.eosTokenId,
-    suggestionCache: options.suggestionCache ?? true,
-  });
+  const pipeline = new CompletionPipeline(
+    new Decoder(model, tokenizer, { drafts: options.drafts ?? true }),
+    tokenizer,
+    {
+      maxPromptTokens,
+      documentStart: info.eosTokenId,
+      suggestionCache: options.suggestionCache ?? true,
+    },
+  );
   return {
     info,
     model,

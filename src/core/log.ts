@@ -54,8 +54,7 @@ export function createLogger(write: (record: LogRecord) => void, threshold: () =
     }
   };
   return {
-    error: (message, error) =>
-      emit('error', error === undefined ? message : `${message}: ${describeError(error)}`),
+    error: (message, error) => emit('error', error === undefined ? message : `${message}: ${describeError(error)}`),
     warn: (message) => emit('warn', message),
     info: (message) => emit('info', message),
     debug: (message) => emit('debug', message),

@@ -37,7 +37,10 @@ export function modelEngineLoader(folder: string, options: LoadOptions = {}): En
  * suggestions are forgotten. Contents shaped for another model are refused, and completions
  * go on with the base model alone.
  */
-export function applyPersonal(engine: Pick<LoadedEngine, 'pipeline' | 'tokenizer' | 'info'>, contents: AdapterContents | undefined): void {
+export function applyPersonal(
+  engine: Pick<LoadedEngine, 'pipeline' | 'tokenizer' | 'info'>,
+  contents: AdapterContents | undefined,
+): void {
   const { pipeline, info } = engine;
   const shape = contents?.adapter.shape;
   if (shape && (shape.hidden !== info.hiddenSize || shape.vocab !== info.vocabSize)) {
@@ -48,6 +51,8 @@ export function applyPersonal(engine: Pick<LoadedEngine, 'pipeline' | 'tokenizer
     );
   }
   pipeline.decoder.personal = contents ? personalModelOf(contents) : undefined;
-  pipeline.snippets = contents ? snippetIndexOf(contents.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId) : undefined;
+  pipeline.snippets = contents
+    ? snippetIndexOf(contents.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId)
+    : undefined;
   pipeline.reset();
 }

@@ -10,8 +10,7 @@ export type OndiState =
 
 /** What personal learning is doing while completions are ready (they keep working meanwhile). */
 export type LearningActivity =
-  | { readonly kind: 'learning'; readonly percent: number; readonly held: boolean }
-  | { readonly kind: 'paused' };
+  { readonly kind: 'learning'; readonly percent: number; readonly held: boolean } | { readonly kind: 'paused' };
 
 export interface StatusPresentation {
   /** Status bar text; `$(name)` is a codicon. */
@@ -34,14 +33,23 @@ export function presentStatus(state: OndiState): StatusPresentation {
         };
       }
       if (learning?.kind === 'paused') {
-        return { text: '$(sparkle) Ondi $(debug-pause)', tooltip: `${tooltip}. Learning is paused ("Ondi: Resume Learning")` };
+        return {
+          text: '$(sparkle) Ondi $(debug-pause)',
+          tooltip: `${tooltip}. Learning is paused ("Ondi: Resume Learning")`,
+        };
       }
       return { text: '$(sparkle) Ondi', tooltip };
     }
     case 'error':
-      return { text: '$(error) Ondi', tooltip: `Ondi: ${state.message} (click for the dashboard; "Ondi: Show Log" has the details)` };
+      return {
+        text: '$(error) Ondi',
+        tooltip: `Ondi: ${state.message} (click for the dashboard; "Ondi: Show Log" has the details)`,
+      };
     case 'disabled':
-      return { text: '$(circle-slash) Ondi', tooltip: 'Ondi: inline completions are off ("Ondi: Toggle Inline Completions" turns them on)' };
+      return {
+        text: '$(circle-slash) Ondi',
+        tooltip: 'Ondi: inline completions are off ("Ondi: Toggle Inline Completions" turns them on)',
+      };
   }
 }
 

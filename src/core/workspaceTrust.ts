@@ -20,7 +20,8 @@ export function mayLearnFromWorkspace(trusted: boolean): boolean {
 }
 
 /** Why learning is not happening, for the log and the commands that would start it. */
-export const UNTRUSTED_LEARNING = 'Ondi does not learn from a workspace in Restricted Mode. Trust the workspace to let it learn.';
+export const UNTRUSTED_LEARNING =
+  'Ondi does not learn from a workspace in Restricted Mode. Trust the workspace to let it learn.';
 
 /**
  * Undefined when the step may be done; otherwise the message that says why not. Opening a

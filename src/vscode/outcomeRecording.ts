@@ -21,7 +21,8 @@ export interface OutcomeRecording {
 export function startOutcomeRecording(context: vscode.ExtensionContext, log: Logger): OutcomeRecording {
   const storage = context.globalStorageUri;
   const file = storage.scheme === 'file' ? path.join(storage.fsPath, OUTCOMES_FILE) : undefined;
-  if (!file) log.warn(`global storage ${storage.toString()} is not a local folder; outcome statistics are kept in memory only`);
+  if (!file)
+    log.warn(`global storage ${storage.toString()} is not a local folder; outcome statistics are kept in memory only`);
   const store = new OutcomeStore({ file, log });
   const tracker = new OutcomeTracker((event) => store.record(event));
   const watcher = watchOutcomes(tracker);

@@ -15,7 +15,17 @@ import {
 import { el } from './dom';
 
 // Only the parts the dashboard draws, so the bundle stays small.
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Legend,
+  Tooltip,
+);
 
 export interface Theme {
   readonly foreground: string;

@@ -28,7 +28,11 @@ function render(): void {
     'header',
     {},
     el('h1', {}, 'Ondi'),
-    el('span', { class: 'updated' }, `on-device code model · updated ${new Date(data.generatedAt).toLocaleTimeString()}`),
+    el(
+      'span',
+      { class: 'updated' },
+      `on-device code model · updated ${new Date(data.generatedAt).toLocaleTimeString()}`,
+    ),
     button('Ondi menu', () => post({ type: 'showMenu' }), { class: 'secondary' }),
   );
   app.replaceChildren(

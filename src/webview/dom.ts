@@ -24,10 +24,19 @@ export function withCode(text: string): HTMLSpanElement {
 
 /** A figure with its label ("12" over "shown"). */
 export function figure(value: string, label: string, id?: string): HTMLDivElement {
-  return el('div', { class: 'figure', ...(id ? { 'data-figure': id } : {}) }, el('div', { class: 'value' }, value), el('div', { class: 'label' }, label));
+  return el(
+    'div',
+    { class: 'figure', ...(id ? { 'data-figure': id } : {}) },
+    el('div', { class: 'value' }, value),
+    el('div', { class: 'label' }, label),
+  );
 }
 
-export function button(label: string, onClick: () => void, attrs: Readonly<Record<string, string>> = {}): HTMLButtonElement {
+export function button(
+  label: string,
+  onClick: () => void,
+  attrs: Readonly<Record<string, string>> = {},
+): HTMLButtonElement {
   const b = el('button', { type: 'button', ...attrs }, label);
   b.addEventListener('click', onClick);
   return b;
@@ -39,19 +48,26 @@ export function empty(text: string): HTMLParagraphElement {
 }
 
 export function card(title: string, id: string, ...children: readonly Child[]): HTMLElement {
-  return el('section', { class: 'card', id, 'aria-labelledby': `${id}-title` }, el('h2', { id: `${id}-title` }, title), ...children);
+  return el(
+    'section',
+    { class: 'card', id, 'aria-labelledby': `${id}-title` },
+    el('h2', { id: `${id}-title` }, title),
+    ...children,
+  );
 }
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export const fmt = {
   int: (n: number): string => int.format(n),
-  params: (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n)),
+  params: (n: number): string =>
+    n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n),
   bytes: (n: number): string =>
     n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} KB` : `${n} B`,
   percent: (n: number | undefined, digits = 0): string => (n === undefined ? '–' : `${n.toFixed(digits)}%`),
   /** A change with its sign, using a real minus: "−49.9%". */
-  change: (n: number | undefined): string => (n === undefined ? '' : `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(1)}%`),
+  change: (n: number | undefined): string =>
+    n === undefined ? '' : `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(1)}%`,
   ms: (n: number | undefined): string => (n === undefined ? '–' : `${Math.round(n)} ms`),
   when: (iso: string): string => new Date(iso).toLocaleString(),
   ago: (iso: string, now = Date.now()): string => {

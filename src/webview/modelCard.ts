@@ -17,8 +17,18 @@ const ROWS: readonly Row[] = [
   { metric: 'fileMb', label: 'ONNX file', format: (n) => `${n.toFixed(1)} MB`, chart: 'File size' },
   { metric: 'bpb', label: 'Held-out bits per byte (lower is better)', format: (n) => n.toFixed(3) },
   { metric: 'em', label: 'Line completion exact match', format: (n) => `${n.toFixed(1)}%`, chart: 'Exact match' },
-  { metric: 'es', label: 'Line completion edit similarity', format: (n) => `${n.toFixed(1)}%`, chart: 'Edit similarity' },
-  { metric: 'p50Ms', label: 'Latency p50 (one cold completion)', format: (n) => `${Math.round(n)} ms`, chart: 'Latency p50' },
+  {
+    metric: 'es',
+    label: 'Line completion edit similarity',
+    format: (n) => `${n.toFixed(1)}%`,
+    chart: 'Edit similarity',
+  },
+  {
+    metric: 'p50Ms',
+    label: 'Latency p50 (one cold completion)',
+    format: (n) => `${Math.round(n)} ms`,
+    chart: 'Latency p50',
+  },
   { metric: 'p95Ms', label: 'Latency p95', format: (n) => `${Math.round(n)} ms` },
 ];
 
@@ -30,7 +40,11 @@ export function modelCard(m: ModelSection, charts: ChartBoard, theme: Theme): HT
         'ul',
         { class: 'chips' },
         el('li', {}, el('strong', {}, r.stage)),
-        el('li', {}, `${fmt.params(r.params)} parameters${r.nonEmbeddingParams !== undefined ? ` (${fmt.params(r.nonEmbeddingParams)} outside the embedding)` : ''}`),
+        el(
+          'li',
+          {},
+          `${fmt.params(r.params)} parameters${r.nonEmbeddingParams !== undefined ? ` (${fmt.params(r.nonEmbeddingParams)} outside the embedding)` : ''}`,
+        ),
         r.fileBytes !== undefined && el('li', {}, `${fmt.bytes(r.fileBytes)} on disk (int8 ONNX)`),
         el('li', {}, `${r.layers} layers, width ${r.hiddenSize}`),
         el('li', {}, `${fmt.int(r.vocabSize)}-token vocabulary`),
@@ -47,7 +61,17 @@ export function modelCard(m: ModelSection, charts: ChartBoard, theme: Theme): HT
       : el(
           'div',
           { class: 'split' },
-          el('div', {}, el('h3', {}, 'Each stage against the dense model (= 100%)'), charts.chart('stages', 'Each compression stage as a percentage of the dense model', stageChart(stages, theme), 220)),
+          el(
+            'div',
+            {},
+            el('h3', {}, 'Each stage against the dense model (= 100%)'),
+            charts.chart(
+              'stages',
+              'Each compression stage as a percentage of the dense model',
+              stageChart(stages, theme),
+              220,
+            ),
+          ),
           el('div', {}, stageTable(stages)),
         ),
     stages.length > 0 &&
@@ -55,13 +79,27 @@ export function modelCard(m: ModelSection, charts: ChartBoard, theme: Theme): HT
         'p',
         { class: 'note' },
         `From models/report.json: measured by the model recipe on held-out packages${m.samples ? ` (${m.samples} lines)` : ''}.` +
-          (m.lookup ? ` An in-file lookup baseline scores ${m.lookup.em.toFixed(1)}% exact match and ${m.lookup.es.toFixed(1)}% edit similarity on the same lines.` : ''),
+          (m.lookup
+            ? ` An in-file lookup baseline scores ${m.lookup.em.toFixed(1)}% exact match and ${m.lookup.es.toFixed(1)}% edit similarity on the same lines.`
+            : ''),
       ),
   );
 }
 
 function stageTable(stages: readonly ModelStage[]): HTMLTableElement {
-  const head = el('tr', {}, el('th', {}, ''), ...stages.map((s) => el('th', { scope: 'col', class: s.running ? 'running' : '' }, s.stage, s.running && el('span', { class: 'badge' }, 'running'))));
+  const head = el(
+    'tr',
+    {},
+    el('th', {}, ''),
+    ...stages.map((s) =>
+      el(
+        'th',
+        { scope: 'col', class: s.running ? 'running' : '' },
+        s.stage,
+        s.running && el('span', { class: 'badge' }, 'running'),
+      ),
+    ),
+  );
   const rows = ROWS.filter((row) => stages.some((s) => s.values[row.metric] !== undefined)).map((row) =>
     el(
       'tr',
@@ -70,7 +108,12 @@ function stageTable(stages: readonly ModelStage[]): HTMLTableElement {
       ...stages.map((s) => {
         const value = s.values[row.metric];
         const change = s.change[row.metric];
-        return el('td', { class: s.running ? 'running' : '' }, value === undefined ? '–' : row.format(value), change !== undefined && el('span', { class: 'change' }, fmt.change(change)));
+        return el(
+          'td',
+          { class: s.running ? 'running' : '' },
+          value === undefined ? '–' : row.format(value),
+          change !== undefined && el('span', { class: 'change' }, fmt.change(change)),
+        );
       }),
     ),
   );
@@ -96,7 +139,9 @@ function stageChart(stages: readonly ModelStage[], theme: Theme): ChartConfigura
     },
     options: {
       scales: { y: { beginAtZero: true, ticks: { callback: (v) => `${v}%` } } },
-      plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label ?? ''}: ${(c.parsed.y ?? 0).toFixed(1)}% of dense` } } },
+      plugins: {
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label ?? ''}: ${(c.parsed.y ?? 0).toFixed(1)}% of dense` } },
+      },
     },
   };
 }

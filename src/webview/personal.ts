@@ -11,7 +11,13 @@ export interface PersonalActions {
 }
 
 /** What Ondi learned from this workspace, whether it helps, and the switch for learning. */
-export function personalCard(p: PersonalSection, charts: ChartBoard, theme: Theme, act: PersonalActions, busy: string | undefined): HTMLElement {
+export function personalCard(
+  p: PersonalSection,
+  charts: ChartBoard,
+  theme: Theme,
+  act: PersonalActions,
+  busy: string | undefined,
+): HTMLElement {
   if (!p.hasWorkspace) {
     return card('Personalization', 'personal', empty('No folder is open: Ondi learns the code of the open workspace.'));
   }
@@ -26,7 +32,16 @@ export function personalCard(p: PersonalSection, charts: ChartBoard, theme: Them
   const state = el('p', { class: `state learning-${p.state}` }, `Learning: ${p.stateText}.`);
   const learned = p.learned;
   if (!learned) {
-    return card('Personalization', 'personal', state, controls, p.problem && el('p', { class: 'problem' }, p.problem), empty('Ondi has not learned from this workspace yet. It learns when the editor has been idle for a while, or now with "Train now".'));
+    return card(
+      'Personalization',
+      'personal',
+      state,
+      controls,
+      p.problem && el('p', { class: 'problem' }, p.problem),
+      empty(
+        'Ondi has not learned from this workspace yet. It learns when the editor has been idle for a while, or now with "Train now".',
+      ),
+    );
   }
   const lift = p.lift;
   return card(
@@ -48,17 +63,32 @@ export function personalCard(p: PersonalSection, charts: ChartBoard, theme: Them
       ? el(
           'div',
           {},
-          charts.chart('lift', 'Exact match and edit similarity of the base model and with what Ondi learned', liftChart(lift, theme), 150),
+          charts.chart(
+            'lift',
+            'Exact match and edit similarity of the base model and with what Ondi learned',
+            liftChart(lift, theme),
+            150,
+          ),
           el(
             'p',
             { class: 'note' },
             `Lift: ${points(lift.adapted.em - lift.base.em)} exact match, ${points(lift.adapted.es - lift.base.es)} edit similarity on ${lift.cases} lines ` +
-              (lift.basis === 'unseen' ? `from files changed after the last training (${lift.files.join(', ')}), which the personal model has not seen` : `from files it learned from (${lift.files.join(', ')}): what it remembers, not yet how it does on new code`) +
+              (lift.basis === 'unseen'
+                ? `from files changed after the last training (${lift.files.join(', ')}), which the personal model has not seen`
+                : `from files it learned from (${lift.files.join(', ')}): what it remembers, not yet how it does on new code`) +
               `. Measured ${fmt.ago(lift.measuredAt)}.`,
           ),
         )
       : empty('Not measured for this personal model yet.'),
-    el('div', { class: 'actions' }, button(busy ?? (lift ? 'Measure again' : 'Measure on my recent edits'), act.measure, { class: 'secondary', 'data-action': 'measure', ...(busy ? { disabled: '' } : {}) })),
+    el(
+      'div',
+      { class: 'actions' },
+      button(busy ?? (lift ? 'Measure again' : 'Measure on my recent edits'), act.measure, {
+        class: 'secondary',
+        'data-action': 'measure',
+        ...(busy ? { disabled: '' } : {}),
+      }),
+    ),
     el(
       'p',
       { class: 'note' },

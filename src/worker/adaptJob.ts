@@ -4,8 +4,21 @@ import { ControlCheckpoint, LearningControl } from '../core/adapt/learningContro
 import { learnedMetaOf } from '../core/adapt/personalStore';
 import { redactSecrets } from '../core/adapt/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
-import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent, WorkspaceScope } from '../core/adapt/workerProtocol';
-import { learnableFiles, NEVER_LEARN, readDocuments, workspaceSecrets, type TokenBudget } from '../core/adapt/workspaceDocuments';
+import type {
+  LearnedMeta,
+  LiftResult,
+  MeasureJob,
+  TrainJob,
+  WorkerEvent,
+  WorkspaceScope,
+} from '../core/adapt/workerProtocol';
+import {
+  learnableFiles,
+  NEVER_LEARN,
+  readDocuments,
+  workspaceSecrets,
+  type TokenBudget,
+} from '../core/adapt/workspaceDocuments';
 import type { SourceEntry } from '../core/eval/sourceFiles';
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
@@ -40,18 +53,28 @@ interface Workspace {
   readonly secrets: string[];
   readonly allowed: (absolutePath: string) => boolean;
   /** Reads sources in their order, secrets redacted, until the budget (if any) is filled. */
-  readonly read: (sources: readonly Source[], budget?: TokenBudget) => Promise<{ documents: TrainingDocument[]; read: Source[]; redactions: number }>;
+  readonly read: (
+    sources: readonly Source[],
+    budget?: TokenBudget,
+  ) => Promise<{ documents: TrainingDocument[]; read: Source[]; redactions: number }>;
 }
 
 /** The files Ondi may learn from in every folder, newest first, by metadata only. */
-export async function collectWorkspace(scope: WorkspaceScope, log: (message: string) => void = () => undefined): Promise<Workspace> {
+export async function collectWorkspace(
+  scope: WorkspaceScope,
+  log: (message: string) => void = () => undefined,
+): Promise<Workspace> {
   const sources: Source[] = [];
   const secrets: string[] = [];
   const ignoredBy: ((p: string) => boolean)[] = [];
   for (const folder of scope.folders) {
     let listed;
     try {
-      listed = await learnableFiles(folder, { excludeGlobs: scope.excludeGlobs, respectGitignore: scope.respectGitignore, log });
+      listed = await learnableFiles(folder, {
+        excludeGlobs: scope.excludeGlobs,
+        respectGitignore: scope.respectGitignore,
+        log,
+      });
     } catch (error) {
       // a folder removed or unreadable since the workspace opened: the others are still learned
       log(`skipped folder ${folder}: ${error instanceof Error ? error.message : String(error)}`);
@@ -69,13 +92,18 @@ export async function collectWorkspace(scope: WorkspaceScope, log: (message: str
   sources.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
   const excluded = createPathExcluder([...NEVER_LEARN, ...scope.excludeGlobs]);
   const allowed = (p: string): boolean => {
-    const inside = scope.folders.find((f) => !path.relative(f, p).startsWith('..') && !path.isAbsolute(path.relative(f, p)));
+    const inside = scope.folders.find(
+      (f) => !path.relative(f, p).startsWith('..') && !path.isAbsolute(path.relative(f, p)),
+    );
     if (!inside) return false;
     return !excluded(p) && !excluded(path.relative(inside, p)) && !ignoredBy.some((ignored) => ignored(p));
   };
   const read = async (chosen: readonly Source[], budget?: TokenBudget) => {
     // a value one folder's .env declares is redacted from every folder
-    const collected = await readDocuments(chosen.map((s) => s.file), { known: secrets, log, ...(budget ? { budget } : {}) });
+    const collected = await readDocuments(
+      chosen.map((s) => s.file),
+      { known: secrets, log, ...(budget ? { budget } : {}) },
+    );
     const byPath = new Map(chosen.map((s) => [s.path, s]));
     const readSources = collected.sources.map((s) => byPath.get(s.path) as Source);
     return { documents: collected.documents, read: readSources, redactions: collected.redactions };
@@ -106,7 +134,8 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
     redactions += redacted.redactions;
     recent.push({ text: redacted.text, weight: RECENT_WEIGHT });
   }
-  if (recent.length === 0 && workspace.sources.length === 0) throw new Error('there are no source files Ondi may learn from in this workspace');
+  if (recent.length === 0 && workspace.sources.length === 0)
+    throw new Error('there are no source files Ondi may learn from in this workspace');
 
   emit({ type: 'progress', phase: 'loading', done: 0, total: 1 });
   const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
@@ -118,7 +147,8 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
     const files = await workspace.read(workspace.sources, { maxTokens: job.maxTokens, countTokens, used });
     redactions += files.redactions;
     const documents = [...recent, ...files.documents];
-    if (documents.length === 0) throw new Error('there are no readable source files Ondi may learn from in this workspace');
+    if (documents.length === 0)
+      throw new Error('there are no readable source files Ondi may learn from in this workspace');
     stopIfAborted();
     const abort = new AbortController();
     checkpoint.restart();
@@ -149,7 +179,8 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
       recentEdits: Math.min(recent.length, trained.documents),
       redactions,
       rank: job.rank,
-      sampling: 'recent edits first, then workspace files, most recently modified first, until the token budget is spent',
+      sampling:
+        'recent edits first, then workspace files, most recently modified first, until the token budget is spent',
       adapterApplied: trained.useAdapter,
       ...(trained.validation ? { validation: roundValidation(trained.validation) } : {}),
     };
@@ -191,7 +222,9 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
     const trainedAt = Date.parse(learnedMetaOf(contents).trainedAt);
     const unseen = trainedAt > 0 ? workspace.sources.filter((s) => s.mtimeMs > trainedAt) : [];
     const basis = unseen.length > 0 ? 'unseen' : 'seen';
-    const { documents, read: chosen } = await workspace.read((unseen.length > 0 ? unseen : workspace.sources).slice(0, 5));
+    const { documents, read: chosen } = await workspace.read(
+      (unseen.length > 0 ? unseen : workspace.sources).slice(0, 5),
+    );
     const cases = sampleLineCases(
       chosen.map((s, i) => ({ path: s.path, text: documents[i]?.text ?? '' })),
       job.samples,
@@ -226,5 +259,10 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function roundValidation(v: { tokens: number; baseLoss: number; adaptedLoss: number; strength: number }) {
-  return { tokens: v.tokens, baseLoss: round(v.baseLoss, 4), adaptedLoss: round(v.adaptedLoss, 4), strength: v.strength };
+  return {
+    tokens: v.tokens,
+    baseLoss: round(v.baseLoss, 4),
+    adaptedLoss: round(v.adaptedLoss, 4),
+    strength: v.strength,
+  };
 }

@@ -3,7 +3,12 @@
 // own thread. onnxruntime-node runs each model step synchronously on the thread that asks
 // for it; here that is this thread, so the extension host's event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
-import { fromPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engineWorker/protocol';
+import {
+  fromPersonalData,
+  type EngineCommand,
+  type EngineReply,
+  type EngineWorkerData,
+} from '../core/engineWorker/protocol';
 import { describeError } from '../core/log';
 import { loadEngine, type LoadedEngine } from '../core/loadEngine';
 import { applyPersonal } from '../core/modelEngine';
@@ -22,7 +27,14 @@ function main(): void {
     try {
       engine = await loadEngine(data.folder, data.options);
       const remoteModelLoading = await remoteModelLoadingAllowed();
-      reply({ type: 'ready', modelId: engine.info.modelId, shape: { hidden: engine.info.hiddenSize, vocab: engine.info.vocabSize }, stage: engine.info.stage, params: engine.info.params, remoteModelLoading });
+      reply({
+        type: 'ready',
+        modelId: engine.info.modelId,
+        shape: { hidden: engine.info.hiddenSize, vocab: engine.info.vocabSize },
+        stage: engine.info.stage,
+        params: engine.info.params,
+        remoteModelLoading,
+      });
     } catch (error) {
       reply({ type: 'loadFailed', message: describeError(error) });
     }

@@ -11,12 +11,18 @@ const screenshots = process.env.ONDI_E2E_SCREENSHOTS ?? 'test-results/e2e';
 const read = (relative: string): string => readFileSync(path.join(workspace, relative), 'utf8');
 
 /** Polls `read` until `check` holds (files are written asynchronously after Ctrl+S). */
-async function eventually<T>(read: () => T, check: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  read: () => T,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = read();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}; last value: ${JSON.stringify(value).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting until ${what}; last value: ${JSON.stringify(value).slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -26,7 +32,9 @@ describe('inline completions from the on-device model, as a person sees them', f
 
   before(async function () {
     if (!url || !workspace || !userData) {
-      throw new Error('ONDI_E2E_URL/WORKSPACE/USER_DATA are not set: run the e2e tier through `npm test` or `npm run test:e2e`');
+      throw new Error(
+        'ONDI_E2E_URL/WORKSPACE/USER_DATA are not set: run the e2e tier through `npm test` or `npm run test:e2e`',
+      );
     }
     workbench = await Workbench.open(url, screenshots);
     // completions come once the model is loaded (sparkle icon = ready)
@@ -57,12 +65,18 @@ describe('inline completions from the on-device model, as a person sees them', f
 
     await workbench.ghostText.first().waitFor({ timeout: 30_000 });
     // the editor colours the ghost text token by token: one element per token
-    const suggestion = (await workbench.ghostText.allInnerTexts()).join('').replace(/\u00a0/g, ' ').trimEnd();
+    const suggestion = (await workbench.ghostText.allInnerTexts())
+      .join('')
+      .replace(/\u00a0/g, ' ')
+      .trimEnd();
     assert.notEqual(suggestion.trim(), '', 'the ghost text has content');
     await workbench.screenshot('07-ghost-text');
 
     await workbench.page.keyboard.press('Tab');
-    await workbench.ghostText.first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    await workbench.ghostText
+      .first()
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => undefined);
     await workbench.page.keyboard.press('Control+S');
     const expectedLine = `    this.${suggestion}`;
     const saved = await eventually(
@@ -76,10 +90,11 @@ describe('inline completions from the on-device model, as a person sees them', f
     assert.equal(saved, `${original.slice(0, classEnd)}\n  clear(): void {\n${expectedLine}\n  }\n}\n`);
   });
 
-  it('records the accept in the outcome statistics under the extension\'s global storage', async function () {
+  it("records the accept in the outcome statistics under the extension's global storage", async function () {
     const file = path.join(userData, 'User/globalStorage/ondi.ondi/outcomes.json');
     const stats = await eventually(
-      () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { counts: Record<string, number> }) : undefined),
+      () =>
+        existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { counts: Record<string, number> }) : undefined,
       (s) => (s?.counts['accepted'] ?? 0) >= 1,
       'an accepted completion is stored',
       30_000,
@@ -94,7 +109,8 @@ describe('inline completions from the on-device model, as a person sees them', f
     await workbench.page.locator('.view-lines').first().click();
     await workbench.page.keyboard.press('Control+End');
     // Lines without brackets or quotes, so the editor's auto-closing adds nothing of its own.
-    const typed = 'export const taxPercent = 21;\nexport const shippingCents = 499;\nexport const freeShippingFromCents = 5000;\n';
+    const typed =
+      'export const taxPercent = 21;\nexport const shippingCents = 499;\nexport const freeShippingFromCents = 5000;\n';
 
     let ghostSeen = false;
     let typing = true;

@@ -15,12 +15,18 @@ interface ReportStage {
   readonly params: number;
   readonly file_mb: number;
 }
-const report = JSON.parse(readFileSync(path.join(__dirname, '../../models/report.json'), 'utf8')) as { stages: ReportStage[] };
+const report = JSON.parse(readFileSync(path.join(__dirname, '../../models/report.json'), 'utf8')) as {
+  stages: ReportStage[];
+};
 
 /** How many pixels of a chart's canvas were drawn on (a blank canvas has none). */
 async function paintedPixels(frame: FrameLocator, chart: string): Promise<number> {
   return frame.locator(`[data-chart="${chart}"] canvas`).evaluate((element) => {
-    const canvas = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+    const canvas = element as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+    };
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     let painted = 0;
     for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
@@ -40,7 +46,8 @@ describe('the Ondi dashboard, as a person uses it', function () {
   let dashboard: FrameLocator;
 
   before(async function () {
-    if (!url || !workspace) throw new Error('ONDI_E2E_URL/WORKSPACE are not set: run the e2e tier through `npm test` or `npm run test:e2e`');
+    if (!url || !workspace)
+      throw new Error('ONDI_E2E_URL/WORKSPACE are not set: run the e2e tier through `npm test` or `npm run test:e2e`');
     cpSync(fixture, workspace, { recursive: true });
     workbench = await Workbench.open(`${url.split('?')[0]}?folder=${encodeURIComponent(workspace)}`, screenshots);
     await workbench.ondiStatusItem.locator('.codicon-sparkle').waitFor({ timeout: 90_000 });
@@ -80,10 +87,20 @@ describe('the Ondi dashboard, as a person uses it', function () {
     const shipped = report.stages[report.stages.length - 1];
     assert.ok(dense && shipped);
     for (const stage of report.stages) assert.match(text, new RegExp(stage.stage));
-    assert.match(text, new RegExp(`${(shipped.params / 1e6).toFixed(2)}M parameters`), 'the running model, from its config');
+    assert.match(
+      text,
+      new RegExp(`${(shipped.params / 1e6).toFixed(2)}M parameters`),
+      'the running model, from its config',
+    );
     const change = (from: number, to: number): string => `−${Math.abs((100 * (to - from)) / from).toFixed(1)}%`;
-    assert.ok(text.includes(change(dense.params, shipped.params)), `parameters change ${change(dense.params, shipped.params)}`);
-    assert.ok(text.includes(change(dense.file_mb, shipped.file_mb)), `file size change ${change(dense.file_mb, shipped.file_mb)}`);
+    assert.ok(
+      text.includes(change(dense.params, shipped.params)),
+      `parameters change ${change(dense.params, shipped.params)}`,
+    );
+    assert.ok(
+      text.includes(change(dense.file_mb, shipped.file_mb)),
+      `file size change ${change(dense.file_mb, shipped.file_mb)}`,
+    );
     assert.equal(await model.locator('th.running .badge').innerText(), 'running');
     assert.ok((await paintedPixels(dashboard, 'stages')) > 500, 'the stage chart is drawn');
   });
@@ -92,7 +109,10 @@ describe('the Ondi dashboard, as a person uses it', function () {
     const completions = dashboard.locator('#completions');
     const shown = asNumber(await completions.locator('[data-figure="shown"] .value').innerText());
     assert.ok(shown >= 1, `shown ${shown}`);
-    assert.ok(asNumber(await completions.locator('[data-figure="accepted"] .value').innerText()) >= 1, 'the Tab above was counted');
+    assert.ok(
+      asNumber(await completions.locator('[data-figure="accepted"] .value').innerText()) >= 1,
+      'the Tab above was counted',
+    );
     assert.match(await completions.locator('[data-figure="p50"] .value').innerText(), /^\d+ ms$/);
     assert.match(await completions.locator('[data-figure="acceptRate"] .value').innerText(), /^\d+%$/);
     assert.match(await completions.innerText(), /typescript \(\d+ shown\)|Acceptance rate per language/);
@@ -103,13 +123,25 @@ describe('the Ondi dashboard, as a person uses it', function () {
 
   it('says where everything lives and that Ondi loads no networking code', async function () {
     const privacy = dashboard.locator('#privacy');
-    assert.match(await privacy.locator('[data-check="bundles"]').innerText(), /^No networking code: Ondi's code, read at [^(]+\(extension\.js \([\d.]+ [KM]B\), adaptWorker\.js/);
-    assert.match(await privacy.locator('[data-check="remote"]').innerText(), /off\. The model library's remote loading is switched off/);
-    assert.match(await privacy.locator('[data-check="native"]').innerText(), /^Runtime telemetry: off\. The ONNX runtime's own usage reports are switched off/);
+    assert.match(
+      await privacy.locator('[data-check="bundles"]').innerText(),
+      /^No networking code: Ondi's code, read at [^(]+\(extension\.js \([\d.]+ [KM]B\), adaptWorker\.js/,
+    );
+    assert.match(
+      await privacy.locator('[data-check="remote"]').innerText(),
+      /off\. The model library's remote loading is switched off/,
+    );
+    assert.match(
+      await privacy.locator('[data-check="native"]').innerText(),
+      /^Runtime telemetry: off\. The ONNX runtime's own usage reports are switched off/,
+    );
     // the statistics are written a few seconds after a change; the list follows the write
     const stats = privacy.locator('table.files tr', { hasText: 'Completion statistics (all workspaces)' });
     await stats.waitFor({ timeout: 30_000 });
-    assert.match(await stats.innerText(), /^Completion statistics \(all workspaces\)\s+\S*outcomes\.json\s+[\d.]+ (B|KB)$/);
+    assert.match(
+      await stats.innerText(),
+      /^Completion statistics \(all workspaces\)\s+\S*outcomes\.json\s+[\d.]+ (B|KB)$/,
+    );
   });
 
   it('trains from the dashboard and shows what was learned and the lift on a file written since', async function () {
@@ -123,7 +155,10 @@ describe('the Ondi dashboard, as a person uses it', function () {
     writeCheckoutFile(workspace);
     await personal.locator('[data-action="measure"]').click();
     await personal.locator('[data-chart="lift"]').waitFor({ timeout: 240_000 });
-    assert.match(await personal.innerText(), /Lift: [+−][\d.]+ points exact match, [+−][\d.]+ points edit similarity on \d+ lines from files changed after the last training \(src\/checkout\.ts\)/);
+    assert.match(
+      await personal.innerText(),
+      /Lift: [+−][\d.]+ points exact match, [+−][\d.]+ points edit similarity on \d+ lines from files changed after the last training \(src\/checkout\.ts\)/,
+    );
     assert.match(await personal.locator('.state').innerText(), /^Learning: on/);
     await personal.locator('[data-action="pause"]').click();
     await personal.locator('[data-action="resume"]').waitFor({ timeout: 15_000 });
@@ -167,7 +202,14 @@ describe('the Ondi dashboard, as a person uses it', function () {
   it('follows the VS Code theme while open', async function () {
     const page = workbench.page;
     const background = () =>
-      dashboard.locator('body').evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor);
+      dashboard
+        .locator('body')
+        .evaluate(
+          (body) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(
+              body,
+            ).backgroundColor,
+        );
     const before = await background();
     try {
       await workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
@@ -178,7 +220,9 @@ describe('the Ondi dashboard, as a person uses it', function () {
       }
       await page.waitForTimeout(500);
       assert.ok((await paintedPixels(dashboard, 'timeline')) > 200, 'the charts are drawn again');
-      await page.locator('iframe.webview.ready:visible').screenshot({ path: path.join(screenshots, 'dashboard-other-theme.png') });
+      await page
+        .locator('iframe.webview.ready:visible')
+        .screenshot({ path: path.join(screenshots, 'dashboard-other-theme.png') });
     } finally {
       await workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
       await page.setViewportSize({ width: 1280, height: 800 });
@@ -198,8 +242,12 @@ describe('the Ondi dashboard, as a person uses it', function () {
     assert.match(await dialog.innerText(), /Delete everything Ondi stored on this machine\?/);
     await workbench.screenshot('31-dashboard-delete-everything');
     await dialog.locator('.monaco-button', { hasText: /^Delete Everything$/ }).click();
-    await dashboard.locator('#completions .empty', { hasText: 'No completions shown yet' }).waitFor({ timeout: 15_000 });
-    await dashboard.locator('#personal .empty', { hasText: 'has not learned from this workspace yet' }).waitFor({ timeout: 15_000 });
+    await dashboard
+      .locator('#completions .empty', { hasText: 'No completions shown yet' })
+      .waitFor({ timeout: 15_000 });
+    await dashboard
+      .locator('#personal .empty', { hasText: 'has not learned from this workspace yet' })
+      .waitFor({ timeout: 15_000 });
     assert.equal(await dashboard.locator('#next .habits li').count(), 0);
   });
 });

@@ -40,7 +40,9 @@ describe('next steps in VS Code, as a person uses them', function () {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    const option = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(title)}$`) }) });
+    const option = page.locator('.quick-input-list .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escape(title)}$`) }),
+    });
     await option.first().waitFor();
     // The list is re-rendered while the filter settles; click once it has.
     await page.waitForTimeout(300);

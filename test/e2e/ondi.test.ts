@@ -30,7 +30,10 @@ describe('Ondi in VS Code, as a person uses it', function () {
     await item.locator('.codicon-sparkle').waitFor({ timeout: 60_000 });
     assert.match(await Workbench.textOf(item), /Ondi/);
     // ready means the shipped model is loaded, and the tooltip says which
-    assert.match((await item.getAttribute('aria-label')) ?? '', /^Ondi: ready\. pruned-int8 model, [\d.]+M parameters, loaded in \d+ ms/);
+    assert.match(
+      (await item.getAttribute('aria-label')) ?? '',
+      /^Ondi: ready\. pruned-int8 model, [\d.]+M parameters, loaded in \d+ ms/,
+    );
     await workbench.screenshot('01-status-bar');
   });
 

@@ -16,11 +16,23 @@ describe('the installed .vsix', function () {
   const at = (...parts: string[]) => path.join(installed ?? '', ...parts);
 
   it('contains the bundles, the manifest, the license, the icon, the dashboard and the model report', function () {
-    for (const file of ['package.json', 'dist/extension.js', 'dist/adaptWorker.js', 'dist/cli.js', 'media/icon.png', 'dist/webview/dashboard.js', 'media/dashboard.css', 'models/report.json']) {
+    for (const file of [
+      'package.json',
+      'dist/extension.js',
+      'dist/adaptWorker.js',
+      'dist/cli.js',
+      'media/icon.png',
+      'dist/webview/dashboard.js',
+      'media/dashboard.css',
+      'models/report.json',
+    ]) {
       assert.ok(existsSync(at(file)), file);
     }
     assert.ok(existsSync(at('dist/engineWorker.js')), 'the completion worker');
-    assert.ok(readdirSync(at()).some((name) => /^license/i.test(name)), 'a license file');
+    assert.ok(
+      readdirSync(at()).some((name) => /^license/i.test(name)),
+      'a license file',
+    );
   });
 
   it('leaves out sources, tests, build configuration and the model recipe', function () {

@@ -34,7 +34,9 @@ describe('personalization in VS Code, as a person uses it', function () {
 
   before(async function () {
     if (!url || !workspace || !userData) {
-      throw new Error('ONDI_E2E_URL/WORKSPACE/USER_DATA are not set: run the e2e tier through `npm test` or `npm run test:e2e`');
+      throw new Error(
+        'ONDI_E2E_URL/WORKSPACE/USER_DATA are not set: run the e2e tier through `npm test` or `npm run test:e2e`',
+      );
     }
     cpSync(process.env.ONDI_E2E_WORKSPACE ?? '', workspace, { recursive: true });
     mkdirSync(path.dirname(modelFile()), { recursive: true });
@@ -61,7 +63,9 @@ describe('personalization in VS Code, as a person uses it', function () {
     await eventually(() => !existsSync(modelFile()), 'the damaged file is deleted');
     await workbench.runCommand('Ondi: Show Log');
     const output = workbench.page.locator('.output-view, [id="workbench.panel.output"]').first();
-    await output.locator('.view-lines', { hasText: 'Ondi will learn this workspace again' }).waitFor({ timeout: 30_000 });
+    await output
+      .locator('.view-lines', { hasText: 'Ondi will learn this workspace again' })
+      .waitFor({ timeout: 30_000 });
     assert.match(await Workbench.textOf(output), /personal model file is damaged \(checksum mismatch\)/);
     await workbench.screenshot('20-personal-damaged-log');
   });
@@ -73,11 +77,16 @@ describe('personalization in VS Code, as a person uses it', function () {
     assert.match(await Workbench.textOf(item), /Ondi\s+\d+%/);
     assert.match((await item.getAttribute('aria-label')) ?? '', /Training your personal model: \d+%/);
     await workbench.screenshot('21-personal-training');
-    const toast = workbench.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Ondi learned from' });
+    const toast = workbench.page.locator('.notifications-toasts .notification-list-item', {
+      hasText: 'Ondi learned from',
+    });
     await toast.waitFor({ timeout: 120_000 });
-    assert.match(await toast.innerText(), /Ondi learned from \d+ files and \d+ recent edits? \([\d,]+ tokens\) in [\d.]+ s/);
+    assert.match(
+      await toast.innerText(),
+      /Ondi learned from \d+ files and \d+ recent edits? \([\d,]+ tokens\) in [\d.]+ s/,
+    );
     await item.locator('.codicon-sync').waitFor({ state: 'detached', timeout: 10_000 });
-    assert.ok(existsSync(modelFile()), 'the personal model is stored under the extension\'s global storage');
+    assert.ok(existsSync(modelFile()), "the personal model is stored under the extension's global storage");
     await workbench.screenshot('22-personal-trained');
   });
 

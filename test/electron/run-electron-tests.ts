@@ -13,7 +13,11 @@ async function main(): Promise<void> {
     version: '1.100.3',
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: path.join(repoRoot, 'out/test/host/index.js'),
-    launchArgs: [path.join(repoRoot, 'test/fixtures/demo-workspace'), '--disable-extensions', '--disable-workspace-trust'],
+    launchArgs: [
+      path.join(repoRoot, 'test/fixtures/demo-workspace'),
+      '--disable-extensions',
+      '--disable-workspace-trust',
+    ],
   });
 }
 

@@ -40,7 +40,10 @@ describe('activation', () => {
     await eventually(() => api.state().kind !== 'loading', 'the model has loaded', 60_000);
     const state = api.state();
     assert.equal(state.kind, 'ready', JSON.stringify(state));
-    assert.match(state.kind === 'ready' ? (state.detail ?? '') : '', /^pruned-int8 model, [\d.]+M parameters, loaded in \d+ ms$/);
+    assert.match(
+      state.kind === 'ready' ? (state.detail ?? '') : '',
+      /^pruned-int8 model, [\d.]+M parameters, loaded in \d+ ms$/,
+    );
   });
 
   it('runs "Ondi: Show Log" and "Ondi: Show Menu" without errors', async () => {

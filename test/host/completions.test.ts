@@ -52,14 +52,18 @@ describe('inline completions from the on-device model', () => {
     assert.ok(api.outcomes().latency.count > 0, 'its latency is recorded');
   });
 
-  it('counts a word-by-word accept (VS Code\'s accept-next-word) that stops early as partial', async () => {
+  it("counts a word-by-word accept (VS Code's accept-next-word) that stops early as partial", async () => {
     const api = await readyApi();
     const editor = await openAtEnd('completion-partial.ts');
     const before = api.outcomes();
     const line = editor.document.lineCount - 1;
     const typed = editor.document.lineAt(line).text;
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await eventually(() => api.outcomes().counts.shown > before.counts.shown, 'Ondi handed VS Code a completion', 30_000);
+    await eventually(
+      () => api.outcomes().counts.shown > before.counts.shown,
+      'Ondi handed VS Code a completion',
+      30_000,
+    );
     const suggestionLength = api.outcomes().shownChars - before.shownChars;
     let inserted = '';
     const deadline = Date.now() + 15_000;

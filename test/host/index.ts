@@ -19,7 +19,10 @@ export async function run(): Promise<void> {
     // ONDI_HOST_GREP=<title part> runs only the matching host tests while working on them
     ...(process.env.ONDI_HOST_GREP ? { grep: process.env.ONDI_HOST_GREP } : {}),
   });
-  for (const name of fs.readdirSync(__dirname).filter((file) => file.endsWith('.test.js')).sort()) {
+  for (const name of fs
+    .readdirSync(__dirname)
+    .filter((file) => file.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(__dirname, name));
   }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -70,7 +70,10 @@ describe('next steps in the extension host', function () {
     }
     await editAndSave(cart, 4);
     let text = '';
-    await eventuallyAsync(async () => (text = await why()).includes('suggests "Run task check"'), () => `Ondi suggests the task; it says: ${text}`);
+    await eventuallyAsync(
+      async () => (text = await why()).includes('suggests "Run task check"'),
+      () => `Ondi suggests the task; it says: ${text}`,
+    );
     assert.match(text, /After saving (a \*\.ts file|cart\.ts), you ran the task `check` (4|[5-9]) times/);
 
     const started = taskRun('check', false);
@@ -88,14 +91,22 @@ describe('next steps in the extension host', function () {
     await vscode.window.showTextDocument(cart, { preview: false });
     const problems = vscode.languages.createDiagnosticCollection('ondi-host-test');
     try {
-      problems.set(money, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 6), 'broken on purpose', vscode.DiagnosticSeverity.Error)]);
+      problems.set(money, [
+        new vscode.Diagnostic(new vscode.Range(0, 0, 0, 6), 'broken on purpose', vscode.DiagnosticSeverity.Error),
+      ]);
       let text = '';
-      await eventuallyAsync(async () => (text = await why()).includes('suggests "Fix errors in money.ts"'), () => `Ondi suggests fixing money.ts; it says: ${text}`);
+      await eventuallyAsync(
+        async () => (text = await why()).includes('suggests "Fix errors in money.ts"'),
+        () => `Ondi suggests fixing money.ts; it says: ${text}`,
+      );
       assert.match(text, /money\.ts got errors while you were in another file/);
       assert.equal(await vscode.commands.executeCommand<string>('ondi.nextStep', { perform: 0 }), 'open:src/money.ts');
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), money.toString());
       problems.clear();
-      await eventuallyAsync(async () => recentActions(5).includes('errorsFixed:src/money.ts'), () => `the fix is recorded; latest: ${recentActions(5).join(', ')}`);
+      await eventuallyAsync(
+        async () => recentActions(5).includes('errorsFixed:src/money.ts'),
+        () => `the fix is recorded; latest: ${recentActions(5).join(', ')}`,
+      );
       // (another test's file may have errors of its own: only this one must be dropped)
       assert.doesNotMatch(await why(), /Fix errors in money\.ts/);
     } finally {
@@ -120,7 +131,10 @@ describe('next steps in the extension host', function () {
     await vscode.window.showTextDocument(money, { preview: false });
     await vscode.window.showTextDocument(cart, { preview: false }); // money.ts was only passed through
     await vscode.commands.executeCommand('cursorDown');
-    await eventuallyAsync(async () => recentActions(1)[0] === 'open:src/cart.ts', () => `cart.ts counts as opened; latest: ${recentActions(4).join(', ')}`);
+    await eventuallyAsync(
+      async () => recentActions(1)[0] === 'open:src/cart.ts',
+      () => `cart.ts counts as opened; latest: ${recentActions(4).join(', ')}`,
+    );
     assert.notEqual(recentActions(2)[0], 'open:src/money.ts');
   });
 

@@ -62,7 +62,10 @@ describe('personalization: learning the workspace on the device', function () {
   it('"Ondi: Train Personal Model Now" writes the personal model under global storage and the engine completes with it', async () => {
     await fs.writeFile(workspaceFile('src', 'shelves.ts'), SHELVES);
     const base = await completeAtEnd(api, 'probe-base.ts', PROBE);
-    assert.ok(!base.includes('leShelfCount'), `the base model cannot know the name (it offered ${JSON.stringify(base)})`);
+    assert.ok(
+      !base.includes('leShelfCount'),
+      `the base model cannot know the name (it offered ${JSON.stringify(base)})`,
+    );
 
     const trained = await vscode.commands.executeCommand<boolean>('ondi.trainPersonalModel');
     assert.equal(trained, true);
@@ -78,7 +81,7 @@ describe('personalization: learning the workspace on the device', function () {
     assert.ok(status.meta.tokens > 500);
 
     const personal = await completeAtEnd(api, 'probe-personal.ts', PROBE);
-    assert.match(personal, /^leShelfCount\(/, 'the workspace\'s own name, learned on the device');
+    assert.match(personal, /^leShelfCount\(/, "the workspace's own name, learned on the device");
   });
 
   it('exports the personal model, refuses to import a damaged file, and imports a good one', async () => {

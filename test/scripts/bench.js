@@ -28,7 +28,11 @@ function ensureReference() {
   }
   process.stderr.write('[bench] exporting the dense fp32 reference (once)\n');
   // venv.sh creates models/.venv on first use and prints its python.
-  const python = execFileSync('bash', [path.join(models, 'venv.sh')], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 2] })
+  const python = execFileSync('bash', [path.join(models, 'venv.sh')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 2],
+  })
     .trim()
     .split('\n')
     .pop();

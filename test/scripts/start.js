@@ -8,7 +8,13 @@
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { freePort, installCodeServer, installExtension, prepareUserDataDir, startCodeServer } = require('./lib/code-server');
+const {
+  freePort,
+  installCodeServer,
+  installExtension,
+  prepareUserDataDir,
+  startCodeServer,
+} = require('./lib/code-server');
 const { ensureDependencies } = require('./lib/dependencies');
 const { demoWorkspace, repoRoot } = require('./lib/paths');
 
@@ -42,7 +48,9 @@ async function serveWithCodeServer(vsix) {
     folder: demoWorkspace,
     logFile: path.join(profile, 'code-server.log'),
   });
-  process.stdout.write(`\nOndi is running in VS Code (code-server) on the demo workspace.\nOpen: ${server.url}/?folder=${encodeURIComponent(demoWorkspace)}\nPress Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `\nOndi is running in VS Code (code-server) on the demo workspace.\nOpen: ${server.url}/?folder=${encodeURIComponent(demoWorkspace)}\nPress Ctrl+C to stop.\n`,
+  );
   const stop = () => {
     server.stop().then(() => process.exit(0));
   };

@@ -3,7 +3,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from '../../src/core/adapt/adapterTrainer';
-import { AdapterFileError, decodeAdapter, encodeAdapter, readAdapterFile, writeAdapterFile } from '../../src/core/adapt/adapterFile';
+import {
+  AdapterFileError,
+  decodeAdapter,
+  encodeAdapter,
+  readAdapterFile,
+  writeAdapterFile,
+} from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { personalModelOf } from '../../src/core/adapt/personalModel';
@@ -23,17 +29,19 @@ describe('secret redaction', () => {
     ].join('\n');
     const { text, redactions } = redactSecrets(src);
     assert.ok(redactions >= 5, String(redactions));
-    for (const secret of ['sk-proj-AbCdEf', 'AKIAIOSFODNN7EXAMPLE', 'hunter2', 'Zm9vYmFy', 'MIIEow']) assert.ok(!text.includes(secret), secret);
+    for (const secret of ['sk-proj-AbCdEf', 'AKIAIOSFODNN7EXAMPLE', 'hunter2', 'Zm9vYmFy', 'MIIEow'])
+      assert.ok(!text.includes(secret), secret);
     assert.ok(!text.includes(REDACTED), 'no marker the model could learn to suggest');
     assert.equal(text.split('\n').length, src.split('\n').length, 'lines holding a secret are learned empty');
   });
   it('leaves ordinary code alone', () => {
-    const src = 'const tokenizer = new Tokenizer(options);\nexport const VERSION = "1.2.3";\nconst name = "processIncomingRequestsHandler";';
+    const src =
+      'const tokenizer = new Tokenizer(options);\nexport const VERSION = "1.2.3";\nconst name = "processIncomingRequestsHandler";';
     assert.deepEqual(redactSecrets(src), { text: src, redactions: 0 });
   });
 });
 
-describe('cache model of the user\'s code', () => {
+describe("cache model of the user's code", () => {
   it('predicts what followed the longest matching context', () => {
     const cache = new NgramCache([1, 2, 3, 4, 9, 1, 2, 3, 4, 9, 5, 6]);
     const p = cache.predict([7, 2, 3, 4]);
@@ -57,11 +65,20 @@ describe('low-rank adapter', () => {
     const h = Float32Array.from({ length: 8 }, (_, i) => Math.sin(i + 1));
     const logits = new Float32Array(32);
     adapter.addTo(logits, h);
-    assert.ok(logits.every((x) => x === 0), 'B starts at zero');
+    assert.ok(
+      logits.every((x) => x === 0),
+      'B starts at zero',
+    );
     // base model: uniform over the 32 tokens; the user always writes token 7 here
     const position: TrainingPosition = {
-      hidden: h, hiddenOffset: 0, candidates: Int32Array.from([0, 1, 2, 3]), candidateLogits: new Float32Array(4),
-      logSumExp: Math.log(32), target: 7, targetLogit: 0, weight: 1,
+      hidden: h,
+      hiddenOffset: 0,
+      candidates: Int32Array.from([0, 1, 2, 3]),
+      candidateLogits: new Float32Array(4),
+      logSumExp: Math.log(32),
+      target: 7,
+      targetLogit: 0,
+      weight: 1,
     };
     const adam = newAdamState(adapter);
     const first = trainBatch(adapter, adam, [position], 0.05);
@@ -76,15 +93,23 @@ describe('low-rank adapter', () => {
 
 describe('adapter gate', () => {
   const position = (target: number): TrainingPosition => ({
-    hidden: Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)), hiddenOffset: 0,
-    candidates: Int32Array.from([0, 1, 2, 3, 7]), candidateLogits: new Float32Array(5),
-    logSumExp: Math.log(32), target, targetLogit: 0, weight: 1,
+    hidden: Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)),
+    hiddenOffset: 0,
+    candidates: Int32Array.from([0, 1, 2, 3, 7]),
+    candidateLogits: new Float32Array(5),
+    logSumExp: Math.log(32),
+    target,
+    targetLogit: 0,
+    weight: 1,
   });
 
   it('scores unseen positions for the base model and the adapted one', () => {
     const adapter = new LowRankAdapter({ hidden: 8, rank: 4, vocab: 32 });
     const before = validationLoss(adapter, [position(7)]);
-    assert.ok(Math.abs(before.base - Math.log(32)) < 1e-6 && Math.abs(before.adapted - before.base) < 1e-6, JSON.stringify(before));
+    assert.ok(
+      Math.abs(before.base - Math.log(32)) < 1e-6 && Math.abs(before.adapted - before.base) < 1e-6,
+      JSON.stringify(before),
+    );
     const adam = newAdamState(adapter);
     for (let i = 0; i < 50; i++) trainBatch(adapter, adam, [position(7)], 0.05);
     const learned = validationLoss(adapter, [position(7)]);
@@ -123,7 +148,10 @@ describe('personal model file', () => {
     const data = encodeAdapter(contents());
     const flipped = Buffer.from(data);
     flipped[40] = (flipped[40] ?? 0) ^ 0xff;
-    assert.throws(() => decodeAdapter(flipped), (e: unknown) => e instanceof AdapterFileError && /damaged/.test(e.message));
+    assert.throws(
+      () => decodeAdapter(flipped),
+      (e: unknown) => e instanceof AdapterFileError && /damaged/.test(e.message),
+    );
     assert.throws(() => decodeAdapter(data.subarray(0, 20)), AdapterFileError);
     assert.throws(() => decodeAdapter(Buffer.from('hello world, not an adapter at all')), /not an Ondi personal model/);
     assert.throws(() => decodeAdapter(data, 'model-b'), /another base model/);
@@ -136,7 +164,10 @@ describe('personal model file', () => {
     await fs.writeFile(`${file}.12345.1.tmp`, Buffer.from('half a file'));
     const back = await readAdapterFile(file, 'model-a');
     assert.deepEqual(Array.from(back.tokens), [1, 2, 3]);
-    assert.deepEqual((await fs.readdir(dir)).filter((f) => f.endsWith('.lock')), []);
+    assert.deepEqual(
+      (await fs.readdir(dir)).filter((f) => f.endsWith('.lock')),
+      [],
+    );
   });
   it('takes over a lock left by a process that no longer exists', async () => {
     const dir = await tmp();
@@ -152,7 +183,10 @@ describe('what may be learned from a folder', () => {
     const dir = await tmp();
     await fs.writeFile(path.join(dir, '.env'), 'API_TOKEN=supersecretvalue123\n');
     await fs.mkdir(path.join(dir, 'src'));
-    await fs.writeFile(path.join(dir, 'src', 'client.ts'), 'export const client = createClient({\n  apiKey: "sk-live-0123456789abcdefABCDEF99",\n});\n'.repeat(3));
+    await fs.writeFile(
+      path.join(dir, 'src', 'client.ts'),
+      'export const client = createClient({\n  apiKey: "sk-live-0123456789abcdefABCDEF99",\n});\n'.repeat(3),
+    );
     await fs.writeFile(path.join(dir, 'src', 'secrets.ts'), 'export const s = "x";\n'.repeat(20));
     const { documents, redactions } = await collectDocuments(dir);
     assert.equal(documents.length, 1);

@@ -21,7 +21,10 @@ describe('ondi CLI', () => {
     for (const name of contractCommands) {
       assert.match(stdout, new RegExp(`^  ${name} `, 'm'), name);
     }
-    assert.deepEqual(CLI_COMMANDS.map((command) => command.name), contractCommands);
+    assert.deepEqual(
+      CLI_COMMANDS.map((command) => command.name),
+      contractCommands,
+    );
   });
 
   it('prints help when run without a command, and the version with --version', async () => {
@@ -96,13 +99,24 @@ describe('ondi CLI with the shipped model', function () {
     const { code, stdout } = await run('report', '--json');
     assert.equal(code, EXIT_OK);
     const out = JSON.parse(stdout) as { stages: { stage: string; file_mb: number }[]; lookup: { es: number } };
-    assert.deepEqual(out.stages.map((s) => s.stage), ['dense fp32', 'pruned fp32', 'pruned int8']);
+    assert.deepEqual(
+      out.stages.map((s) => s.stage),
+      ['dense fp32', 'pruned fp32', 'pruned int8'],
+    );
     assert.ok((out.stages[2]?.file_mb ?? 0) < (out.stages[0]?.file_mb ?? 0));
     assert.equal(typeof out.lookup.es, 'number');
   });
 
   it('scores line completion on a folder with the contract shape', async () => {
-    const { code, stdout } = await run('eval', 'completion', '--test', path.join(root, 'test/fixtures/demo-workspace'), '--samples', '5', '--json');
+    const { code, stdout } = await run(
+      'eval',
+      'completion',
+      '--test',
+      path.join(root, 'test/fixtures/demo-workspace'),
+      '--samples',
+      '5',
+      '--json',
+    );
     assert.equal(code, EXIT_OK);
     const out = JSON.parse(stdout) as { samples: number; base: Record<string, number>; adapted: null; adapt: null };
     assert.equal(out.samples, 5);

@@ -20,7 +20,10 @@ const NO_MODEL = path.join(os.tmpdir(), 'ondi-no-such-model');
 
 async function codeFolder(): Promise<string> {
   const dir = await tmp();
-  await fs.writeFile(path.join(dir, 'a.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+  await fs.writeFile(
+    path.join(dir, 'a.ts'),
+    'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+  );
   return dir;
 }
 
@@ -29,7 +32,16 @@ describe('ondi adapt and eval check their input before the long work', () => {
     const dir = await codeFolder();
     const blocker = path.join(dir, 'plain-file');
     await fs.writeFile(blocker, 'x');
-    const { code, stdout } = await run('adapt', '--dir', dir, '--out', path.join(blocker, 'p.ondi'), '--model', NO_MODEL, '--json');
+    const { code, stdout } = await run(
+      'adapt',
+      '--dir',
+      dir,
+      '--out',
+      path.join(blocker, 'p.ondi'),
+      '--model',
+      NO_MODEL,
+      '--json',
+    );
     assert.equal(code, EXIT_USAGE);
     assert.match(errorOf(stdout), /^adapt: --out .*plain-file.* is not a folder/);
   });
@@ -56,7 +68,17 @@ describe('ondi adapt and eval check their input before the long work', () => {
   it('refuses an empty --train before loading the model', async () => {
     const test = await codeFolder();
     const empty = await tmp();
-    const { code, stdout } = await run('eval', 'completion', '--test', test, '--train', empty, '--model', NO_MODEL, '--json');
+    const { code, stdout } = await run(
+      'eval',
+      'completion',
+      '--test',
+      test,
+      '--train',
+      empty,
+      '--model',
+      NO_MODEL,
+      '--json',
+    );
     assert.equal(code, EXIT_USAGE);
     assert.match(errorOf(stdout), /no source files to learn from under/);
   });
@@ -84,7 +106,10 @@ describe('ondi adapt and eval check their input before the long work', () => {
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 5000)));
     try {
-      const result = await Promise.race([run('complete', '--file', fifo, '--line', '1', '--col', '1', '--model', NO_MODEL, '--json'), hung]);
+      const result = await Promise.race([
+        run('complete', '--file', fifo, '--line', '1', '--col', '1', '--model', NO_MODEL, '--json'),
+        hung,
+      ]);
       assert.notEqual(result, 'hung');
       if (result === 'hung') return;
       assert.equal(result.code, EXIT_USAGE);
@@ -97,7 +122,10 @@ describe('ondi adapt and eval check their input before the long work', () => {
 
 describe('a failed write names its file', () => {
   it('says the disk is full and where, keeping the code', () => {
-    const error = namingFile(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), '/data/p.ondi');
+    const error = namingFile(
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+      '/data/p.ondi',
+    );
     assert.ok(error instanceof Error);
     assert.equal(error.message, 'cannot write /data/p.ondi: the disk is full');
     assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
@@ -110,7 +138,10 @@ describe('ondi adapt with the shipped model on a folder with misbehaving files',
   it('learns from the readable files, skipping a FIFO with one line and what .gitignore ignores', async function () {
     if (process.platform === 'win32') this.skip();
     const dir = await codeFolder();
-    await fs.writeFile(path.join(dir, 'b.ts'), 'export function sub(a: number, b: number): number {\n  return a - b;\n}\n');
+    await fs.writeFile(
+      path.join(dir, 'b.ts'),
+      'export function sub(a: number, b: number): number {\n  return a - b;\n}\n',
+    );
     await fs.writeFile(path.join(dir, '.gitignore'), 'ignored.ts\n');
     await fs.writeFile(path.join(dir, 'ignored.ts'), 'export const ignored = true;\n');
     execFileSync('mkfifo', [path.join(dir, 'pipe.ts')]);

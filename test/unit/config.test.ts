@@ -105,7 +105,12 @@ describe('config', () => {
     assert.equal(config['learning.cpuShare'], 0.1);
     assert.equal(config['learning.idleSeconds'], 5);
     assert.equal(config['learning.enabled'], true);
-    assert.deepEqual(problems.map((p) => p.key).sort(), ['learning.cpuShare', 'learning.enabled', 'learning.idleSeconds', 'learning.rank']);
+    assert.deepEqual(problems.map((p) => p.key).sort(), [
+      'learning.cpuShare',
+      'learning.enabled',
+      'learning.idleSeconds',
+      'learning.rank',
+    ]);
     // a fraction stays a fraction
     assert.equal(parseConfig(from({ 'learning.cpuShare': 0.35 })).config['learning.cpuShare'], 0.35);
   });

@@ -40,7 +40,11 @@ function offsetAt(text: string, line: number, character: number): number {
 
 async function completeFile(file: string, line: number, col: number): Promise<string> {
   let stdout = '';
-  const code = await runCli(['complete', '--file', file, '--line', `${line}`, '--col', `${col}`, '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }, '0.0.0');
+  const code = await runCli(
+    ['complete', '--file', file, '--line', `${line}`, '--col', `${col}`, '--json'],
+    { stdout: (t) => (stdout += t), stderr: () => undefined },
+    '0.0.0',
+  );
   assert.equal(code, 0, stdout);
   return (JSON.parse(stdout) as { completion: string }).completion;
 }
@@ -87,7 +91,12 @@ describe('CRLF documents through the editor boundary (shipped model)', function 
   });
 
   /** What the inline provider does: cut the document at the cursor, complete, write the breaks back. */
-  async function completeDocument(text: string, line: number, character: number, ending: '\n' | '\r\n'): Promise<string> {
+  async function completeDocument(
+    text: string,
+    line: number,
+    character: number,
+    ending: '\n' | '\r\n',
+  ): Promise<string> {
     const { prefix, suffix } = lfSplit(text, offsetAt(text, line, character));
     const completion = await engine.pipeline.complete(request(prefix, suffix), new AbortController().signal);
     return withLineEnding(completion?.text ?? '', ending);
@@ -114,7 +123,9 @@ describe('CRLF documents through the editor boundary (shipped model)', function 
     const crlfFiles = new RecentFiles(engine.tokenizer, engine.info.eosTokenId);
     lfFiles.note('/w/math.ts', SOURCE);
     crlfFiles.note('/w/math.ts', SOURCE.replace(/\n/g, '\r\n'));
-    const prompt = engine.tokenizer.encode('export function sub(a: number, b: number): number {\n  return a - b;\n}\n\nexport function ');
+    const prompt = engine.tokenizer.encode(
+      'export function sub(a: number, b: number): number {\n  return a - b;\n}\n\nexport function ',
+    );
     const lf = lfFiles.match(prompt, '/w/other.ts');
     const crlf = crlfFiles.match(prompt, '/w/other.ts');
     assert.ok(lf, 'the LF file lends a snippet');

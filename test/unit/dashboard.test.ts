@@ -4,7 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LearnedMeta } from '../../src/core/adapt/workerProtocol';
 import { addLatency } from '../../src/core/complete/latencyHistogram';
-import { emptyOutcomeStats, recordOutcome, type OutcomeKind, type OutcomeStats } from '../../src/core/complete/outcomes';
+import {
+  emptyOutcomeStats,
+  recordOutcome,
+  type OutcomeKind,
+  type OutcomeStats,
+} from '../../src/core/complete/outcomes';
 import { buildDashboard, describeStoredFile, type DashboardSources } from '../../src/core/dashboard/buildDashboard';
 import { timelineSeries } from '../../src/core/dashboard/completionCharts';
 import { parseModelReport, sameStage } from '../../src/core/dashboard/modelReport';
@@ -36,7 +41,15 @@ function sources(overrides: Partial<DashboardSources> = {}): DashboardSources {
     now: NOW,
     model: {
       state: { kind: 'ready', detail: 'pruned-int8 model, 10.3M parameters, loaded in 180 ms' },
-      running: { stage: 'pruned-int8', params: 10_255_872, nonEmbeddingParams: 3_964_416, fileBytes: 13_850_000, layers: 8, hiddenSize: 384, vocabSize: 16_384 },
+      running: {
+        stage: 'pruned-int8',
+        params: 10_255_872,
+        nonEmbeddingParams: 3_964_416,
+        fileBytes: 13_850_000,
+        layers: 8,
+        hiddenSize: 384,
+        vocabSize: 16_384,
+      },
       report,
     },
     outcomes: emptyOutcomeStats(),
@@ -67,13 +80,19 @@ function sources(overrides: Partial<DashboardSources> = {}): DashboardSources {
 }
 
 function play(kinds: readonly [OutcomeKind, string, number][]): OutcomeStats {
-  return kinds.reduce((stats, [kind, languageId, at]) => recordOutcome(stats, { kind, languageId, chars: 4 }, at), emptyOutcomeStats());
+  return kinds.reduce(
+    (stats, [kind, languageId, at]) => recordOutcome(stats, { kind, languageId, chars: 4 }, at),
+    emptyOutcomeStats(),
+  );
 }
 
 describe('dashboard data: model card', () => {
   it('tells the compression story from models/report.json with the change against the dense model', () => {
     const { model } = buildDashboard(sources());
-    assert.deepEqual(model.stages.map((s) => s.stage), ['dense fp32', 'pruned fp32', 'pruned int8']);
+    assert.deepEqual(
+      model.stages.map((s) => s.stage),
+      ['dense fp32', 'pruned fp32', 'pruned int8'],
+    );
     const [dense, , int8] = model.stages;
     assert.deepEqual(dense?.change, {});
     assert.equal(dense?.values.params, 20_453_760);
@@ -87,15 +106,33 @@ describe('dashboard data: model card', () => {
     assert.equal(model.samples, 500);
     assert.equal(model.reportProblem, undefined);
     assert.equal(model.stateText, 'Running: pruned-int8 model, 10.3M parameters, loaded in 180 ms');
-    assert.equal(buildDashboard(sources({ model: { ...sources().model, state: { kind: 'error', message: 'no model at /x' } } })).model.stateText, 'Not running: no model at /x');
+    assert.equal(
+      buildDashboard(sources({ model: { ...sources().model, state: { kind: 'error', message: 'no model at /x' } } }))
+        .model.stateText,
+      'Not running: no model at /x',
+    );
   });
 
   it('says so when the report is missing or unreadable, and reads partial stages', () => {
-    const missing = buildDashboard(sources({ model: { state: { kind: 'loading' }, running: undefined, report: undefined } })).model;
+    const missing = buildDashboard(
+      sources({ model: { state: { kind: 'loading' }, running: undefined, report: undefined } }),
+    ).model;
     assert.deepEqual(missing.stages, []);
     assert.match(missing.reportProblem ?? '', /could not be read/);
-    assert.match(buildDashboard(sources({ model: { state: { kind: 'loading' }, running: undefined, report: { stages: 'x' } } })).model.reportProblem ?? '', /no stages/);
-    const partial = parseModelReport({ stages: [{ stage: 'a', params: 10 }, { stage: 'b', params: 5, em: 3 }] }, undefined);
+    assert.match(
+      buildDashboard(sources({ model: { state: { kind: 'loading' }, running: undefined, report: { stages: 'x' } } }))
+        .model.reportProblem ?? '',
+      /no stages/,
+    );
+    const partial = parseModelReport(
+      {
+        stages: [
+          { stage: 'a', params: 10 },
+          { stage: 'b', params: 5, em: 3 },
+        ],
+      },
+      undefined,
+    );
     assert.deepEqual(partial?.stages[1]?.change, { params: -50 });
     assert.ok(sameStage('pruned-int8', 'Pruned INT8'));
     assert.ok(!sameStage('pruned fp32', 'pruned int8'));
@@ -118,7 +155,13 @@ describe('dashboard data: completions', () => {
     const c = buildDashboard(sources({ outcomes: stats })).completions;
     assert.deepEqual(c.totals, { shown: 4, accepted: 1, partial: 1, dismissed: 2 });
     assert.equal(c.acceptRate, 50);
-    assert.deepEqual(c.languages.map((l) => [l.language, l.shown, Math.round(l.acceptRate ?? -1)]), [['typescript', 3, 67], ['python', 1, 0]]);
+    assert.deepEqual(
+      c.languages.map((l) => [l.language, l.shown, Math.round(l.acceptRate ?? -1)]),
+      [
+        ['typescript', 3, 67],
+        ['python', 1, 0],
+      ],
+    );
     assert.equal(c.latency.count, 5);
     assert.equal(c.latency.p50, 30);
     assert.equal(c.latency.p95, 400);
@@ -126,7 +169,10 @@ describe('dashboard data: completions', () => {
     assert.equal(c.latency.labels[c.latency.p95Bucket ?? -1], '≤500');
     assert.equal(c.latency.labels.length, c.latency.counts.length);
     assert.equal(c.latency.labels[c.latency.labels.length - 1], '≤500');
-    assert.equal(c.latency.counts.reduce((a, b) => a + b, 0), 5);
+    assert.equal(
+      c.latency.counts.reduce((a, b) => a + b, 0),
+      5,
+    );
   });
 
   it('has no rates and no percentiles before anything was shown', () => {
@@ -137,14 +183,28 @@ describe('dashboard data: completions', () => {
   });
 
   it('shows a first session per hour, and longer use per day', () => {
-    const recent = timelineSeries(play([['shown', 'ts', NOW - 3 * HOUR], ['accepted', 'ts', NOW - 3 * HOUR], ['shown', 'ts', NOW]]).timeline, NOW);
+    const recent = timelineSeries(
+      play([
+        ['shown', 'ts', NOW - 3 * HOUR],
+        ['accepted', 'ts', NOW - 3 * HOUR],
+        ['shown', 'ts', NOW],
+      ]).timeline,
+      NOW,
+    );
     assert.equal(recent.unit, 'hour');
     assert.equal(recent.labels.length, 4);
     assert.equal(recent.labels[0], `${String(new Date(NOW - 3 * HOUR).getHours()).padStart(2, '0')}:00`);
     assert.deepEqual(recent.series.shown, [1, 0, 0, 1]);
     assert.deepEqual(recent.series.accepted, [1, 0, 0, 0]);
 
-    const longer = timelineSeries(play([['shown', 'ts', NOW - 5 * 24 * HOUR], ['shown', 'ts', NOW], ['dismissed', 'ts', NOW]]).timeline, NOW);
+    const longer = timelineSeries(
+      play([
+        ['shown', 'ts', NOW - 5 * 24 * HOUR],
+        ['shown', 'ts', NOW],
+        ['dismissed', 'ts', NOW],
+      ]).timeline,
+      NOW,
+    );
     assert.equal(longer.unit, 'day');
     assert.equal(longer.labels.length, 6);
     assert.equal(longer.labels[5], '05-06');
@@ -155,41 +215,86 @@ describe('dashboard data: completions', () => {
 
 describe('dashboard data: personalization and next steps', () => {
   it('says what was learned, and shows a lift only for the model in use', () => {
-    const lift = { measuredAt: new Date(NOW).toISOString(), trainedAt: meta.trainedAt, lift: { basis: 'unseen' as const, files: ['src/b.ts'], cases: 24, base: { em: 10, es: 40 }, adapted: { em: 20, es: 50 }, seconds: 2 } };
+    const lift = {
+      measuredAt: new Date(NOW).toISOString(),
+      trainedAt: meta.trainedAt,
+      lift: {
+        basis: 'unseen' as const,
+        files: ['src/b.ts'],
+        cases: 24,
+        base: { em: 10, es: 40 },
+        adapted: { em: 20, es: 50 },
+        seconds: 2,
+      },
+    };
     const p = buildDashboard(sources({ personal: { ...sources().personal, meta, lift, fileBytes: 2048 } })).personal;
     assert.equal(p.state, 'on');
-    assert.deepEqual(p.learned, { tokens: 4321, files: 3, recentEdits: 2, trainedAt: meta.trainedAt, seconds: 12, rank: 16, redactions: 1 });
+    assert.deepEqual(p.learned, {
+      tokens: 4321,
+      files: 3,
+      recentEdits: 2,
+      trainedAt: meta.trainedAt,
+      seconds: 12,
+      rank: 16,
+      redactions: 1,
+    });
     assert.equal(p.lift?.adapted.em, 20);
     assert.equal(p.fileBytes, 2048);
-    const stale = buildDashboard(sources({ personal: { ...sources().personal, meta, lift: { ...lift, trainedAt: 'earlier' } } })).personal;
+    const stale = buildDashboard(
+      sources({ personal: { ...sources().personal, meta, lift: { ...lift, trainedAt: 'earlier' } } }),
+    ).personal;
     assert.equal(stale.lift, undefined);
-    const undated = buildDashboard(sources({ personal: { ...sources().personal, meta: { ...meta, trainedAt: new Date(0).toISOString() } } })).personal;
+    const undated = buildDashboard(
+      sources({ personal: { ...sources().personal, meta: { ...meta, trainedAt: new Date(0).toISOString() } } }),
+    ).personal;
     assert.equal(undated.learned?.trainedAt, undefined);
   });
 
   it('names the learning state: no folder, training, off, paused, on', () => {
-    const state = (p: Partial<DashboardSources['personal']>) => buildDashboard(sources({ personal: { ...sources().personal, ...p } })).personal.state;
+    const state = (p: Partial<DashboardSources['personal']>) =>
+      buildDashboard(sources({ personal: { ...sources().personal, ...p } })).personal.state;
     assert.equal(state({ file: undefined }), 'no-workspace');
     assert.equal(state({ training: true, paused: true }), 'training');
     assert.equal(state({ enabled: false, paused: true }), 'off');
     assert.equal(state({ paused: true }), 'paused');
     assert.equal(state({}), 'on');
-    assert.equal(buildDashboard(sources({ personal: { ...sources().personal, training: true, percent: 42 } })).personal.percent, 42);
+    assert.equal(
+      buildDashboard(sources({ personal: { ...sources().personal, training: true, percent: 42 } })).personal.percent,
+      42,
+    );
   });
 
   it('reports how often next-step suggestions were taken and lists the habits', () => {
-    const next = buildDashboard(sources({
-      next: {
-        events: 40,
-        commits: 12,
-        tally: { shown: 8, taken: 6, guesses: 20, right: 11 },
-        habits: [{ trigger: 'save:*.test.ts', next: { kind: 'task', name: 'test' }, nextKey: 'task:test', count: 4, weight: 3.2, text: 'After saving a *.test.ts file, you ran the task `test` 4 times' }],
-      },
-    })).next;
+    const next = buildDashboard(
+      sources({
+        next: {
+          events: 40,
+          commits: 12,
+          tally: { shown: 8, taken: 6, guesses: 20, right: 11 },
+          habits: [
+            {
+              trigger: 'save:*.test.ts',
+              next: { kind: 'task', name: 'test' },
+              nextKey: 'task:test',
+              count: 4,
+              weight: 3.2,
+              text: 'After saving a *.test.ts file, you ran the task `test` 4 times',
+            },
+          ],
+        },
+      }),
+    ).next;
     assert.equal(next.available, true);
     assert.equal(next.takenRate, 75);
     assert.equal(next.rightRate, 55);
-    assert.deepEqual(next.habits, [{ trigger: 'save:*.test.ts', next: 'task:test', text: 'After saving a *.test.ts file, you ran the task `test` 4 times', count: 4 }]);
+    assert.deepEqual(next.habits, [
+      {
+        trigger: 'save:*.test.ts',
+        next: 'task:test',
+        text: 'After saving a *.test.ts file, you ran the task `test` 4 times',
+        count: 4,
+      },
+    ]);
     const none = buildDashboard(sources()).next;
     assert.equal(none.available, false);
     assert.deepEqual(none.tally, EMPTY_TALLY);
@@ -220,22 +325,31 @@ describe('dashboard data: privacy', () => {
     await write(path.join(global, 'def', 'personal.ondi'), 1000);
     await write(path.join(workspace, 'next-steps.json'), 500);
     const files = await listStoredFiles([global, workspace, path.join(dir, 'missing')]);
-    const privacy = buildDashboard(sources({
-      personal: { ...sources().personal, file: personalFile },
-      privacy: { ...sources().privacy, files, globalStorage: global, workspaceStorage: workspace },
-    })).privacy;
+    const privacy = buildDashboard(
+      sources({
+        personal: { ...sources().personal, file: personalFile },
+        privacy: { ...sources().privacy, files, globalStorage: global, workspaceStorage: workspace },
+      }),
+    ).privacy;
     assert.equal(privacy.totalBytes, 4820);
     assert.deepEqual(
       privacy.files.map((f) => [path.relative(dir, f.path), f.bytes, f.what]),
       [
-        [path.join('global', 'abc', 'lift.json'), 200, 'Lift measured for this workspace\'s personal model'],
+        [path.join('global', 'abc', 'lift.json'), 200, "Lift measured for this workspace's personal model"],
         [path.join('global', 'abc', 'personal.ondi'), 3000, 'Personal model of this workspace'],
         [path.join('global', 'def', 'personal.ondi'), 1000, 'Personal model of another workspace'],
         [path.join('global', 'outcomes.json'), 120, 'Completion statistics (all workspaces)'],
         [path.join('workspace', 'next-steps.json'), 500, 'Next-step history of this workspace'],
       ],
     );
-    assert.equal(describeStoredFile(path.join(workspace, 'next-steps.json.unreadable-5'), { globalStorage: global, workspaceStorage: workspace }, undefined), 'An unreadable next-step history, set aside');
+    assert.equal(
+      describeStoredFile(
+        path.join(workspace, 'next-steps.json.unreadable-5'),
+        { globalStorage: global, workspaceStorage: workspace },
+        undefined,
+      ),
+      'An unreadable next-step history, set aside',
+    );
 
     await deleteStoredFiles(files, [global, workspace]);
     assert.deepEqual(await listStoredFiles([global, workspace]), []);
@@ -247,7 +361,10 @@ describe('dashboard data: privacy', () => {
     const clean = path.join(dir, 'clean.js');
     const chatty = path.join(dir, 'chatty.js');
     await fs.writeFile(clean, 'const fs = require("node:fs"); const p = require("path"); // http is only a word here');
-    await fs.writeFile(chatty, 'const h = require("https"); const n = require(\'node:net\'); const d = require("dns/promises");');
+    await fs.writeFile(
+      chatty,
+      'const h = require("https"); const n = require(\'node:net\'); const d = require("dns/promises");',
+    );
     assert.deepEqual(await scanBundles([clean, path.join(dir, 'absent.js')], NOW), {
       at: new Date(NOW).toISOString(),
       scanned: [{ file: 'clean.js', bytes: (await fs.stat(clean)).size }],
@@ -266,11 +383,14 @@ describe('dashboard data: privacy', () => {
   });
 });
 
-describe('the native runtime\'s telemetry as the dashboard reads it', () => {
+describe("the native runtime's telemetry as the dashboard reads it", () => {
   it('says whether this process switched it off and whether an event queue exists in the home folder', async () => {
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-home-'));
     try {
-      assert.deepEqual(readNativeTelemetryState(home, { ORT_DISABLE_TELEMETRY: '1' }), { disabled: true, queueFound: false });
+      assert.deepEqual(readNativeTelemetryState(home, { ORT_DISABLE_TELEMETRY: '1' }), {
+        disabled: true,
+        queueFound: false,
+      });
       await fs.mkdir(nativeTelemetryFolder(home), { recursive: true });
       assert.deepEqual(readNativeTelemetryState(home, {}), { disabled: false, queueFound: true });
       // loading the runtime's owner module switches it off in this (main) thread
@@ -284,7 +404,11 @@ describe('the native runtime\'s telemetry as the dashboard reads it', () => {
 describe('dashboard requests from the webview', () => {
   it('accepts the known requests and ignores anything else', () => {
     assert.deepEqual(parseDashboardRequest({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parseDashboardRequest({ type: 'deleteHabit', trigger: 'a', next: 'b', extra: 1 }), { type: 'deleteHabit', trigger: 'a', next: 'b' });
+    assert.deepEqual(parseDashboardRequest({ type: 'deleteHabit', trigger: 'a', next: 'b', extra: 1 }), {
+      type: 'deleteHabit',
+      trigger: 'a',
+      next: 'b',
+    });
     assert.equal(parseDashboardRequest({ type: 'deleteHabit', trigger: 1, next: 'b' }), undefined);
     assert.equal(parseDashboardRequest({ type: 'runShell' }), undefined);
     assert.equal(parseDashboardRequest('ready'), undefined);

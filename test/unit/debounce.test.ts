@@ -37,7 +37,7 @@ describe('typing cadence (adaptive debounce)', () => {
     assert.deepEqual(waits, [75, 75, 75]);
   });
 
-  it('waits a little longer than a fast typist\'s usual gap, less than configured', () => {
+  it("waits a little longer than a fast typist's usual gap, less than configured", () => {
     const waits = typeAt(new TypingCadence(), 40, 10);
     assert.equal(waits[waits.length - 1], 50);
   });

@@ -38,7 +38,8 @@ const tokenizer: Tokenizer = {
   encode: () => [],
   decode: (ids) => utf8.decode(Uint8Array.from(ids.filter((i) => i < BYTES.length).map((i) => BYTES[i] as number))),
 };
-const lineStop = (text: string): string | undefined => (text.includes('\n') ? text.slice(0, text.indexOf('\n')) : undefined);
+const lineStop = (text: string): string | undefined =>
+  text.includes('\n') ? text.slice(0, text.indexOf('\n')) : undefined;
 
 describe('a completion never ends inside a multi-byte character', () => {
   it('cuts back to the last whole character when the budget ends between its bytes', async () => {

@@ -51,11 +51,20 @@ describe('on-device engine (shipped model)', function () {
   });
 
   it('tokenizes and decodes greedily exactly as PyTorch/onnxruntime did in Python', async () => {
-    const fixture = JSON.parse(await fs.readFile(PARITY, 'utf8')) as { model_sha256: string; recorded_kernels: string[]; cases: ParityCase[] };
-    const sha = createHash('sha256').update(await fs.readFile(path.join(SHIPPED, 'onnx/model_quantized.onnx'))).digest('hex');
+    const fixture = JSON.parse(await fs.readFile(PARITY, 'utf8')) as {
+      model_sha256: string;
+      recorded_kernels: string[];
+      cases: ParityCase[];
+    };
+    const sha = createHash('sha256')
+      .update(await fs.readFile(path.join(SHIPPED, 'onnx/model_quantized.onnx')))
+      .digest('hex');
     assert.equal(sha, fixture.model_sha256, 'the shipped model changed: run models/parity_fixture.py');
     const kind = await int8Kernel();
-    assert.ok(fixture.recorded_kernels.includes(kind), `no greedy tokens recorded for int8 kernel '${kind}': run models/parity_fixture.py on such a machine`);
+    assert.ok(
+      fixture.recorded_kernels.includes(kind),
+      `no greedy tokens recorded for int8 kernel '${kind}': run models/parity_fixture.py on such a machine`,
+    );
     for (const c of fixture.cases) {
       assert.deepEqual(engine.tokenizer.encode(c.prompt), c.prompt_ids);
       const want = c.greedy_ids[kind];
@@ -96,7 +105,10 @@ describe('on-device engine (shipped model)', function () {
   });
 
   it('completes a line without running past its end', async () => {
-    const c = await engine.pipeline.complete(request('import numpy as np\nimport matplotlib.pyplot as'), new AbortController().signal);
+    const c = await engine.pipeline.complete(
+      request('import numpy as np\nimport matplotlib.pyplot as'),
+      new AbortController().signal,
+    );
     assert.equal(c?.text, ' plt');
   });
 
@@ -110,7 +122,10 @@ describe('on-device engine (shipped model)', function () {
 describe('model folder', () => {
   it('explains a missing model', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-empty-'));
-    await assert.rejects(readModelFolder(dir), (e: unknown) => e instanceof ModelFolderError && /config\.json is missing/.test(e.message));
+    await assert.rejects(
+      readModelFolder(dir),
+      (e: unknown) => e instanceof ModelFolderError && /config\.json is missing/.test(e.message),
+    );
   });
   it('explains a corrupt config', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-bad-'));
@@ -119,7 +134,8 @@ describe('model folder', () => {
   });
   it('rejects a corrupt ONNX file with an error rather than a crash', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-corrupt-'));
-    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await fs.copyFile(path.join(SHIPPED, f), path.join(dir, f));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
+      await fs.copyFile(path.join(SHIPPED, f), path.join(dir, f));
     await fs.mkdir(path.join(dir, 'onnx'));
     await fs.writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), Buffer.from('definitely not a model'));
     await assert.rejects(loadEngine(dir));

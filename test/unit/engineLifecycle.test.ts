@@ -3,14 +3,25 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CompletionEngine } from '../../src/core/complete/types';
-import { DEFAULT_RESTART, EngineLifecycle, type EngineHandle, type RestartPolicy } from '../../src/core/engineLifecycle';
+import {
+  DEFAULT_RESTART,
+  EngineLifecycle,
+  type EngineHandle,
+  type RestartPolicy,
+} from '../../src/core/engineLifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
 import { modelEngineLoader } from '../../src/core/modelEngine';
 import { describeModel, type OndiState } from '../../src/core/status';
 
 function setup(restart: RestartPolicy = DEFAULT_RESTART) {
   const records: LogRecord[] = [];
-  const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'), restart);
+  const lifecycle = new EngineLifecycle(
+    createLogger(
+      (record) => records.push(record),
+      () => 'debug',
+    ),
+    restart,
+  );
   const states: OndiState['kind'][] = [];
   lifecycle.onDidChangeState((state) => states.push(state.kind));
   return { lifecycle, records, states };
@@ -99,7 +110,10 @@ describe('engine lifecycle', () => {
     assert.deepEqual(states, ['loading', 'ready', 'error']);
     assert.equal(lifecycle.engine, undefined);
     assert.equal(lifecycle.personal, undefined);
-    assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /stopped: the completion worker exited \(code 1\)/);
+    assert.match(
+      lifecycle.state.kind === 'error' ? lifecycle.state.message : '',
+      /stopped: the completion worker exited \(code 1\)/,
+    );
     assert.ok(records.some((r) => r.level === 'error' && r.message.includes('exited (code 1)')));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(h.released, 1);
@@ -131,7 +145,10 @@ describe('engine lifecycle', () => {
     assert.equal(handles.length, 3, 'the third crash in the window is not restarted');
     assert.equal(lifecycle.state.kind, 'error');
     assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /keeps stopping/);
-    assert.deepEqual(handles.map((h) => h.released), [1, 1, 1]);
+    assert.deepEqual(
+      handles.map((h) => h.released),
+      [1, 1, 1],
+    );
     assert.equal(records.filter((r) => r.message.includes('starting the completion engine again')).length, 2);
   });
 
@@ -141,7 +158,9 @@ describe('engine lifecycle', () => {
     let loads = 0;
     await lifecycle.start(() => {
       loads++;
-      return Promise.resolve(Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => (stop = listener) }));
+      return Promise.resolve(
+        Object.assign(handle('m'), { onDidStop: (listener: (error: Error) => void) => (stop = listener) }),
+      );
     });
     stop(new Error('crash'));
     await lifecycle.dispose();
@@ -178,7 +197,10 @@ describe('the model loader the extension uses', function () {
     try {
       await lifecycle.start(modelEngineLoader(empty));
       assert.equal(lifecycle.state.kind, 'error');
-      assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /no model at .*config\.json is missing/);
+      assert.match(
+        lifecycle.state.kind === 'error' ? lifecycle.state.message : '',
+        /no model at .*config\.json is missing/,
+      );
       assert.equal(lifecycle.engine, undefined);
     } finally {
       await fs.rm(empty, { recursive: true, force: true });
@@ -216,7 +238,10 @@ describe('the model loader the extension uses', function () {
   });
 
   it('describes a model in one line', () => {
-    assert.equal(describeModel('pruned-int8', 10_255_872, 181.6), 'pruned-int8 model, 10.3M parameters, loaded in 182 ms');
+    assert.equal(
+      describeModel('pruned-int8', 10_255_872, 181.6),
+      'pruned-int8 model, 10.3M parameters, loaded in 182 ms',
+    );
     assert.equal(describeModel('unknown', 0, 5), 'unknown model, loaded in 5 ms');
   });
 });

@@ -19,11 +19,15 @@ const SHIPPED = path.join(repo, 'models', 'ondi-code');
 const script: WorkerScript = { file: path.join(repo, 'src', 'worker', 'engineWorker.ts'), typescript: true };
 const crashing: WorkerScript = { file: path.join(__dirname, 'fixtures', 'crashingEngineWorker.ts'), typescript: true };
 
-
 const never = () => new AbortController().signal;
 
 /** Line completions after ` = ` in one of Ondi's own files: real code, prompts up to the window. */
-async function typingCases(count: number, skip = 0, file = 'src/core/model/decoder.ts', from = 0): Promise<CompletionRequest[]> {
+async function typingCases(
+  count: number,
+  skip = 0,
+  file = 'src/core/model/decoder.ts',
+  from = 0,
+): Promise<CompletionRequest[]> {
   const text = await fs.readFile(path.join(repo, file), 'utf8');
   const cases: CompletionRequest[] = [];
   let offset = 0;
@@ -45,12 +49,20 @@ async function typingCases(count: number, skip = 0, file = 'src/core/model/decod
  * context window: as when switching editors, every request feeds a whole prompt.
  */
 async function switchingCases(perFile: number): Promise<CompletionRequest[]> {
-  const files = ['src/core/model/decoder.ts', 'src/core/model/onnxModel.ts', 'src/core/complete/outcomeTracker.ts', 'src/core/complete/outcomes.ts'];
+  const files = [
+    'src/core/model/decoder.ts',
+    'src/core/model/onnxModel.ts',
+    'src/core/complete/outcomeTracker.ts',
+    'src/core/complete/outcomes.ts',
+  ];
   const perFileCases = await Promise.all(files.map((file) => typingCases(perFile, 0, file, 2_500)));
   return Array.from({ length: perFile }, (_, i) => perFileCases.map((cases) => cases[i]!)).flat();
 }
 
-async function completeAll(engine: CompletionEngine, requests: readonly CompletionRequest[]): Promise<(string | undefined)[]> {
+async function completeAll(
+  engine: CompletionEngine,
+  requests: readonly CompletionRequest[],
+): Promise<(string | undefined)[]> {
   const texts: (string | undefined)[] = [];
   for (const r of requests) texts.push((await engine.complete(r, never()))?.text);
   return texts;
@@ -103,7 +115,10 @@ describe('the completion worker (worker_threads, the model off the extension hos
   };
 
   before(async () => {
-    [inProcess, worker] = await Promise.all([loadEngine(SHIPPED, { threads: 2 }), WorkerEngine.start(SHIPPED, script, { threads: 2 })]);
+    [inProcess, worker] = await Promise.all([
+      loadEngine(SHIPPED, { threads: 2 }),
+      WorkerEngine.start(SHIPPED, script, { threads: 2 }),
+    ]);
   });
   after(async () => {
     await Promise.all([inProcess?.dispose(), worker?.dispose()]);
@@ -115,7 +130,11 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const handle = worker.handle;
     assert.equal(handle.engine, worker);
     assert.equal(handle.personal?.modelId, inProcess.info.modelId);
-    assert.deepEqual(handle.personal?.shape, { hidden: inProcess.info.hiddenSize, vocab: inProcess.info.vocabSize }, 'a personal model file is checked against these');
+    assert.deepEqual(
+      handle.personal?.shape,
+      { hidden: inProcess.info.hiddenSize, vocab: inProcess.info.vocabSize },
+      'a personal model file is checked against these',
+    );
     assert.equal(handle.remoteModelLoading, false, "the worker's tokenizer library has remote loading off");
   });
 
@@ -159,7 +178,17 @@ describe('the completion worker (worker_threads, the model off the extension hos
   });
 
   it('hears about files worked in and lends their code to other files, never to themselves', async () => {
-    const lines = ['export function parseHeaders(raw: string): Map<string, string> {', '  const headers = new Map<string, string>();', '  for (const line of raw.split(/\\r?\\n/)) {', '    const at = line.indexOf(":");', '    if (at > 0) headers.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());', '  }', '  return headers;', '}', ''];
+    const lines = [
+      'export function parseHeaders(raw: string): Map<string, string> {',
+      '  const headers = new Map<string, string>();',
+      '  for (const line of raw.split(/\\r?\\n/)) {',
+      '    const at = line.indexOf(":");',
+      '    if (at > 0) headers.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());',
+      '  }',
+      '  return headers;',
+      '}',
+      '',
+    ];
     const text = lines.join('\n');
     worker.noteFile('/w/headers.ts', text);
     inProcess.pipeline.noteFile('/w/headers.ts', text);
@@ -196,7 +225,10 @@ describe('the completion worker (worker_threads, the model off the extension hos
     setTimeout(() => controller.abort(), 1);
     assert.equal(await pending, undefined);
 
-    assert.equal((await worker.complete(request('import numpy as np\nimport matplotlib.pyplot as'), never()))?.text, ' plt');
+    assert.equal(
+      (await worker.complete(request('import numpy as np\nimport matplotlib.pyplot as'), never()))?.text,
+      ' plt',
+    );
     // asked again, the aborted request runs the model (nothing of it was remembered)
     await worker.complete(slow!, never());
     assert.ok(worker.lastTrace.tokens !== undefined && !worker.lastTrace.cached, JSON.stringify(worker.lastTrace));
@@ -212,7 +244,10 @@ describe('the completion worker ending', function () {
     const open = engine.complete(r!, never());
     await engine.dispose();
     assert.equal(await open, undefined);
-    await assert.rejects(engine.complete(r!, never()), (e: unknown) => e instanceof EngineStoppedError && /released/.test(e.message));
+    await assert.rejects(
+      engine.complete(r!, never()),
+      (e: unknown) => e instanceof EngineStoppedError && /released/.test(e.message),
+    );
     await assert.rejects(engine.applyPersonal(undefined), EngineStoppedError);
     await engine.dispose();
   });
@@ -223,7 +258,10 @@ describe('the completion worker ending', function () {
     engine.onDidStop((error) => stops.push(error));
     const ok = await engine.complete(request('import numpy as np\nimport matplotlib.pyplot as'), never());
     assert.equal(ok?.text, ' plt');
-    await assert.rejects(engine.complete(request('// exit now\nconst a = '), never()), (e: unknown) => e instanceof EngineStoppedError && /exited \(code 7\)/.test(e.message));
+    await assert.rejects(
+      engine.complete(request('// exit now\nconst a = '), never()),
+      (e: unknown) => e instanceof EngineStoppedError && /exited \(code 7\)/.test(e.message),
+    );
     await assert.rejects(engine.complete(request('const b = '), never()), EngineStoppedError);
     assert.equal(stops.length, 1);
     const late: Error[] = [];
@@ -235,7 +273,13 @@ describe('the completion worker ending', function () {
 
   it('puts the engine lifecycle into the error state, with the reason in the log, when the worker crashes, then starts a new worker', async () => {
     const records: LogRecord[] = [];
-    const lifecycle = new EngineLifecycle(createLogger((record) => records.push(record), () => 'debug'), { delayMs: 10, maxRestarts: 1, windowMs: 60_000 });
+    const lifecycle = new EngineLifecycle(
+      createLogger(
+        (record) => records.push(record),
+        () => 'debug',
+      ),
+      { delayMs: 10, maxRestarts: 1, windowMs: 60_000 },
+    );
     await lifecycle.start(workerEngineLoader(SHIPPED, crashing));
     try {
       assert.equal(lifecycle.state.kind, 'ready');
@@ -245,14 +289,22 @@ describe('the completion worker ending', function () {
       // (read again: the state changed under the awaited request)
       const state = lifecycle.state as OndiState;
       assert.equal(state.kind, 'error');
-      assert.match(state.kind === 'error' ? state.message : '', /completion engine stopped: .*boom in the worker.*starting it again/);
+      assert.match(
+        state.kind === 'error' ? state.message : '',
+        /completion engine stopped: .*boom in the worker.*starting it again/,
+      );
       assert.equal(lifecycle.engine, undefined);
       assert.ok(records.some((r) => r.level === 'error' && r.message.includes('boom in the worker')));
-      const restarted = new Promise<void>((resolve) => lifecycle.onDidChangeState((s) => s.kind === 'ready' && resolve()));
+      const restarted = new Promise<void>((resolve) =>
+        lifecycle.onDidChangeState((s) => s.kind === 'ready' && resolve()),
+      );
       await restarted;
       const again = (lifecycle as EngineLifecycle).engine; // (read again: it changed under the await)
       assert.ok(again && again !== engine, 'a new worker serves completions');
-      const completion = await again.complete(request('export function add(a: number, b: number) {\n  return '), never());
+      const completion = await again.complete(
+        request('export function add(a: number, b: number) {\n  return '),
+        never(),
+      );
       assert.equal(typeof completion?.text, 'string');
     } finally {
       await lifecycle.dispose();
@@ -261,11 +313,19 @@ describe('the completion worker ending', function () {
 
   it('ends in the error state, with the folder named, when the worker finds no model', async () => {
     const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-no-model-'));
-    const lifecycle = new EngineLifecycle(createLogger(() => undefined, () => 'debug'));
+    const lifecycle = new EngineLifecycle(
+      createLogger(
+        () => undefined,
+        () => 'debug',
+      ),
+    );
     try {
       await lifecycle.start(workerEngineLoader(empty, script));
       assert.equal(lifecycle.state.kind, 'error');
-      assert.match(lifecycle.state.kind === 'error' ? lifecycle.state.message : '', /no model at .*config\.json is missing/);
+      assert.match(
+        lifecycle.state.kind === 'error' ? lifecycle.state.message : '',
+        /no model at .*config\.json is missing/,
+      );
     } finally {
       await lifecycle.dispose();
       await fs.rm(empty, { recursive: true, force: true });

@@ -11,7 +11,12 @@ import { readCommits, type CommitRecord } from '../../src/core/next/gitHistory';
 
 /** A throwaway repository whose commits change the given files (contents made unique). */
 function makeRepo(dir: string, commits: readonly (readonly string[])[], options: { mergeAt?: number } = {}): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      stdio: 'pipe',
+      env: { ...process.env, GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' },
+    });
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'test@example.invalid');
   git('config', 'user.name', 'Test');
@@ -48,7 +53,12 @@ class Recorder implements NextFilePredictor {
   }
 }
 
-const commit = (files: string[], deleted: string[] = []): CommitRecord => ({ hash: files.join(), time: 0, files, deleted });
+const commit = (files: string[], deleted: string[] = []): CommitRecord => ({
+  hash: files.join(),
+  time: 0,
+  files,
+  deleted,
+});
 
 describe('eval next: protocol', () => {
   it('asks only about commits changing 2 to 20 files, with the first file in git order', () => {
@@ -83,7 +93,14 @@ describe('eval next: protocol', () => {
   });
 
   it('gives each baseline its plain meaning', () => {
-    const history = [commit(['a', 'b']), commit(['a', 'b']), commit(['a', 'c']), commit(['d', 'e']), commit(['c', 'gone']), commit(['x', 'gone'], ['gone'])];
+    const history = [
+      commit(['a', 'b']),
+      commit(['a', 'b']),
+      commit(['a', 'c']),
+      commit(['d', 'e']),
+      commit(['c', 'gone']),
+      commit(['x', 'gone'], ['gone']),
+    ];
     const recency = new RecencyBaseline();
     const frequency = new FrequencyBaseline();
     const rose = new CoChangeBaseline();
@@ -115,15 +132,29 @@ describe('eval next on a real git repository', function () {
     assert.equal(commits.length, 25, '24 commits plus the side branch commit; the merge is left out');
     assert.deepEqual(commits[0]?.files, ['src/cart.ts', 'test/cart.test.ts']);
     assert.deepEqual(commits[2]?.files, ['docs/guide.md', 'src/money.ts', 'test/money.test.ts']);
-    const names = execFileSync('git', ['-C', dir, 'log', '--no-merges', '--no-renames', '--name-only', '--format=%x01'], { encoding: 'utf8' })
-      .split('\u0001').filter((r) => r.trim()).map((r) => r.trim().split('\n')).reverse();
-    assert.deepEqual(commits.map((c) => c.files), names);
+    const names = execFileSync(
+      'git',
+      ['-C', dir, 'log', '--no-merges', '--no-renames', '--name-only', '--format=%x01'],
+      { encoding: 'utf8' },
+    )
+      .split('\u0001')
+      .filter((r) => r.trim())
+      .map((r) => r.trim().split('\n'))
+      .reverse();
+    assert.deepEqual(
+      commits.map((c) => c.files),
+      names,
+    );
   });
 
   it('prints exactly the contract JSON and beats the baselines on a repository with clear habits', async () => {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(['eval', 'next', '--repo', dir, '--commits', '20', '--json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, '0.0.0');
+    const code = await runCli(
+      ['eval', 'next', '--repo', dir, '--commits', '20', '--json'],
+      { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+      '0.0.0',
+    );
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(result), ['commits', 'ondi', 'baselines']);
@@ -145,7 +176,11 @@ describe('eval next on a real git repository', function () {
     let stdout = '';
     const empty = mkdtempSync(path.join(tmpdir(), 'ondi-not-git-'));
     try {
-      const code = await runCli(['eval', 'next', '--repo', empty, '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }, '0');
+      const code = await runCli(
+        ['eval', 'next', '--repo', empty, '--json'],
+        { stdout: (t) => (stdout += t), stderr: () => undefined },
+        '0',
+      );
       assert.equal(code, 2);
       assert.match((JSON.parse(stdout) as { error: string }).error, /cannot read the git history/);
     } finally {

@@ -30,10 +30,30 @@ export async function loadConfig(file: string): Promise<Record<string, unknown>>
 export function merge(a: Record<string, unknown>, b: Record<string, unknown>) {
   const out = { ...a };
 `;
-const TYPED = ['  ', 'for (const key of Object.keys(b)) {', '\n', '    out[key] = b[key];', '}', 'return out;', 'const ', 'value', ' = ', 'a', '.', '(', ')', ';', '\r\n', 'if (', '// ', 'x'];
+const TYPED = [
+  '  ',
+  'for (const key of Object.keys(b)) {',
+  '\n',
+  '    out[key] = b[key];',
+  '}',
+  'return out;',
+  'const ',
+  'value',
+  ' = ',
+  'a',
+  '.',
+  '(',
+  ')',
+  ';',
+  '\r\n',
+  'if (',
+  '// ',
+  'x',
+];
 
 /** Lone surrogates replaced by U+FFFD, as UTF-8 encoding does (String.prototype.toWellFormed). */
-const wellFormed = (s: string): string => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const wellFormed = (s: string): string =>
+  s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEED})`, function () {
   this.timeout(120_000);
@@ -54,11 +74,18 @@ describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEE
     const CASES = 150;
     for (let i = 0; i < CASES; i++) {
       // never empty: the empty case is its own test below
-      const text = (i % 3 === 2 ? randomBytes(rand, 512).toString(pick(rand, ['utf8', 'latin1'] as const)) : randomText(rand, 120)) || 'x';
+      const text =
+        (i % 3 === 2
+          ? randomBytes(rand, 512).toString(pick(rand, ['utf8', 'latin1'] as const))
+          : randomText(rand, 120)) || 'x';
       const ids = tokenizer.encode(text);
-      assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < vocab), `case ${i}: ids inside the vocabulary`);
+      assert.ok(
+        ids.every((id) => Number.isInteger(id) && id >= 0 && id < vocab),
+        `case ${i}: ids inside the vocabulary`,
+      );
       const back = tokenizer.decode(ids);
-      if (back !== wellFormed(text)) failures.push(`case ${i}: ${JSON.stringify(text.slice(0, 80))} -> ${JSON.stringify(back.slice(0, 80))}`);
+      if (back !== wellFormed(text))
+        failures.push(`case ${i}: ${JSON.stringify(text.slice(0, 80))} -> ${JSON.stringify(back.slice(0, 80))}`);
       // any sequence of ids the model may produce decodes too
       tokenizer.decode(Array.from({ length: 1 + int(rand, 40) }, () => int(rand, vocab)));
     }
@@ -86,7 +113,8 @@ describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEE
       const r = rand();
       if (r < 0.45) text += pick(rand, TYPED);
       else if (r < 0.65) text = text.slice(0, Math.max(1, text.length - 1 - int(rand, 12)));
-      else if (r < 0.85 && history.length > 1) text = history[history.length - 1 - int(rand, Math.min(history.length, 6))] ?? text; // undo
+      else if (r < 0.85 && history.length > 1)
+        text = history[history.length - 1 - int(rand, Math.min(history.length, 6))] ?? text; // undo
       else {
         const at = int(rand, text.length); // an edit earlier in the file, then the cursor at the end again
         text = text.slice(0, at) + pick(rand, TYPED) + text.slice(at);
@@ -113,7 +141,8 @@ describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEE
         let best = -Infinity;
         row.forEach((logit, t) => {
           const spelled = tokenizer.vocabText[t] ?? '';
-          const allowed = !unhealed || spelled.startsWith(unhealed) || (spelled.length > 0 && unhealed.startsWith(spelled));
+          const allowed =
+            !unhealed || spelled.startsWith(unhealed) || (spelled.length > 0 && unhealed.startsWith(spelled));
           if (allowed && logit > best) best = logit;
         });
         const gap = best - (row[id] ?? -Infinity);
@@ -123,7 +152,9 @@ describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEE
         unhealed = spelled.length < unhealed.length ? unhealed.slice(spelled.length) : '';
       });
     }
-    console.log(`    ${STEPS} edits: ${reusedTokens} prompt tokens reused, ${sameAsFresh} outputs identical to a fresh decoder, worst gap ${worstGap.toFixed(2)} logits`);
+    console.log(
+      `    ${STEPS} edits: ${reusedTokens} prompt tokens reused, ${sameAsFresh} outputs identical to a fresh decoder, worst gap ${worstGap.toFixed(2)} logits`,
+    );
     assert.ok(reusedTokens > 0, 'the cache was actually reused');
     assert.deepEqual(wrong, [], `seed ${SEED}`);
   });

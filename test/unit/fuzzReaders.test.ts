@@ -7,14 +7,29 @@ import { loadLiftRecord, parseLiftRecord } from '../../src/core/adapt/liftRecord
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
 import { OutcomeStore } from '../../src/core/complete/outcomeStore';
-import { emptyOutcomeStats, parseOutcomeStats, recordLatency, recordOutcome, type OutcomeStats } from '../../src/core/complete/outcomes';
+import {
+  emptyOutcomeStats,
+  parseOutcomeStats,
+  recordLatency,
+  recordOutcome,
+  type OutcomeStats,
+} from '../../src/core/complete/outcomes';
 import { DEFAULT_CONFIG, LIMITS, parseConfig } from '../../src/core/config';
 import { seededRandom } from '../../src/core/eval/lineSamples';
 import type { Logger } from '../../src/core/log';
 import { parseEvent } from '../../src/core/next/eventLog';
 import { loadEventLog, saveEventLog } from '../../src/core/next/eventLogFile';
 import { eventsOf, liftOf } from './fixtures/persistedKinds';
-import { fuzzSeed, int, mutateBytes, mutateJson, randomBytes, randomJson, randomText, type Rand } from './fixtures/fuzzInputs';
+import {
+  fuzzSeed,
+  int,
+  mutateBytes,
+  mutateJson,
+  randomBytes,
+  randomJson,
+  randomText,
+  type Rand,
+} from './fixtures/fuzzInputs';
 
 /**
  * Random bytes, hostile text, random JSON and damaged valid files through every reader of
@@ -57,13 +72,24 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
 
   it('the next-step log: never throws, moves an unreadable file aside, keeps only well-formed events', async () => {
     const rand = seededRandom(SEED);
-    const valid = { format: 'ondi-next-steps', version: 1, savedAt: 1, events: eventsOf(1).slice(-5), predictor: { threshold: 0.3, calibration: { hits: [1], tries: [2] } } };
+    const valid = {
+      format: 'ondi-next-steps',
+      version: 1,
+      savedAt: 1,
+      events: eventsOf(1).slice(-5),
+      predictor: { threshold: 0.3, calibration: { hits: [1], tries: [2] } },
+    };
     for (let i = 0; i < CASES; i++) {
       const file = path.join(dir, `log-${i}.json`);
       await fs.writeFile(file, randomContent(rand, valid));
       const loaded = await loadEventLog(file, i);
-      for (const event of loaded.events) assert.deepEqual(parseEvent(JSON.parse(JSON.stringify(event))), event, `case ${i}`);
-      if (loaded.problem) assert.ok(loaded.movedTo && (await fs.stat(loaded.movedTo)).isFile(), `case ${i}: the unreadable file is kept aside`);
+      for (const event of loaded.events)
+        assert.deepEqual(parseEvent(JSON.parse(JSON.stringify(event))), event, `case ${i}`);
+      if (loaded.problem)
+        assert.ok(
+          loaded.movedTo && (await fs.stat(loaded.movedTo)).isFile(),
+          `case ${i}: the unreadable file is kept aside`,
+        );
       // what was read can be saved and read again as it is
       await saveEventLog(file, loaded.events, loaded.predictor, 1, loaded.forgotten);
       const again = await loadEventLog(file);
@@ -75,7 +101,14 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
 
   it('outcome statistics: never throw; what is accepted counts on and survives a save', async () => {
     const rand = seededRandom(SEED + 1);
-    const valid = recordLatency(recordOutcome(recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'ts', chars: 5 }, 0), { kind: 'accepted', languageId: 'py', chars: 3 }, 0), 12);
+    const valid = recordLatency(
+      recordOutcome(
+        recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'ts', chars: 5 }, 0),
+        { kind: 'accepted', languageId: 'py', chars: 3 },
+        0,
+      ),
+      12,
+    );
     for (let i = 0; i < CASES * 4; i++) {
       const content = randomContent(rand, valid);
       const text = typeof content === 'string' ? content : content.toString('utf8');
@@ -99,7 +132,10 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
       await store.whenLoaded();
       store.record({ kind: 'shown', languageId: 'ts', chars: 1 });
       await store.flush();
-      assert.ok(parseOutcomeStats(JSON.parse(await fs.readFile(file, 'utf8'))), `case ${i}: the store saved readable stats`);
+      assert.ok(
+        parseOutcomeStats(JSON.parse(await fs.readFile(file, 'utf8'))),
+        `case ${i}: the store saved readable stats`,
+      );
     }
     cases.set('outcome statistics', CASES * 4 + Math.floor(CASES / 3));
   });
@@ -111,21 +147,33 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
       const file = path.join(dir, `lift-${i}.json`);
       await fs.writeFile(file, randomContent(rand, valid));
       const record = await loadLiftRecord(file, '7');
-      if (record) assert.ok(roundTrips((raw) => parseLiftRecord({ version: 1, ...(raw as object) }), record), `case ${i}`);
+      if (record)
+        assert.ok(
+          roundTrips((raw) => parseLiftRecord({ version: 1, ...(raw as object) }), record),
+          `case ${i}`,
+        );
     }
     cases.set('lift record', CASES);
   });
 
   it('the personal model file: only AdapterFileError, and a damaged file is set aside, never applied', async () => {
     const rand = seededRandom(SEED + 3);
-    const valid = encodeAdapter({ modelId: 'base', adapter: new LowRankAdapter({ hidden: 16, rank: 2, vocab: 64 }), tokens: new Uint16Array([1, 2, 3]), meta: { generation: 1 } });
+    const valid = encodeAdapter({
+      modelId: 'base',
+      adapter: new LowRankAdapter({ hidden: 16, rank: 2, vocab: 64 }),
+      tokens: new Uint16Array([1, 2, 3]),
+      meta: { generation: 1 },
+    });
     let accepted = 0;
     for (let i = 0; i < CASES * 4; i++) {
       const data = rand() < 0.5 ? randomBytes(rand) : mutateBytes(rand, valid);
       try {
         decodeAdapter(data, 'base');
         accepted++;
-        assert.ok(data.equals(valid) || data.subarray(0, valid.length).equals(valid), `case ${i}: a changed file was accepted`);
+        assert.ok(
+          data.equals(valid) || data.subarray(0, valid.length).equals(valid),
+          `case ${i}: a changed file was accepted`,
+        );
       } catch (error) {
         assert.ok(error instanceof AdapterFileError, `case ${i}: ${String(error)}`);
       }
@@ -154,8 +202,15 @@ describe(`fuzz: Ondi's readers of stored state (seed ${SEED})`, function () {
         assert.ok(Number.isFinite(v) && v >= limit.min && v <= limit.max, `case ${i}: ${key} = ${v}`);
       }
       assert.equal(typeof config.enable, 'boolean');
-      assert.ok(config.languages.every((l) => typeof l === 'string' && l.trim() === l && l !== ''), `case ${i}`);
-      assert.ok(['error', 'warn', 'info', 'debug', 'trace', 'off'].includes(config.logLevel) || config.logLevel === DEFAULT_CONFIG.logLevel, `case ${i}`);
+      assert.ok(
+        config.languages.every((l) => typeof l === 'string' && l.trim() === l && l !== ''),
+        `case ${i}`,
+      );
+      assert.ok(
+        ['error', 'warn', 'info', 'debug', 'trace', 'off'].includes(config.logLevel) ||
+          config.logLevel === DEFAULT_CONFIG.logLevel,
+        `case ${i}`,
+      );
     }
     cases.set('settings', CASES * 4);
   });
@@ -168,12 +223,19 @@ describe(`fuzz: outcome statistics under any language id (seed ${SEED})`, () => 
     let stats = emptyOutcomeStats();
     const kinds = ['shown', 'accepted', 'partial', 'dismissed'] as const;
     for (let i = 0; i < 400; i++) {
-      stats = recordOutcome(stats, { kind: kinds[int(rand, 4)] ?? 'shown', languageId: ids[int(rand, ids.length)] ?? '', chars: int(rand, 20) }, 0);
+      stats = recordOutcome(
+        stats,
+        { kind: kinds[int(rand, 4)] ?? 'shown', languageId: ids[int(rand, ids.length)] ?? '', chars: int(rand, 20) },
+        0,
+      );
       const read = parseOutcomeStats(JSON.parse(JSON.stringify(stats)));
       assert.ok(read, `after ${i + 1} outcomes the saved stats are readable: ${JSON.stringify(stats.byLanguage)}`);
       assert.deepEqual(JSON.parse(JSON.stringify(read)), JSON.parse(JSON.stringify(stats)), `case ${i}`);
     }
-    const perLanguage = Object.values(stats.byLanguage).reduce((sum, c) => sum + c.shown + c.accepted + c.partial + c.dismissed, 0);
+    const perLanguage = Object.values(stats.byLanguage).reduce(
+      (sum, c) => sum + c.shown + c.accepted + c.partial + c.dismissed,
+      0,
+    );
     assert.equal(perLanguage, 400, 'every outcome is counted under its language');
   });
 });

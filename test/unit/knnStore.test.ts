@@ -59,16 +59,22 @@ describe('nearest-neighbour store', () => {
     }
   });
 
-  it('shifts the personal model towards the neighbours, by the store\'s weight', () => {
+  it("shifts the personal model towards the neighbours, by the store's weight", () => {
     const logits = new Float32Array(10);
     const model = new PersonalModel(undefined, undefined, store());
     const out = model.adjust(logits, vec(5, 0, 0, 0), 0, [7]);
     const p = Array.from(out, Math.exp);
     assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-5, 'still a distribution');
     const w = DEFAULT_KNN.weight;
-    assert.ok(Math.abs((p[9] ?? 0) + (p[6] ?? 0) + (p[5] ?? 0) - (w + (1 - w) * 0.3)) < 1e-5, 'the neighbours get their weight');
+    assert.ok(
+      Math.abs((p[9] ?? 0) + (p[6] ?? 0) + (p[5] ?? 0) - (w + (1 - w) * 0.3)) < 1e-5,
+      'the neighbours get their weight',
+    );
     assert.ok((p[9] ?? 0) > (p[6] ?? 0));
-    assert.ok(Math.abs((p[0] ?? 0) - (1 - DEFAULT_KNN.weight) / 10) < 1e-5, 'other tokens keep their share of the rest');
+    assert.ok(
+      Math.abs((p[0] ?? 0) - (1 - DEFAULT_KNN.weight) / 10) < 1e-5,
+      'other tokens keep their share of the rest',
+    );
   });
   it('travels in the personal model file and comes back as the same store', () => {
     const keys = new KnnKeysBuilder(D);
@@ -78,7 +84,12 @@ describe('nearest-neighbour store', () => {
     const back = decodeAdapter(encodeAdapter(contents), 'm');
     assert.deepEqual(Array.from(back.knn?.at ?? []), [0]);
     assert.deepEqual(Array.from(back.knn?.keys ?? []), [127, 0, 0, 0]);
-    assert.equal(personalModelOf(back).knn?.predict([7], vec(1, 0, 0, 0), 0)?.next.get(9), 1);
+    assert.equal(
+      personalModelOf(back)
+        .knn?.predict([7], vec(1, 0, 0, 0), 0)
+        ?.next.get(9),
+      1,
+    );
   });
   it('reads a file written before the store existed (format 1) and refuses positions outside its tokens', () => {
     const adapter = new LowRankAdapter({ hidden: D, rank: 2, vocab: 10 });
@@ -90,7 +101,11 @@ describe('nearest-neighbour store', () => {
     assert.equal(back.knn, undefined);
     assert.equal(personalModelOf(back).knn, undefined);
     const bad = { at: Int32Array.from([1]), keys: new Int8Array(D) };
-    assert.throws(() => decodeAdapter(encodeAdapter({ modelId: 'm', adapter, tokens: Uint16Array.from([7, 9]), knn: bad, meta: {} })), /neighbour store/);
+    assert.throws(
+      () =>
+        decodeAdapter(encodeAdapter({ modelId: 'm', adapter, tokens: Uint16Array.from([7, 9]), knn: bad, meta: {} })),
+      /neighbour store/,
+    );
   });
 });
 

@@ -4,7 +4,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tokenStream } from '../../src/core/adapt/trainPersonal';
-import { collectDocuments, learnableFiles, listLearnableFiles, readDocuments } from '../../src/core/adapt/workspaceDocuments';
+import {
+  collectDocuments,
+  learnableFiles,
+  listLearnableFiles,
+  readDocuments,
+} from '../../src/core/adapt/workspaceDocuments';
 import { nodeSourceFs, readSourceFiles, type SourceFs } from '../../src/core/eval/sourceFiles';
 import type { Tokenizer } from '../../src/core/model/tokenizer';
 
@@ -34,9 +39,16 @@ async function folderOf(files: Record<string, string>): Promise<string> {
 describe('collecting the files to learn from, when some of them misbehave', () => {
   for (const call of ['lstat', 'open'] as const) {
     it(`skips a file whose ${call} fails with EACCES, with one log line, and learns from the others`, async () => {
-      const dir = await folderOf({ 'a.ts': 'export const a = 1;\n', 'b.ts': 'export const b = 2;\n', 'c.ts': 'export const c = 3;\n' });
+      const dir = await folderOf({
+        'a.ts': 'export const a = 1;\n',
+        'b.ts': 'export const b = 2;\n',
+        'c.ts': 'export const c = 3;\n',
+      });
       const log: string[] = [];
-      const { documents } = await collectDocuments(dir, [], { log: (m) => log.push(m), fs: failing(call, 'EACCES', [path.join(dir, 'b.ts')]) });
+      const { documents } = await collectDocuments(dir, [], {
+        log: (m) => log.push(m),
+        fs: failing(call, 'EACCES', [path.join(dir, 'b.ts')]),
+      });
       assert.deepEqual(documents.map((d) => d.text).sort(), ['export const a = 1;\n', 'export const c = 3;\n']);
       assert.equal(log.length, 1);
       assert.match(log[0] ?? '', /b\.ts: it cannot be read \(EACCES\)/);
@@ -46,8 +58,14 @@ describe('collecting the files to learn from, when some of them misbehave', () =
   it('skips a folder that cannot be listed with one log line and walks on', async () => {
     const dir = await folderOf({ 'locked/x.ts': 'export const x = 1;\n', 'open/y.ts': 'export const y = 1;\n' });
     const log: string[] = [];
-    const files = await listLearnableFiles(dir, { log: (m) => log.push(m), fs: failing('readdir', 'EACCES', [path.join(dir, 'locked')]) });
-    assert.deepEqual(files.map((f) => path.relative(dir, f.path)), [path.join('open', 'y.ts')]);
+    const files = await listLearnableFiles(dir, {
+      log: (m) => log.push(m),
+      fs: failing('readdir', 'EACCES', [path.join(dir, 'locked')]),
+    });
+    assert.deepEqual(
+      files.map((f) => path.relative(dir, f.path)),
+      [path.join('open', 'y.ts')],
+    );
     assert.equal(log.length, 1);
     assert.match(log[0] ?? '', /skipped folder .*locked: it cannot be read/);
   });
@@ -59,7 +77,10 @@ describe('collecting the files to learn from, when some of them misbehave', () =
     await fs.rm(path.join(dir, 'gone.ts'));
     const log: string[] = [];
     const { documents, sources } = await readDocuments(files, { log: (m) => log.push(m) });
-    assert.deepEqual(sources.map((s) => path.basename(s.path)), ['a.ts']);
+    assert.deepEqual(
+      sources.map((s) => path.basename(s.path)),
+      ['a.ts'],
+    );
     assert.equal(documents.length, 1);
     assert.deepEqual(log, [`skipped ${path.join(dir, 'gone.ts')}: it no longer exists`]);
   });
@@ -70,7 +91,10 @@ describe('collecting the files to learn from, when some of them misbehave', () =
     execFileSync('mkfifo', [path.join(dir, 'pipe.ts')]);
     const log: string[] = [];
     const files = await readSourceFiles(dir, { log: (m) => log.push(m) });
-    assert.deepEqual(files.map((f) => path.basename(f.path)), ['a.ts']);
+    assert.deepEqual(
+      files.map((f) => path.basename(f.path)),
+      ['a.ts'],
+    );
     assert.equal(log.length, 2, log.join('\n'));
     assert.ok(log.some((m) => /huge\.ts: over 200 KB/.test(m)));
     assert.ok(log.some((m) => /pipe\.ts: not a regular file/.test(m)));
@@ -89,9 +113,16 @@ describe('collecting the files to learn from, when some of them misbehave', () =
   });
 
   it('leaves out what .gitignore ignores when asked to', async () => {
-    const dir = await folderOf({ '.gitignore': 'generated/\n', 'generated/g.ts': 'export const g = 1;\n', 'src/s.ts': 'export const s = 1;\n' });
+    const dir = await folderOf({
+      '.gitignore': 'generated/\n',
+      'generated/g.ts': 'export const g = 1;\n',
+      'src/s.ts': 'export const s = 1;\n',
+    });
     const kept = await learnableFiles(dir, { respectGitignore: true });
-    assert.deepEqual(kept.files.map((f) => path.relative(dir, f.path)), [path.join('src', 's.ts')]);
+    assert.deepEqual(
+      kept.files.map((f) => path.relative(dir, f.path)),
+      [path.join('src', 's.ts')],
+    );
     const all = await learnableFiles(dir, { respectGitignore: false });
     assert.equal(all.files.length, 2);
   });
@@ -99,7 +130,11 @@ describe('collecting the files to learn from, when some of them misbehave', () =
 
 describe('reading only what the token budget takes', () => {
   // one token per character keeps the arithmetic visible
-  const tokenizer: Tokenizer = { encode: (t) => Array.from(t, (c) => c.charCodeAt(0) % 100), decode: () => '', vocabText: [] };
+  const tokenizer: Tokenizer = {
+    encode: (t) => Array.from(t, (c) => c.charCodeAt(0) % 100),
+    decode: () => '',
+    vocabText: [],
+  };
   const countTokens = (text: string): number => tokenizer.encode(text).length;
 
   async function manyFiles(n: number): Promise<string> {
@@ -117,10 +152,16 @@ describe('reading only what the token budget takes', () => {
   it('opens files newest first and stops once the budget is filled', async () => {
     const dir = await manyFiles(60);
     const opened: string[] = [];
-    const counting: SourceFs = { ...nodeSourceFs, open: (file, flags) => (opened.push(path.basename(file)), nodeSourceFs.open(file, flags)) };
+    const counting: SourceFs = {
+      ...nodeSourceFs,
+      open: (file, flags) => (opened.push(path.basename(file)), nodeSourceFs.open(file, flags)),
+    };
     const files = await listLearnableFiles(dir);
     const perFile = 1 + countTokens(await fs.readFile(path.join(dir, 'f000.ts'), 'utf8'));
-    const { documents } = await readDocuments(files, { fs: counting, budget: { maxTokens: perFile * 3 - 5, countTokens } });
+    const { documents } = await readDocuments(files, {
+      fs: counting,
+      budget: { maxTokens: perFile * 3 - 5, countTokens },
+    });
     assert.equal(documents.length, 3);
     assert.deepEqual(opened, ['f000.ts', 'f001.ts', 'f002.ts']);
   });
@@ -141,7 +182,9 @@ describe('reading only what the token budget takes', () => {
     const dir = await manyFiles(5);
     const files = await listLearnableFiles(dir);
     const perFile = 1 + countTokens(await fs.readFile(path.join(dir, 'f000.ts'), 'utf8'));
-    const { documents } = await readDocuments(files, { budget: { maxTokens: perFile * 3, countTokens, used: perFile * 2 } });
+    const { documents } = await readDocuments(files, {
+      budget: { maxTokens: perFile * 3, countTokens, used: perFile * 2 },
+    });
     assert.equal(documents.length, 1);
   });
 });

@@ -2,7 +2,14 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LIFT_FILE, liftRecordFile, loadLiftRecord, parseLiftRecord, saveLiftRecord, type LiftRecord } from '../../src/core/adapt/liftRecord';
+import {
+  LIFT_FILE,
+  liftRecordFile,
+  loadLiftRecord,
+  parseLiftRecord,
+  saveLiftRecord,
+  type LiftRecord,
+} from '../../src/core/adapt/liftRecord';
 
 describe('measured lift record', () => {
   let dir: string;
@@ -16,7 +23,14 @@ describe('measured lift record', () => {
   const record: LiftRecord = {
     measuredAt: '2025-05-06T10:00:00.000Z',
     trainedAt: '2025-05-06T09:00:00.000Z',
-    lift: { basis: 'unseen', files: ['src/a.ts'], cases: 24, base: { em: 10, es: 40 }, adapted: { em: 15, es: 44.5 }, seconds: 3.2 },
+    lift: {
+      basis: 'unseen',
+      files: ['src/a.ts'],
+      cases: 24,
+      base: { em: 10, es: 40 },
+      adapted: { em: 15, es: 44.5 },
+      seconds: 3.2,
+    },
   };
 
   it('lives next to the personal model, so deleting the model folder deletes it too', () => {

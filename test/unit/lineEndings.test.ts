@@ -13,7 +13,10 @@ describe('line endings at the pipeline boundary', () => {
   it('moves an offset back by one for every CRLF before it', () => {
     const text = 'ab\r\ncd\r\nef';
     // offsets of 'a', 'c', 'd', 'e' and the end
-    assert.deepEqual([0, 4, 5, 8, 10].map((o) => lfOffset(text, o)), [0, 3, 4, 6, 8]);
+    assert.deepEqual(
+      [0, 4, 5, 8, 10].map((o) => lfOffset(text, o)),
+      [0, 3, 4, 6, 8],
+    );
     // every character keeps its own character in the LF text
     const lf = toLf(text);
     for (const o of [0, 1, 4, 5, 8, 9]) assert.equal(lf[lfOffset(text, o)], text[o], `offset ${o}`);
@@ -54,7 +57,14 @@ describe('line endings at the pipeline boundary', () => {
   });
 
   it('samples the same evaluation cases from a CRLF copy of a file as from the file', () => {
-    const lf = ['def total(items):', '    result = 0', '    for item in items:', '        result += item.price', '    return result', ''].join('\n');
+    const lf = [
+      'def total(items):',
+      '    result = 0',
+      '    for item in items:',
+      '        result += item.price',
+      '    return result',
+      '',
+    ].join('\n');
     const cases = sampleLineCases([{ path: 'a.py', text: lf }], 10, 0);
     assert.equal(cases.length, 5);
     assert.deepEqual(sampleLineCases([{ path: 'a.py', text: lf.replace(/\n/g, '\r\n') }], 10, 0), cases);

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { createLogger, describeError, isLevelEnabled, isLogLevel, type LogLevel, type LogRecord } from '../../src/core/log';
+import {
+  createLogger,
+  describeError,
+  isLevelEnabled,
+  isLogLevel,
+  type LogLevel,
+  type LogRecord,
+} from '../../src/core/log';
 
 describe('log', () => {
   it('orders levels from error (always shown) to debug (most verbose)', () => {
@@ -18,7 +25,10 @@ describe('log', () => {
   it('drops records below a threshold that is read on every call', () => {
     const records: LogRecord[] = [];
     let threshold: LogLevel = 'warn';
-    const log = createLogger((record) => records.push(record), () => threshold);
+    const log = createLogger(
+      (record) => records.push(record),
+      () => threshold,
+    );
     log.info('hidden');
     log.warn('shown');
     threshold = 'debug';
@@ -31,10 +41,16 @@ describe('log', () => {
 
   it('appends the cause to error messages', () => {
     const records: LogRecord[] = [];
-    const log = createLogger((record) => records.push(record), () => 'error');
+    const log = createLogger(
+      (record) => records.push(record),
+      () => 'error',
+    );
     log.error('load failed', new Error('file missing'));
     log.error('plain');
-    assert.deepEqual(records.map((record) => record.message), ['load failed: file missing', 'plain']);
+    assert.deepEqual(
+      records.map((record) => record.message),
+      ['load failed: file missing', 'plain'],
+    );
   });
 
   it('describes anything that can be thrown', () => {

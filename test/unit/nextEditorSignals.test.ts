@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { abstractKey, actionKey, afterPhrase, describeAction, isPerformable, type Action } from '../../src/core/next/actions';
+import {
+  abstractKey,
+  actionKey,
+  afterPhrase,
+  describeAction,
+  isPerformable,
+  type Action,
+} from '../../src/core/next/actions';
 import { ErrorTransitions } from '../../src/core/next/errorTransitions';
 import { EventLog, parseEvent } from '../../src/core/next/eventLog';
 import { NextStepPredictor } from '../../src/core/next/nextStepPredictor';
@@ -25,9 +32,15 @@ describe('editor signals: vocabulary and log', () => {
     const log = new EventLog();
     const kinds: Action['kind'][] = ['edit', 'edit', 'undo', 'undo', 'undo', 'edit'];
     kinds.forEach((kind, at) => log.append({ at, action: { kind, file: 'a.ts' } as Action }));
-    assert.deepEqual(log.events.map((e) => `${e.action.kind}@${e.at}`), ['edit@1', 'undo@4', 'edit@5']);
+    assert.deepEqual(
+      log.events.map((e) => `${e.action.kind}@${e.at}`),
+      ['edit@1', 'undo@4', 'edit@5'],
+    );
     for (const kind of ['undo', 'errors', 'errorsFixed']) {
-      assert.deepEqual(parseEvent({ at: 1, action: { kind, file: 'a.ts' } }), { at: 1, action: { kind, file: 'a.ts' } });
+      assert.deepEqual(parseEvent({ at: 1, action: { kind, file: 'a.ts' } }), {
+        at: 1,
+        action: { kind, file: 'a.ts' },
+      });
       assert.equal(parseEvent({ at: 1, action: { kind } }), undefined, 'a file is required');
     }
   });
@@ -107,7 +120,10 @@ describe('next steps from editor signals', () => {
     assert.equal(top?.label, 'Fix errors in money.ts');
     assert.deepEqual(top?.action, { kind: 'open', file: 'src/money.ts' });
     assert.equal(top?.source, 'errors');
-    assert.equal(top?.reason, 'money.ts got errors while you were in another file; you went to fix such errors next 4 of 4 times');
+    assert.equal(
+      top?.reason,
+      'money.ts got errors while you were in another file; you went to fix such errors next 4 of 4 times',
+    );
   });
 
   it('stops suggesting it once the errors are fixed, and for the file the user is in', () => {

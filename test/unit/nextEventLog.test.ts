@@ -20,7 +20,10 @@ describe('next-step event log in memory', () => {
     assert.equal(log.append(event(4, { kind: 'edit', file: 'a.ts' })), false);
     assert.equal(log.append(event(5, { kind: 'edit', file: 'b.ts' })), true);
     assert.equal(log.append(event(6, { kind: 'save', file: 'b.ts' })), true);
-    assert.deepEqual(log.events.map((e) => `${e.action.kind}@${e.at}`), ['open@2', 'edit@4', 'edit@5', 'save@6']);
+    assert.deepEqual(
+      log.events.map((e) => `${e.action.kind}@${e.at}`),
+      ['open@2', 'edit@4', 'edit@5', 'save@6'],
+    );
   });
 
   it('stays within its bound, keeping the newest events', () => {
@@ -42,8 +45,14 @@ describe('next-step event log on disk', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('round-trips events and the learned predictor state, in a versioned format', async () => {
-    const events = [event(1, { kind: 'save', file: 'a.ts' }), event(2, { kind: 'shell', template: 'npm test', command: 'npm test' })];
-    const state = { threshold: 0.42, calibration: { hits: new Array<number>(10).fill(1), tries: new Array<number>(10).fill(2) } };
+    const events = [
+      event(1, { kind: 'save', file: 'a.ts' }),
+      event(2, { kind: 'shell', template: 'npm test', command: 'npm test' }),
+    ];
+    const state = {
+      threshold: 0.42,
+      calibration: { hits: new Array<number>(10).fill(1), tries: new Array<number>(10).fill(2) },
+    };
     await saveEventLog(file, events, state, 99);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { format: string; version: number; savedAt: number };
     assert.equal(stored.format, LOG_FORMAT);
@@ -65,7 +74,10 @@ describe('next-step event log on disk', () => {
     writeFileSync(file, '{"format":"ondi-next-steps","version":1,"events":[{"at":1,');
     const loaded = await loadEventLog(file, 1234);
     assert.deepEqual(loaded.events, []);
-    assert.match(loaded.problem ?? '', /could not be read: it is not valid JSON .*moved to .*next-steps\.json\.unreadable-1234 and Ondi starts with an empty history/);
+    assert.match(
+      loaded.problem ?? '',
+      /could not be read: it is not valid JSON .*moved to .*next-steps\.json\.unreadable-1234 and Ondi starts with an empty history/,
+    );
     assert.equal(existsSync(file), false);
     assert.equal(readFileSync(`${file}.unreadable-1234`, 'utf8').startsWith('{"format"'), true, 'the bad file is kept');
   });
@@ -79,11 +91,19 @@ describe('next-step event log on disk', () => {
   });
 
   it('drops malformed events but keeps the good ones', async () => {
-    writeFileSync(file, JSON.stringify({
-      format: LOG_FORMAT,
-      version: LOG_VERSION,
-      events: [{ at: 1, action: { kind: 'save', file: 'a.ts' } }, { at: 2, action: { kind: 'teleport' } }, { at: 'x' }, { at: 3, action: { kind: 'open' } }],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: LOG_FORMAT,
+        version: LOG_VERSION,
+        events: [
+          { at: 1, action: { kind: 'save', file: 'a.ts' } },
+          { at: 2, action: { kind: 'teleport' } },
+          { at: 'x' },
+          { at: 3, action: { kind: 'open' } },
+        ],
+      }),
+    );
     const loaded = await loadEventLog(file);
     assert.deepEqual(loaded.events, [event(1, { kind: 'save', file: 'a.ts' })]);
     assert.equal(loaded.dropped, 3);
@@ -93,7 +113,11 @@ describe('next-step event log on disk', () => {
     this.timeout(60_000);
     const root = path.join(__dirname, '../..');
     for (let attempt = 0; attempt < 2; attempt++) {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'test/fixtures/next/saveForever.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        ['--require', 'tsx/cjs', path.join(root, 'test/fixtures/next/saveForever.ts'), file],
+        { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       // Let it complete a few saves, then kill it at an arbitrary point of one.
       await new Promise((resolve) => setTimeout(resolve, 1500 + 400 * attempt));
@@ -135,7 +159,10 @@ describe('next-step session', () => {
   let dir: string;
   let file: string;
   const records: LogRecord[] = [];
-  const log = createLogger((record) => records.push(record), () => 'debug');
+  const log = createLogger(
+    (record) => records.push(record),
+    () => 'debug',
+  );
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'ondi-next-session-'));
     file = path.join(dir, 'log.json');
@@ -144,7 +171,14 @@ describe('next-step session', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const open = (extra: Partial<Parameters<typeof NextStepSession.open>[0]> = {}) =>
-    NextStepSession.open({ logFile: file, workspaceRoot: undefined, log, isExcluded: (f) => f.endsWith('.env'), saveDelayMs: 10_000, ...extra });
+    NextStepSession.open({
+      logFile: file,
+      workspaceRoot: undefined,
+      log,
+      isExcluded: (f) => f.endsWith('.env'),
+      saveDelayMs: 10_000,
+      ...extra,
+    });
 
   it('keeps what it learned across restarts', async () => {
     const first = await open();
@@ -213,12 +247,19 @@ describe('next-step session', () => {
 
     const second = await open();
     assert.equal(second.eventCount, 8, 'the events themselves stay');
-    assert.ok(second.habits().every((h) => h.trigger !== 'save:*.test.ts'), 'still forgotten after a restart');
+    assert.ok(
+      second.habits().every((h) => h.trigger !== 'save:*.test.ts'),
+      'still forgotten after a restart',
+    );
     for (let i = 0; i < 2; i++) {
       second.record({ kind: 'save', file: `src/n${i}.test.ts` });
       second.record({ kind: 'task', name: 'test' });
     }
-    assert.equal(second.habits().find((h) => h.trigger === 'save:*.test.ts')?.count, 2, 'learned anew from the new steps only');
+    assert.equal(
+      second.habits().find((h) => h.trigger === 'save:*.test.ts')?.count,
+      2,
+      'learned anew from the new steps only',
+    );
     await second.dispose();
   });
 
@@ -246,7 +287,12 @@ describe('next-step session', () => {
   });
 
   it('seeds next-file suggestions from the git history in the background', async () => {
-    const commits = Array.from({ length: 3 }, (_, i) => ({ hash: `h${i}`, time: i, files: ['src/a.ts', 'src/a.test.ts'], deleted: [] }));
+    const commits = Array.from({ length: 3 }, (_, i) => ({
+      hash: `h${i}`,
+      time: i,
+      files: ['src/a.ts', 'src/a.test.ts'],
+      deleted: [],
+    }));
     const session = await open({ workspaceRoot: '/repo', readHistory: () => Promise.resolve(commits) });
     await session.whenSeeded();
     session.record({ kind: 'open', file: 'src/a.ts' });

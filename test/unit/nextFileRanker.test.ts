@@ -60,11 +60,24 @@ describe('change sets per file', () => {
     sets.add(1, ['a', 'b']);
     sets.add(2, ['a', 'c']);
     sets.add(3, ['a', 'b', 'c']);
-    assert.deepEqual(sets.of('a').map((set) => set.id), [2, 3]);
-    assert.deepEqual(sets.of('b').map((set) => set.id), [1, 3], 'b still holds change 1');
+    assert.deepEqual(
+      sets.of('a').map((set) => set.id),
+      [2, 3],
+    );
+    assert.deepEqual(
+      sets.of('b').map((set) => set.id),
+      [1, 3],
+      'b still holds change 1',
+    );
     sets.forget('b');
     assert.deepEqual(sets.of('b'), []);
-    assert.deepEqual(sets.of('a').map((set) => [...set.files]), [['a', 'c'], ['a', 'c']]);
+    assert.deepEqual(
+      sets.of('a').map((set) => [...set.files]),
+      [
+        ['a', 'c'],
+        ['a', 'c'],
+      ],
+    );
   });
 });
 
@@ -85,10 +98,13 @@ describe('renames', () => {
     sets.add(1, ['CHANGES.rst', 'src/a.py']);
     sets.add(2, ['CHANGES.md', 'src/b.py']);
     sets.rename('CHANGES.rst', 'CHANGES.md');
-    assert.deepEqual(sets.of('CHANGES.md').map((set) => [set.id, [...set.files].sort()]), [
-      [1, ['CHANGES.md', 'src/a.py']],
-      [2, ['CHANGES.md', 'src/b.py']],
-    ]);
+    assert.deepEqual(
+      sets.of('CHANGES.md').map((set) => [set.id, [...set.files].sort()]),
+      [
+        [1, ['CHANGES.md', 'src/a.py']],
+        [2, ['CHANGES.md', 'src/b.py']],
+      ],
+    );
     assert.deepEqual(sets.of('CHANGES.rst'), []);
   });
 
@@ -134,8 +150,15 @@ describe('next-file ranker', () => {
     const ranker = new NextFileRanker();
     train(ranker);
     assert.equal(ranker.rank('src/cart.ts', 3)[0]?.file, 'src/pricing.ts');
-    const withoutMemory = new NextFileRanker({ ...DEFAULT_RANKER_OPTIONS, answers: { ...DEFAULT_ANSWER_MEMORY, priorStrength: 1e9 } });
+    const withoutMemory = new NextFileRanker({
+      ...DEFAULT_RANKER_OPTIONS,
+      answers: { ...DEFAULT_ANSWER_MEMORY, priorStrength: 1e9 },
+    });
     train(withoutMemory);
-    assert.equal(withoutMemory.rank('src/cart.ts', 3)[0]?.file, 'CHANGELOG.md', 'the general model alone prefers the busy file');
+    assert.equal(
+      withoutMemory.rank('src/cart.ts', 3)[0]?.file,
+      'CHANGELOG.md',
+      'the general model alone prefers the busy file',
+    );
   });
 });

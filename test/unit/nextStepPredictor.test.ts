@@ -4,7 +4,11 @@ import { NextStepPredictor } from '../../src/core/next/nextStepPredictor';
 import { ShowThreshold } from '../../src/core/next/showThreshold';
 
 /** Plays repetitions of a scripted session and scores the top-1 guess before each step Ondi can perform. */
-function play(predictor: NextStepPredictor, repetitions: readonly (readonly Action[])[], onCommit?: (rep: number) => void) {
+function play(
+  predictor: NextStepPredictor,
+  repetitions: readonly (readonly Action[])[],
+  onCommit?: (rep: number) => void,
+) {
   const outcomes: { rep: number; want: string; got: string | undefined }[] = [];
   let clock = 0;
   repetitions.forEach((steps, rep) => {
@@ -47,7 +51,9 @@ describe('next-step predictor on scripted sessions', () => {
   it('carries the habit across modules: the test file of the module just saved, then the tests, then the commit', () => {
     const predictor = new NextStepPredictor();
     const modules = ['cart', 'money', 'index', 'checkout'];
-    const reps = Array.from({ length: 16 }, (_, i) => editSaveTestCommit(modules[i % modules.length] ?? 'cart').slice(1));
+    const reps = Array.from({ length: 16 }, (_, i) =>
+      editSaveTestCommit(modules[i % modules.length] ?? 'cart').slice(1),
+    );
     // The git extension reports each commit's files, which teaches source/test co-change.
     const outcomes = play(predictor, reps, (rep) => {
       const module = modules[rep % modules.length] ?? 'cart';
@@ -57,7 +63,10 @@ describe('next-step predictor on scripted sessions', () => {
     // the fourth repetition on even though each module has been seen only once by then.
     const { rate, steps } = topOneRate(outcomes, 3);
     assert.equal(steps, 13 * 3);
-    assert.ok(rate >= 0.9, `top-1 rate ${rate}: ${JSON.stringify(outcomes.filter((o) => o.rep >= 3 && o.want !== o.got))}`);
+    assert.ok(
+      rate >= 0.9,
+      `top-1 rate ${rate}: ${JSON.stringify(outcomes.filter((o) => o.rep >= 3 && o.want !== o.got))}`,
+    );
   });
 
   it('follows a shell-command habit, with the command line as the label and a reason that counts', () => {
@@ -69,17 +78,29 @@ describe('next-step predictor on scripted sessions', () => {
       { kind: 'shellEnd', template: 'python -m pytest -q', exitCode: 1 },
       { kind: 'open', file: 'tests/test_models.py' },
     ];
-    const { rate } = topOneRate(play(predictor, Array.from({ length: 8 }, () => cycle)), 3);
+    const { rate } = topOneRate(
+      play(
+        predictor,
+        Array.from({ length: 8 }, () => cycle),
+      ),
+      3,
+    );
     assert.ok(rate >= 0.9, `top-1 rate ${rate}`);
     predictor.observe({ at: 1e9, action: { kind: 'save', file: 'app/models.py' } });
     const top = predictor.suggest().steps[0];
     assert.equal(top?.label, 'python -m pytest -q');
-    assert.match(top?.reason ?? '', /^After saving (a \*\.py file|models\.py), you ran `python -m pytest -q` \d+ times$/);
+    assert.match(
+      top?.reason ?? '',
+      /^After saving (a \*\.py file|models\.py), you ran `python -m pytest -q` \d+ times$/,
+    );
   });
 
   it('explains a task suggestion with the saved file kind and the number of times', () => {
     const predictor = new NextStepPredictor();
-    play(predictor, Array.from({ length: 14 }, (_, i) => editSaveTestCommit(`m${i}`)));
+    play(
+      predictor,
+      Array.from({ length: 14 }, (_, i) => editSaveTestCommit(`m${i}`)),
+    );
     predictor.observe({ at: 1e9, action: { kind: 'save', file: 'test/other.test.ts' } });
     const top = predictor.suggest().steps[0];
     assert.equal(top?.key, 'task:npm: test');
@@ -92,14 +113,32 @@ describe('next-step predictor on scripted sessions', () => {
     predictor.learnCommit(['src/money.ts', 'README.md']);
     predictor.observe({ at: 1, action: { kind: 'open', file: 'src/cart.ts' } });
     const steps = predictor.suggest().steps;
-    assert.deepEqual(steps.slice(0, 2).map((s) => s.key).sort(), ['open:CHANGELOG.md', 'open:test/cart.test.ts']);
-    assert.ok(steps.every((s) => s.key !== 'open:src/cart.ts'), 'never suggests the file already open');
+    assert.deepEqual(
+      steps
+        .slice(0, 2)
+        .map((s) => s.key)
+        .sort(),
+      ['open:CHANGELOG.md', 'open:test/cart.test.ts'],
+    );
+    assert.ok(
+      steps.every((s) => s.key !== 'open:src/cart.ts'),
+      'never suggests the file already open',
+    );
     const test = steps.find((s) => s.key === 'open:test/cart.test.ts');
     assert.equal(test?.reason, 'cart.test.ts and cart.ts are a source/test pair');
     assert.equal(test?.source, 'files');
     const related = predictor.relatedFiles('src/cart.ts', 3);
-    assert.deepEqual(related.slice(0, 2).map((r) => r.file).sort(), ['CHANGELOG.md', 'test/cart.test.ts']);
-    assert.match(related.find((r) => r.file === 'CHANGELOG.md')?.reason ?? '', /^Changed together with cart\.ts in 5 recent commits \(\d+% of cart\.ts's\)$/);
+    assert.deepEqual(
+      related
+        .slice(0, 2)
+        .map((r) => r.file)
+        .sort(),
+      ['CHANGELOG.md', 'test/cart.test.ts'],
+    );
+    assert.match(
+      related.find((r) => r.file === 'CHANGELOG.md')?.reason ?? '',
+      /^Changed together with cart\.ts in 5 recent commits \(\d+% of cart\.ts's\)$/,
+    );
     assert.deepEqual(predictor.relatedFiles('never/seen.ts', 3), []);
   });
 
@@ -116,13 +155,19 @@ describe('next-step predictor on scripted sessions', () => {
 
   it('lists the learned habits in plain words, once per kind of file, most frequent first', () => {
     const predictor = new NextStepPredictor();
-    play(predictor, ['cart', 'money', 'order', 'tax'].map((m) => editSaveTestCommit(m)));
+    play(
+      predictor,
+      ['cart', 'money', 'order', 'tax'].map((m) => editSaveTestCommit(m)),
+    );
     const habits = predictor.habits(10);
     const texts = habits.map((h) => h.text);
     assert.ok(texts.includes('After saving a *.test.ts file, you ran the task `npm: test` 4 times'), texts.join('\n'));
     assert.ok(texts.includes('After the task `npm: test` finished, you committed 4 times'), texts.join('\n'));
     // the abstract habit stands for the concrete files: no "after saving cart.test.ts" twin
-    assert.ok(habits.every((h) => !/^save:test\//.test(h.trigger)), habits.map((h) => h.trigger).join(', '));
+    assert.ok(
+      habits.every((h) => !/^save:test\//.test(h.trigger)),
+      habits.map((h) => h.trigger).join(', '),
+    );
     for (let i = 1; i < habits.length; i++) assert.ok((habits[i - 1]?.count ?? 0) >= (habits[i]?.count ?? 0));
     // a step seen once is not a habit yet
     assert.ok(habits.every((h) => h.count >= 2));
@@ -130,14 +175,20 @@ describe('next-step predictor on scripted sessions', () => {
 
   it('deletes one habit: it stops being suggested, even after a longer context, and the others stay', () => {
     const predictor = new NextStepPredictor();
-    play(predictor, Array.from({ length: 5 }, () => editSaveTestCommit('cart')));
+    play(
+      predictor,
+      Array.from({ length: 5 }, () => editSaveTestCommit('cart')),
+    );
     predictor.observe({ at: 1e9, action: { kind: 'save', file: 'test/cart.test.ts' } });
     assert.equal(predictor.suggest().steps[0]?.key, 'task:npm: test');
     assert.equal(predictor.forgetHabit('save:*.test.ts', 'task:npm: test'), true);
     assert.equal(predictor.forgetHabit('save:*.test.ts', 'task:npm: test'), false, 'nothing left to forget');
     const after = predictor.habits(20);
     assert.ok(after.every((h) => !(h.trigger === 'save:*.test.ts' && h.nextKey === 'task:npm: test')));
-    assert.ok(after.some((h) => h.nextKey === 'commit'), 'other habits stay');
+    assert.ok(
+      after.some((h) => h.nextKey === 'commit'),
+      'other habits stay',
+    );
     // no context that ends with saving a test file suggests the task any more
     const top = predictor.suggest().steps.find((s) => s.key === 'task:npm: test');
     assert.ok(!top || top.confidence < 0.5, `the task is no longer a confident suggestion (${top?.confidence})`);
@@ -145,7 +196,10 @@ describe('next-step predictor on scripted sessions', () => {
 
   it('counts how often a suggestion was showing and taken, and how often the first guess was right', () => {
     const predictor = new NextStepPredictor();
-    const outcomes = play(predictor, Array.from({ length: 6 }, () => editSaveTestCommit('cart')));
+    const outcomes = play(
+      predictor,
+      Array.from({ length: 6 }, () => editSaveTestCommit('cart')),
+    );
     const { shown, taken, guesses, right } = predictor.tally;
     assert.equal(guesses, outcomes.filter((o) => o.got !== undefined).length);
     assert.equal(right, outcomes.filter((o) => o.got !== undefined && o.got === o.want).length);
@@ -157,7 +211,10 @@ describe('next-step predictor on scripted sessions', () => {
 
   it('forgets suggestions to open a deleted file', () => {
     const predictor = new NextStepPredictor();
-    play(predictor, Array.from({ length: 5 }, () => editSaveTestCommit('cart')));
+    play(
+      predictor,
+      Array.from({ length: 5 }, () => editSaveTestCommit('cart')),
+    );
     predictor.observe({ at: 1e9, action: { kind: 'delete', file: 'src/cart.ts' } });
     predictor.observe({ at: 1e9 + 1, action: { kind: 'commit' } });
     assert.ok(predictor.suggest().steps.every((s) => s.key !== 'open:src/cart.ts'));
@@ -195,7 +252,10 @@ describe('show threshold', () => {
   it('rises for a user who ignores the suggestions, and falls again once they are taken', () => {
     const predictor = new NextStepPredictor();
     const session = editSaveTestCommit('cart');
-    play(predictor, Array.from({ length: 6 }, () => session));
+    play(
+      predictor,
+      Array.from({ length: 6 }, () => session),
+    );
     const before = predictor.suggest().threshold;
     // After saving the test, Ondi shows "run tests"; this user does something new each time.
     for (let i = 0; i < 20; i++) {

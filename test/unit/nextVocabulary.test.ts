@@ -34,11 +34,19 @@ describe('shell command normalization', () => {
     ['git commit -m "fix the cart"', 'git commit -m <text>', 'git commit -m "fix the cart"'],
     ['node server.js --port 8080', 'node server.js --port <n>', 'node server.js --port 8080'],
     ['git show 3f2a9bc1', 'git show <hash>', 'git show 3f2a9bc1'],
-    ['GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz123456 npm publish', `GITHUB_TOKEN=${SECRET} npm publish`, `GITHUB_TOKEN=${SECRET} npm publish`],
+    [
+      'GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz123456 npm publish',
+      `GITHUB_TOKEN=${SECRET} npm publish`,
+      `GITHUB_TOKEN=${SECRET} npm publish`,
+    ],
     ['psql --password=s3cr3t db', `psql --password=${SECRET} db`, `psql --password=${SECRET} db`],
     ['deploy --api-key abc123', `deploy --api-key ${SECRET}`, `deploy --api-key ${SECRET}`],
     ['mysql -u root -phunter2 shop', `mysql -u root -p${SECRET} shop`, `mysql -u root -p${SECRET} shop`],
-    ['curl https://me:hunter2@example.com/x', `curl https://me:${SECRET}@example.com/x`, `curl https://me:${SECRET}@example.com/x`],
+    [
+      'curl https://me:hunter2@example.com/x',
+      `curl https://me:${SECRET}@example.com/x`,
+      `curl https://me:${SECRET}@example.com/x`,
+    ],
   ];
   for (const [line, template, command] of cases) {
     it(`${line} -> ${template}`, () => {
@@ -50,7 +58,10 @@ describe('shell command normalization', () => {
   }
 
   it('removes bearer tokens and long random strings, and drops empty or pasted-script lines', () => {
-    assert.equal(normalizeCommand('curl -H "Authorization: Bearer abc.def.ghi" x')?.command, `curl -H "Authorization: Bearer ${SECRET}" x`);
+    assert.equal(
+      normalizeCommand('curl -H "Authorization: Bearer abc.def.ghi" x')?.command,
+      `curl -H "Authorization: Bearer ${SECRET}" x`,
+    );
     assert.equal(normalizeCommand('echo Zk9xR2t8Lm4pQ7wV1sY3bN6cJ0aHdEf')?.command, `echo ${SECRET}`);
     assert.equal(normalizeCommand('   '), undefined);
     assert.equal(normalizeCommand('x'.repeat(600)), undefined);
@@ -59,7 +70,13 @@ describe('shell command normalization', () => {
 
 describe('path structure', () => {
   it('finds stems and test roles across naming conventions', () => {
-    assert.deepEqual(pathParts('src/cart.test.ts'), { dir: 'src', base: 'cart.test.ts', ext: '.ts', stem: 'cart', isTest: true });
+    assert.deepEqual(pathParts('src/cart.test.ts'), {
+      dir: 'src',
+      base: 'cart.test.ts',
+      ext: '.ts',
+      stem: 'cart',
+      isTest: true,
+    });
     assert.equal(pathParts('tests/test_models.py').stem, 'models');
     assert.equal(pathParts('src/main/java/CartTest.java').stem, 'cart');
     assert.equal(pathParts('test/cart.js').isTest, true);
@@ -73,7 +90,11 @@ describe('path structure', () => {
     assert.equal(isTestPair('src/cart.ts', 'test/cart.test.ts'), true);
     assert.equal(isTestPair('app/models.py', 'tests/test_models.py'), true);
     assert.equal(isTestPair('src/cart.ts', 'src/money.test.ts'), false);
-    assert.equal(isTestPair('src/index.ts', 'test/index.test.ts'), false, 'index files pair with everything, so with nothing');
+    assert.equal(
+      isTestPair('src/index.ts', 'test/index.test.ts'),
+      false,
+      'index files pair with everything, so with nothing',
+    );
     assert.equal(isTestPair('src/__init__.py', 'tests/__init__.py'), false);
     assert.equal(isTestPair('examples/hello-world/index.js', 'test/acceptance/hello-world.js'), true);
   });

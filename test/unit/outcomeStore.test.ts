@@ -11,7 +11,10 @@ import { readJsonFile, writeFileAtomic } from '../../src/core/store/atomicFile';
 describe('outcome store', () => {
   let dir: string;
   const records: LogRecord[] = [];
-  const log = createLogger((record) => records.push(record), () => 'debug');
+  const log = createLogger(
+    (record) => records.push(record),
+    () => 'debug',
+  );
 
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-outcomes-'));
@@ -70,7 +73,10 @@ describe('outcome store', () => {
 
   it('reads a file written before the timeline existed, keeps its totals and starts a timeline', async () => {
     const file = path.join(dir, 'outcomes.json');
-    const old = { ...emptyOutcomeStats(), counts: { shown: 7, accepted: 2, partial: 1, dismissed: 4 } } as Record<string, unknown>;
+    const old = { ...emptyOutcomeStats(), counts: { shown: 7, accepted: 2, partial: 1, dismissed: 4 } } as Record<
+      string,
+      unknown
+    >;
     delete old['timeline'];
     await fs.writeFile(file, JSON.stringify(old));
     const at = Date.UTC(2025, 4, 6, 12);
@@ -80,7 +86,10 @@ describe('outcome store', () => {
     assert.deepEqual(store.stats.timeline, { hours: {}, days: {} });
     store.record({ kind: 'shown', languageId: 'typescript', chars: 3 });
     await store.dispose();
-    const saved = (await readJsonFile(file)) as { counts: { shown: number }; timeline: { hours: Record<string, { shown: number }> } };
+    const saved = (await readJsonFile(file)) as {
+      counts: { shown: number };
+      timeline: { hours: Record<string, { shown: number }> };
+    };
     assert.equal(saved.counts.shown, 8);
     assert.equal(saved.timeline.hours[hourKey(at)]?.shown, 1);
   });
@@ -96,7 +105,7 @@ describe('outcome store', () => {
     assert.equal(heard, 2);
     await store.flush();
     assert.ok((await readJsonFile(file)) !== undefined);
-    assert.equal(heard, 3, 'the write is heard too (the file\'s size changed)');
+    assert.equal(heard, 3, "the write is heard too (the file's size changed)");
     await store.clear();
     assert.equal(heard, 4);
     assert.equal(store.stats.counts.shown, 0);

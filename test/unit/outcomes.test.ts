@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { addLatency, emptyHistogram, histogramPercentile, parseHistogram } from '../../src/core/complete/latencyHistogram';
+import {
+  addLatency,
+  emptyHistogram,
+  histogramPercentile,
+  parseHistogram,
+} from '../../src/core/complete/latencyHistogram';
 import { dayKey, hourKey, TIMELINE_DAYS, TIMELINE_HOURS } from '../../src/core/complete/outcomeTimeline';
 import { OutcomeTracker, type TextChange } from '../../src/core/complete/outcomeTracker';
 import {
@@ -14,7 +19,11 @@ import {
 
 const DOC = 'file:///w/a.ts';
 const at = (line: number, character: number) => ({ line, character });
-const insert = (line: number, character: number, text: string): TextChange => ({ start: at(line, character), end: at(line, character), text });
+const insert = (line: number, character: number, text: string): TextChange => ({
+  start: at(line, character),
+  end: at(line, character),
+  text,
+});
 
 function tracked() {
   const events: OutcomeEvent[] = [];
@@ -43,7 +52,13 @@ describe('outcome tracker', () => {
 
   it('counts a word-by-word accept that stops early as partial, with the kept characters', () => {
     const { tracker, kinds } = tracked();
-    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 4), text: 'value = compute(x);' });
+    tracker.shown({
+      id: '1',
+      document: DOC,
+      languageId: 'typescript',
+      position: at(0, 4),
+      text: 'value = compute(x);',
+    });
     tracker.edited(DOC, [insert(0, 4, 'value ')]);
     tracker.edited(DOC, [insert(0, 10, '= ')]);
     // the user then types something else
@@ -63,7 +78,13 @@ describe('outcome tracker', () => {
 
   it('follows a multi-line partial accept onto the next line', () => {
     const { tracker, kinds } = tracked();
-    tracker.shown({ id: '1', document: DOC, languageId: 'python', position: at(4, 0), text: '    a = 1\n    return a' });
+    tracker.shown({
+      id: '1',
+      document: DOC,
+      languageId: 'python',
+      position: at(4, 0),
+      text: '    a = 1\n    return a',
+    });
     tracker.edited(DOC, [insert(4, 0, '    a = 1\n')]);
     tracker.edited(DOC, [insert(5, 0, '    return a')]);
     assert.deepEqual(kinds(), ['shown:22', 'accepted:22']);
@@ -79,7 +100,16 @@ describe('outcome tracker', () => {
     tracker.requested('file:///w/other.ts', at(9, 0));
     tracker.shown({ id: '4', document: DOC, languageId: 'typescript', position: at(9, 0), text: 'jkl' });
     tracker.dispose();
-    assert.deepEqual(kinds(), ['shown:3', 'dismissed:0', 'shown:3', 'dismissed:0', 'shown:3', 'dismissed:0', 'shown:3', 'dismissed:0']);
+    assert.deepEqual(kinds(), [
+      'shown:3',
+      'dismissed:0',
+      'shown:3',
+      'dismissed:0',
+      'shown:3',
+      'dismissed:0',
+      'shown:3',
+      'dismissed:0',
+    ]);
   });
 
   it('ignores edits in other documents and accept commands of suggestions it no longer holds', () => {
@@ -94,11 +124,18 @@ describe('outcome tracker', () => {
   it('resolves every shown suggestion exactly once over a long random session', () => {
     const { tracker, events } = tracked();
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let line = 0;
     for (let i = 0; i < 500; i++) {
       const r = rand();
-      if (r < 0.4) tracker.shown({ id: String(i), document: DOC, languageId: 'typescript', position: at(line, 0), text: 'abcdef' });
+      if (r < 0.4)
+        tracker.shown({
+          id: String(i),
+          document: DOC,
+          languageId: 'typescript',
+          position: at(line, 0),
+          text: 'abcdef',
+        });
       else if (r < 0.55) tracker.accepted(String(i - 1));
       else if (r < 0.75) tracker.edited(DOC, [insert(line, 0, 'ab')]);
       else tracker.requested(DOC, at((line = (line + 1) % 5), 0));
@@ -157,7 +194,8 @@ describe('outcome statistics', () => {
     assert.deepEqual(Object.keys(stats.timeline.hours), [hourKey(start + 72 * hour)]);
     assert.deepEqual(Object.keys(stats.timeline.days).sort(), ['2025-01-01', dayKey(start + 72 * hour)]);
     // a day per event for 100 days keeps the latest 90
-    for (let d = 0; d < 100; d++) stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 1 }, start + (4 + d) * 24 * hour);
+    for (let d = 0; d < 100; d++)
+      stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 1 }, start + (4 + d) * 24 * hour);
     assert.equal(Object.keys(stats.timeline.days).length, TIMELINE_DAYS);
     assert.ok(!('2025-01-01' in stats.timeline.days));
     assert.ok(dayKey(start + 103 * 24 * hour) in stats.timeline.days);
@@ -165,11 +203,21 @@ describe('outcome statistics', () => {
   });
 
   it('reads stored timelines leniently: none (older files) or damaged entries leave the totals usable', () => {
-    const stats = recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'typescript', chars: 3 }, Date.UTC(2025, 0, 1));
+    const stats = recordOutcome(
+      emptyOutcomeStats(),
+      { kind: 'shown', languageId: 'typescript', chars: 3 },
+      Date.UTC(2025, 0, 1),
+    );
     const { timeline: _timeline, ...old } = stats;
     assert.deepEqual(parseOutcomeStats(old)?.timeline, { hours: {}, days: {} });
     assert.deepEqual(parseOutcomeStats(old)?.counts, stats.counts);
-    const damaged = parseOutcomeStats({ ...stats, timeline: { hours: { x: { shown: 1 }, 5: { shown: -2 } }, days: { '2025-01-01': stats.counts, junk: stats.counts } } });
+    const damaged = parseOutcomeStats({
+      ...stats,
+      timeline: {
+        hours: { x: { shown: 1 }, 5: { shown: -2 } },
+        days: { '2025-01-01': stats.counts, junk: stats.counts },
+      },
+    });
     assert.deepEqual(damaged?.timeline, { hours: {}, days: { '2025-01-01': stats.counts } });
     assert.deepEqual(parseOutcomeStats({ ...stats, timeline: 'nonsense' })?.timeline, { hours: {}, days: {} });
   });

@@ -5,10 +5,27 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { formatLearnedReport } from '../../src/core/adapt/learnedReport';
-import { ControlCheckpoint, LearningControl, MAX_THROTTLE_MS, throttleDelayMs } from '../../src/core/adapt/learningControl';
-import { decideLearning, LearningScheduler, type LearningFacts, type Timers } from '../../src/core/adapt/learningScheduler';
+import {
+  ControlCheckpoint,
+  LearningControl,
+  MAX_THROTTLE_MS,
+  throttleDelayMs,
+} from '../../src/core/adapt/learningControl';
+import {
+  decideLearning,
+  LearningScheduler,
+  type LearningFacts,
+  type Timers,
+} from '../../src/core/adapt/learningScheduler';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
-import { clearLeftovers, deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile, workspaceKey } from '../../src/core/adapt/personalStore';
+import {
+  clearLeftovers,
+  deletePersonalModel,
+  learnedMetaOf,
+  loadPersonalModel,
+  personalModelFile,
+  workspaceKey,
+} from '../../src/core/adapt/personalStore';
 import { onBatteryPower } from '../../src/core/adapt/power';
 import { loadGitignore } from '../../src/core/privacy/gitignore';
 import { presentStatus } from '../../src/core/status';
@@ -110,7 +127,13 @@ describe('when Ondi learns', () => {
   });
 
   it('not when turned off, paused, without a folder, before the model loads or while already learning', () => {
-    for (const over of [{ enabled: false }, { paused: true }, { hasWorkspace: false }, { engineReady: false }, { training: true }]) {
+    for (const over of [
+      { enabled: false },
+      { paused: true },
+      { hasWorkspace: false },
+      { engineReady: false },
+      { training: true },
+    ]) {
       const d = decideLearning(facts(over));
       assert.equal(d.train, false, JSON.stringify(over));
       assert.equal(!d.train && d.retryInMs, undefined, 'waits for a change, not a timer');
@@ -328,7 +351,16 @@ describe('where the personal model is stored', () => {
         sampling: 'newest first',
       },
     );
-    const text = formatLearnedReport({ meta, file, fileBytes: 10, learning: 'on', problem: undefined, lift: undefined, liftNote: undefined, now: new Date() });
+    const text = formatLearnedReport({
+      meta,
+      file,
+      fileBytes: 10,
+      learning: 'on',
+      problem: undefined,
+      lift: undefined,
+      liftNote: undefined,
+      now: new Date(),
+    });
     assert.match(text, /Learned from: 12 files and 0 recent edits, 4 tokens/);
     assert.ok(!text.includes('NaN') && !text.includes('undefined'), text);
   });
@@ -427,8 +459,13 @@ describe('what the worker may learn from', () => {
     await fs.writeFile(path.join(a, 'kept.ts'), 'export const kept = 1;\n');
     const gone = path.join(a, 'no-such-folder');
     const log: string[] = [];
-    const ws = await collectWorkspace({ folders: [gone, a], excludeGlobs: [], respectGitignore: true }, (m) => log.push(m));
-    assert.deepEqual(ws.sources.map((s) => path.basename(s.path)), ['kept.ts']);
+    const ws = await collectWorkspace({ folders: [gone, a], excludeGlobs: [], respectGitignore: true }, (m) =>
+      log.push(m),
+    );
+    assert.deepEqual(
+      ws.sources.map((s) => path.basename(s.path)),
+      ['kept.ts'],
+    );
     assert.equal(log.length, 1);
     assert.match(log[0] ?? '', /skipped folder .*no-such-folder/);
   });
@@ -461,9 +498,19 @@ describe('what the user sees of learning', () => {
   it('reports files, tokens, last training, the stored file and the measured lift with its basis', () => {
     const text = formatLearnedReport({
       ...base,
-      lift: { basis: 'unseen', files: ['src/new.ts'], cases: 12, base: { em: 10, es: 40.25 }, adapted: { em: 25, es: 55.5 }, seconds: 3.2 },
+      lift: {
+        basis: 'unseen',
+        files: ['src/new.ts'],
+        cases: 12,
+        base: { em: 10, es: 40.25 },
+        adapted: { em: 25, es: 55.5 },
+        seconds: 3.2,
+      },
     });
-    assert.match(text, /Learned from: 3 files and 1 recent edit, 45,210 tokens \(2 secret-looking strings redacted first\)/);
+    assert.match(
+      text,
+      /Learned from: 3 files and 1 recent edit, 45,210 tokens \(2 secret-looking strings redacted first\)/,
+    );
     assert.match(text, /Last trained: .*\(5 minutes ago\), taking 12\.5 s/);
     assert.match(text, /`\/store\/abc\/personal\.ondi` \(1\.2 MB\)/);
     assert.match(text, /12 lines from files you changed after the last training \(`src\/new\.ts`\)/);
@@ -477,20 +524,38 @@ describe('what the user sees of learning', () => {
   it('says when the lines were learned from, when nothing was measured, and when nothing was learned yet', () => {
     const seen = formatLearnedReport({
       ...base,
-      lift: { basis: 'seen', files: ['src/a.ts'], cases: 30, base: { em: 30, es: 60 }, adapted: { em: 20, es: 50 }, seconds: 3 },
+      lift: {
+        basis: 'seen',
+        files: ['src/a.ts'],
+        cases: 30,
+        base: { em: 30, es: 60 },
+        adapted: { em: 20, es: 50 },
+        seconds: 3,
+      },
     });
     assert.match(seen, /what it remembers, not yet how it does on new code/);
     assert.match(seen, /\| lift \| −10\.0 points \| −10\.0 points \|/);
     assert.match(formatLearnedReport(base), /Not measured\./);
-    const none = formatLearnedReport({ ...base, meta: undefined, problem: 'the stored personal model was set aside (damaged)' });
+    const none = formatLearnedReport({
+      ...base,
+      meta: undefined,
+      problem: 'the stored personal model was set aside (damaged)',
+    });
     assert.match(none, /has not learned anything from this workspace yet/);
     assert.match(none, /> Note: the stored personal model was set aside \(damaged\)/);
   });
 
   it('shows training progress and a pause on top of "ready", with the sparkle kept', () => {
-    const training = presentStatus({ kind: 'ready', detail: 'pruned-int8 model', learning: { kind: 'learning', percent: 41.6, held: false } });
+    const training = presentStatus({
+      kind: 'ready',
+      detail: 'pruned-int8 model',
+      learning: { kind: 'learning', percent: 41.6, held: false },
+    });
     assert.equal(training.text, '$(sparkle) Ondi $(sync~spin) 42%');
-    assert.match(training.tooltip, /^Ondi: ready\. pruned-int8 model\. Training your personal model: 42% \(completions keep working\)$/);
+    assert.match(
+      training.tooltip,
+      /^Ondi: ready\. pruned-int8 model\. Training your personal model: 42% \(completions keep working\)$/,
+    );
     const held = presentStatus({ kind: 'ready', learning: { kind: 'learning', percent: 10, held: true } });
     assert.match(held.text, /debug-pause/);
     assert.match(held.tooltip, /held while you type/);

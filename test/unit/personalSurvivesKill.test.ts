@@ -37,7 +37,12 @@ describe('the personal model survives a kill during its save', function () {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-kill-'));
     const file = personalModelFile(dir, ['/workspace']);
     const first = new LowRankAdapter(SHAPE);
-    await writeAdapterFile(file, { modelId: MODEL_ID, adapter: first, tokens: new Uint16Array(10), meta: { generation: 0 } });
+    await writeAdapterFile(file, {
+      modelId: MODEL_ID,
+      adapter: first,
+      tokens: new Uint16Array(10),
+      meta: { generation: 0 },
+    });
     const generations = new Set<number>();
     for (const killAfterMs of [5, 40, 90, 150, 260, 3000]) {
       const writer = startWriter(file);
@@ -57,16 +62,28 @@ describe('the personal model survives a kill during its save', function () {
       if (loaded.kind !== 'loaded') return;
       const generation = Number(loaded.contents.meta['generation']);
       generations.add(generation);
-      assert.equal(loaded.contents.adapter.b[0], generation === 0 ? 0 : generation, 'the matrices belong to the header');
+      assert.equal(
+        loaded.contents.adapter.b[0],
+        generation === 0 ? 0 : generation,
+        'the matrices belong to the header',
+      );
       const leftovers = (await fs.readdir(path.dirname(file))).filter((n) => n.endsWith('.tmp'));
       assert.deepEqual(leftovers, [], 'no temporary file of the dead writer stays behind');
     }
     // and a save after the kills goes through: the dead writer's lock does not block it
     const started = Date.now();
-    await writeAdapterFile(file, { modelId: MODEL_ID, adapter: first, tokens: new Uint16Array(3), meta: { generation: 'after' } });
+    await writeAdapterFile(file, {
+      modelId: MODEL_ID,
+      adapter: first,
+      tokens: new Uint16Array(3),
+      meta: { generation: 'after' },
+    });
     assert.ok(Date.now() - started < 10_000, 'the stale lock was taken over');
     const last = await loadPersonalModel(file, MODEL_ID);
     assert.equal(last.kind === 'loaded' && last.contents.meta['generation'], 'after');
-    assert.ok([...generations].some((g) => g > 0), `saves went through between the kills (loaded generations ${[...generations].join(', ')})`);
+    assert.ok(
+      [...generations].some((g) => g > 0),
+      `saves went through between the kills (loaded generations ${[...generations].join(', ')})`,
+    );
   });
 });

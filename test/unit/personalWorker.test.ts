@@ -3,7 +3,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
-import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../src/core/adapt/workerClient';
+import {
+  LearningCancelledError,
+  startMeasuring,
+  startTraining,
+  type WorkerScript,
+} from '../../src/core/adapt/workerClient';
 import type { WorkerEvent } from '../../src/core/adapt/workerProtocol';
 import { readModelFolder } from '../../src/core/model/modelFolder';
 
@@ -37,7 +42,10 @@ describe('the learning worker (worker_threads, its own model instance)', functio
         modelFolder,
         outFile: out,
         recent: [
-          { path: path.join(dir, 'src', 'cart.ts'), text: 'export function cartTotal(cart: Cart): Money {\n  return cart.total();\n}\n' },
+          {
+            path: path.join(dir, 'src', 'cart.ts'),
+            text: 'export function cartTotal(cart: Cart): Money {\n  return cart.total();\n}\n',
+          },
           { path: path.join(dir, '.env'), text: 'never learned' },
         ],
         rank: 8,
@@ -63,7 +71,14 @@ describe('the learning worker (worker_threads, its own model instance)', functio
       path.join(dir, 'src', 'checkout.ts'),
       "import { Cart } from './cart';\nimport { Money } from './money';\n\nexport function checkout(cart: Cart): Money {\n  const total = cart.total();\n  return total;\n}\n",
     );
-    const lift = await startMeasuring(script, { ...scope(dir), kind: 'measure', modelFolder, adapterFile: out, samples: 4, seed: 0 }).result;
+    const lift = await startMeasuring(script, {
+      ...scope(dir),
+      kind: 'measure',
+      modelFolder,
+      adapterFile: out,
+      samples: 4,
+      seed: 0,
+    }).result;
     assert.equal(lift.basis, 'unseen');
     assert.deepEqual(lift.files, ['src/checkout.ts']);
     assert.ok(lift.cases > 0 && lift.cases <= 4);
@@ -73,7 +88,15 @@ describe('the learning worker (worker_threads, its own model instance)', functio
   it('holds while paused, goes on when resumed, and stops without writing when aborted', async () => {
     const dir = await workspace();
     const out = path.join(dir, '..', `${path.basename(dir)}-store2`, 'personal.ondi');
-    const job = { ...scope(dir), kind: 'train' as const, modelFolder, outFile: out, recent: [], rank: 16, maxTokens: 8_000 };
+    const job = {
+      ...scope(dir),
+      kind: 'train' as const,
+      modelFolder,
+      outFile: out,
+      recent: [],
+      rank: 16,
+      maxTokens: 8_000,
+    };
 
     let windows = 0;
     const run = startTraining(script, job, {
@@ -93,12 +116,16 @@ describe('the learning worker (worker_threads, its own model instance)', functio
 
     const controller = new AbortController();
     let seen = 0;
-    const aborted = startTraining(script, { ...job, outFile: `${out}.2` }, {
-      signal: controller.signal,
-      onEvent: (e) => {
-        if (e.type === 'progress' && e.phase === 'learning' && ++seen === 2) controller.abort();
+    const aborted = startTraining(
+      script,
+      { ...job, outFile: `${out}.2` },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.phase === 'learning' && ++seen === 2) controller.abort();
+        },
       },
-    });
+    );
     await assert.rejects(aborted.result, LearningCancelledError);
     await assert.rejects(fs.access(`${out}.2`), 'nothing is written by an aborted run');
   });

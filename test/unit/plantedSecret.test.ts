@@ -43,15 +43,32 @@ describe('a planted secret is never learned', function () {
       ];
       for (const prefix of prompts) {
         const c = await engine.pipeline.complete(
-          { prefix, suffix: '', languageId: 'typescript', path: '/w/x.ts', position: { line: 0, character: prefix.length }, maxTokens: 32 },
+          {
+            prefix,
+            suffix: '',
+            languageId: 'typescript',
+            path: '/w/x.ts',
+            position: { line: 0, character: prefix.length },
+            maxTokens: 32,
+          },
           new AbortController().signal,
         );
         const text = prefix + (c?.text ?? '');
-        assert.ok(!text.includes(API_KEY.slice(8)) && !text.includes(ENV_SECRET.slice(3)), `leaked after ${JSON.stringify(prefix)}: ${text}`);
+        assert.ok(
+          !text.includes(API_KEY.slice(8)) && !text.includes(ENV_SECRET.slice(3)),
+          `leaked after ${JSON.stringify(prefix)}: ${text}`,
+        );
       }
       // and it did learn the folder's ordinary code
       const c = await engine.pipeline.complete(
-        { prefix: 'export function charge(amount: number) {\n  return stripe.', suffix: '', languageId: 'typescript', path: '/w/y.ts', position: { line: 1, character: 16 }, maxTokens: 32 },
+        {
+          prefix: 'export function charge(amount: number) {\n  return stripe.',
+          suffix: '',
+          languageId: 'typescript',
+          path: '/w/y.ts',
+          position: { line: 1, character: 16 },
+          maxTokens: 32,
+        },
         new AbortController().signal,
       );
       assert.equal(c?.text, 'charges.create({ amount, currency: "usd" });');

@@ -46,7 +46,8 @@ function forbidNetwork(attempts: string[]): () => void {
 
 describe('privacy: core never touches the network', () => {
   it('imports no networking module and calls no fetch in src/core', () => {
-    const networking = /from ['"](node:)?(net|http|https|http2|dns|tls|dgram|undici)['"]|require\(['"](node:)?(net|http|https|http2|dns|tls|dgram)['"]\)|\bfetch\s*\(|WebSocket|XMLHttpRequest/;
+    const networking =
+      /from ['"](node:)?(net|http|https|http2|dns|tls|dgram|undici)['"]|require\(['"](node:)?(net|http|https|http2|dns|tls|dgram)['"]\)|\bfetch\s*\(|WebSocket|XMLHttpRequest/;
     const files = sourceFiles(coreDir);
     assert.ok(files.length >= 5, 'core sources found');
     for (const file of files) {
@@ -68,12 +69,24 @@ describe('privacy: core never touches the network', () => {
       assert.equal(DEFAULT_CONFIG.enable, true);
       // the real model the way the extension loads it: tokenizer, onnxruntime and a
       // completion, all with the network refused
-      const lifecycle = new EngineLifecycle(createLogger(() => undefined, () => 'debug'));
+      const lifecycle = new EngineLifecycle(
+        createLogger(
+          () => undefined,
+          () => 'debug',
+        ),
+      );
       await lifecycle.start(modelEngineLoader(path.join(__dirname, '../../models/ondi-code')));
       try {
         assert.equal(lifecycle.state.kind, 'ready');
         const c = await lifecycle.engine?.complete(
-          { prefix: 'import numpy as np\nimport matplotlib.pyplot as', suffix: '', languageId: 'python', path: '/a/b.py', position: { line: 1, character: 28 }, maxTokens: 16 },
+          {
+            prefix: 'import numpy as np\nimport matplotlib.pyplot as',
+            suffix: '',
+            languageId: 'python',
+            path: '/a/b.py',
+            position: { line: 1, character: 28 },
+            maxTokens: 16,
+          },
           new AbortController().signal,
         );
         assert.ok(c?.text);

@@ -29,7 +29,8 @@ describe('secret detection', () => {
       const at = s.text.indexOf(s.secret.split('\n')[0] ?? '');
       const lastLine = s.secret.split('\n').pop() ?? '';
       const end = s.text.lastIndexOf(lastLine) + lastLine.length;
-      if (!spans.some((span) => span.start <= at && span.end >= end)) missed.push(`${s.kind}/${s.context}: ${s.text.slice(0, 80)}`);
+      if (!spans.some((span) => span.start <= at && span.end >= end))
+        missed.push(`${s.kind}/${s.context}: ${s.text.slice(0, 80)}`);
     }
     assert.deepEqual(missed, [], `${missed.length} of ${corpus.length} missed`);
   });
@@ -37,7 +38,10 @@ describe('secret detection', () => {
   it('redaction before learning keeps no planted secret and no marker, in whole corpus files too', () => {
     const fragments = secretFragments(corpus);
     const kept = corpus.filter((s) => leakedFragments(redactSecrets(s.text).text, secretFragments([s])).length > 0);
-    assert.deepEqual(kept.map((s) => `${s.kind}/${s.context}`), []);
+    assert.deepEqual(
+      kept.map((s) => `${s.kind}/${s.context}`),
+      [],
+    );
     for (const [file, text] of corpusFiles(corpus)) {
       const { text: out, redactions } = redactSecrets(text);
       assert.deepEqual(leakedFragments(out, fragments), [], file);
@@ -49,7 +53,8 @@ describe('secret detection', () => {
   });
 
   it('removes every value a .env file declares, and leaves plain settings', () => {
-    const env = 'DATABASE_PASSWORD=sunshine\nNODE_ENV=production\nAPI_URL=http://localhost:3000\nSESSION=pw-9f8e7d6c5b4a3f2e1d0c\n';
+    const env =
+      'DATABASE_PASSWORD=sunshine\nNODE_ENV=production\nAPI_URL=http://localhost:3000\nSESSION=pw-9f8e7d6c5b4a3f2e1d0c\n';
     const known = dotenvValues(env);
     assert.deepEqual(known, ['sunshine', 'pw-9f8e7d6c5b4a3f2e1d0c']);
     const code = 'const mode = "production";\nconst db = connect("sunshine");\nlogin("pw-9f8e7d6c5b4a3f2e1d0c");\n';
@@ -58,7 +63,7 @@ describe('secret detection', () => {
     assert.equal(text, 'const mode = "production";\n\n\n');
   });
 
-  it('flags few lines of ordinary code (Ondi\'s own src/)', () => {
+  it("flags few lines of ordinary code (Ondi's own src/)", () => {
     const flagged: string[] = [];
     let lines = 0;
     for (const file of sourceFiles(path.resolve(__dirname, '../../src'))) {
@@ -67,16 +72,24 @@ describe('secret detection', () => {
       for (const span of findSecrets(text)) {
         const lineStart = text.lastIndexOf('\n', span.start) + 1;
         const lineEnd = text.indexOf('\n', span.end);
-        flagged.push(`${path.relative(path.resolve(__dirname, '../..'), file)} ${span.kind}: ${text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trim().slice(0, 100)}`);
+        flagged.push(
+          `${path.relative(path.resolve(__dirname, '../..'), file)} ${span.kind}: ${text
+            .slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
+            .trim()
+            .slice(0, 100)}`,
+        );
       }
     }
-    console.log(`      ${flagged.length} findings in ${lines} lines of src/${flagged.length ? `:\n        ${flagged.join('\n        ')}` : ''}`);
+    console.log(
+      `      ${flagged.length} findings in ${lines} lines of src/${flagged.length ? `:\n        ${flagged.join('\n        ')}` : ''}`,
+    );
     assert.ok(flagged.length <= 10, `${flagged.length} findings in src/:\n${flagged.join('\n')}`);
   });
 });
 
 describe('suggestions never show a secret or the redaction marker', () => {
-  const show = (linePrefix: string, completion: string): string => postprocess({ completion, lineSuffix: '', linePrefix });
+  const show = (linePrefix: string, completion: string): string =>
+    postprocess({ completion, lineSuffix: '', linePrefix });
 
   it('drops or cuts a suggestion before each planted secret', () => {
     const fragments = secretFragments(corpus);
@@ -88,7 +101,8 @@ describe('suggestions never show a secret or the redaction marker', () => {
       if (leakedFragments(out, fragments).length > 0) shown.push(`${s.kind}/${s.context}: ${out.slice(0, 60)}`);
       // the whole line suggested after ordinary code: the code stays, the secret goes
       const code = show('', `callApi(); ${s.text}`);
-      if (leakedFragments(code, fragments).length > 0 || !code.startsWith('callApi();')) shown.push(`${s.kind}/${s.context} after code: ${code.slice(0, 60)}`);
+      if (leakedFragments(code, fragments).length > 0 || !code.startsWith('callApi();'))
+        shown.push(`${s.kind}/${s.context} after code: ${code.slice(0, 60)}`);
     }
     assert.deepEqual(shown, []);
     assert.equal(show('const stripeKey = "', `${corpus.find((s) => s.kind === 'stripe-live-key')?.secret}";`), '');
@@ -102,13 +116,21 @@ describe('suggestions never show a secret or the redaction marker', () => {
   });
 
   it('leaves ordinary suggestions alone', () => {
-    for (const line of ['items.reduce((sum, item) => sum + item.price, 0);', 'const tokenizer = new Tokenizer(options);', 'password: string;', 'if (token === "(") depth++;']) {
+    for (const line of [
+      'items.reduce((sum, item) => sum + item.price, 0);',
+      'const tokenizer = new Tokenizer(options);',
+      'password: string;',
+      'if (token === "(") depth++;',
+    ]) {
       assert.equal(show('', line), line);
     }
   });
 
   it('costs well under a millisecond for a one-line suggestion', () => {
-    const lines = ['const total = items.reduce((sum, item) => sum + item.price * item.qty, 0);', 'await fetch(`${baseUrl}/api/v1/orders/${orderId}`, { method: "POST" });'];
+    const lines = [
+      'const total = items.reduce((sum, item) => sum + item.price * item.qty, 0);',
+      'await fetch(`${baseUrl}/api/v1/orders/${orderId}`, { method: "POST" });',
+    ];
     for (let i = 0; i < 200; i++) show('    ', lines[i % 2] ?? '');
     const runs = 2000;
     const started = performance.now();

@@ -36,7 +36,13 @@ describe('planted secrets: none learned, none shown', function () {
     const trained = await trainPersonal(engine.model, engine.tokenizer, documents, { epochs: 1 });
     learned = engine.tokenizer.decode(Array.from(trained.tokens));
     const meta = { adapterApplied: trained.useAdapter };
-    applyPersonal(engine, { modelId: engine.info.modelId, adapter: trained.adapter, tokens: trained.tokens, knn: trained.knn, meta });
+    applyPersonal(engine, {
+      modelId: engine.info.modelId,
+      adapter: trained.adapter,
+      tokens: trained.tokens,
+      knn: trained.knn,
+      meta,
+    });
   });
   after(async () => {
     await engine?.dispose();
@@ -47,7 +53,11 @@ describe('planted secrets: none learned, none shown', function () {
     const found = new Set(leakedFragments(learned, fragments));
     const leaked = corpus.filter((s) => [...secretFragments([s])].some((f) => found.has(f)));
     const kinds = new Set(leaked.map((s) => s.kind));
-    assert.equal(leaked.length, 0, `${leaked.length} of ${corpus.length} planted secrets (${kinds.size} kinds) are in the learned token stream: ${[...kinds].join(', ')}`);
+    assert.equal(
+      leaked.length,
+      0,
+      `${leaked.length} of ${corpus.length} planted secrets (${kinds.size} kinds) are in the learned token stream: ${[...kinds].join(', ')}`,
+    );
     assert.ok(!MARKER.test(learned), 'the redaction marker is in the learned token stream');
   });
 
@@ -62,10 +72,15 @@ describe('planted secrets: none learned, none shown', function () {
         const c = await engine.pipeline.complete({ ...request(prefix), maxTokens: 24 }, new AbortController().signal);
         if (c?.text) completed++;
         const text = c?.text ?? '';
-        if (leakedFragments(text, fragments).length > 0 || MARKER.test(text)) shown.push(`${s.kind}/${s.context}: ${JSON.stringify(prefix.slice(-30) + text)}`);
+        if (leakedFragments(text, fragments).length > 0 || MARKER.test(text))
+          shown.push(`${s.kind}/${s.context}: ${JSON.stringify(prefix.slice(-30) + text)}`);
       }
     }
     assert.ok(completed > 0, 'some prompts were completed');
-    assert.equal(shown.length, 0, `${shown.length} of ${prompts} completions showed a secret or the marker:\n${shown.join('\n')}`);
+    assert.equal(
+      shown.length,
+      0,
+      `${shown.length} of ${prompts} completions showed a secret or the marker:\n${shown.join('\n')}`,
+    );
   });
 });

@@ -17,11 +17,26 @@ function stream(docs: number[][][]): number[] {
   return docs.flatMap((lines) => [SEP, ...lines.flatMap((l) => [...l, NL])]);
 }
 
-const docA = [[10, 11, 12], [13, 14], [15, 16, 17], [18, 19]];
-const docB = [[30, 31], [32, 2, 33], [34, 35, 36], [37, 38]];
+const docA = [
+  [10, 11, 12],
+  [13, 14],
+  [15, 16, 17],
+  [18, 19],
+];
+const docB = [
+  [30, 31],
+  [32, 2, 33],
+  [34, 35, 36],
+  [37, 38],
+];
 
-describe('snippets from the user\'s code', () => {
-  const index = new SnippetIndex(stream([docA, docB]), SEP, isNewline, isBlank, { windowLines: 2, strideLines: 1, followLines: 1, minSimilarity: 0.3 });
+describe("snippets from the user's code", () => {
+  const index = new SnippetIndex(stream([docA, docB]), SEP, isNewline, isBlank, {
+    windowLines: 2,
+    strideLines: 1,
+    followLines: 1,
+    minSimilarity: 0.3,
+  });
 
   it('finds the window that shares most of the lines above the cursor, with the line after it', () => {
     // lines above the cursor look like docB's lines 2-3; the cursor's own line is "34 9"
@@ -29,7 +44,7 @@ describe('snippets from the user\'s code', () => {
     assert.deepEqual(snippet, [32, SPACE, 33, NL, 34, 35, 36, NL, 37, 38, NL]);
   });
 
-  it('queries only complete lines, so typing on the cursor\'s line keeps the snippet', () => {
+  it("queries only complete lines, so typing on the cursor's line keeps the snippet", () => {
     const before = index.match([13, 14, NL, 15, 16, 17, NL, 60])?.ids;
     const after = index.match([13, 14, NL, 15, 16, 17, NL, 60, 61, 30, 31])?.ids;
     assert.deepEqual(after, before);
@@ -42,11 +57,15 @@ describe('snippets from the user\'s code', () => {
   });
 
   it('caps the snippet at its token budget, at the end of a line', () => {
-    const short = new SnippetIndex(stream([docA]), SEP, isNewline, isBlank, { windowLines: 4, maxTokens: 6, minSimilarity: 0.1 });
+    const short = new SnippetIndex(stream([docA]), SEP, isNewline, isBlank, {
+      windowLines: 4,
+      maxTokens: 6,
+      minSimilarity: 0.1,
+    });
     assert.deepEqual(short.match([10, 11, 12, NL, 13])?.ids, [10, 11, 12, NL]);
   });
 
-  it('never ends a snippet inside a line (a file\'s unfinished last line is left out)', () => {
+  it("never ends a snippet inside a line (a file's unfinished last line is left out)", () => {
     // the file ends mid-line, as a file being written does
     const open = new SnippetIndex([SEP, 40, 41, NL, 42, 43], SEP, isNewline, isBlank, { minSimilarity: 0.1 });
     assert.deepEqual(open.match([40, 41, NL, 42])?.ids, [40, 41, NL]);
@@ -69,7 +88,10 @@ describe('prompt with a snippet', () => {
   });
 
   it('is the plain file window without a snippet', () => {
-    assert.deepEqual(withSnippet(file, undefined, SEP, 30, (x, max) => tokenWindow(x, max, 4)), tokenWindow(file, 30, 4));
+    assert.deepEqual(
+      withSnippet(file, undefined, SEP, 30, (x, max) => tokenWindow(x, max, 4)),
+      tokenWindow(file, 30, 4),
+    );
   });
 });
 
@@ -83,7 +105,7 @@ describe('snippets from files worked in lately', () => {
   const prompt = (text: string): number[] => chars.encode(text);
   const client = 'const client = createClient(url);\nconst reply = await client.get(path);\nreturn reply.json();\n';
 
-  it('lends another file\'s lines to the file being completed, never its own', () => {
+  it("lends another file's lines to the file being completed, never its own", () => {
     const recent = new RecentFiles(chars, 0);
     recent.note('/w/a.ts', client);
     const here = prompt('const client = createClient(url);\nconst r');
@@ -102,7 +124,7 @@ describe('snippets from files worked in lately', () => {
     assert.deepEqual(recent.paths, ['/w/1.ts', '/w/3.ts']);
   });
 
-  it('lends the head of the latest file of the same kind to a file\'s first line, where nothing above says its language', () => {
+  it("lends the head of the latest file of the same kind to a file's first line, where nothing above says its language", () => {
     const recent = new RecentFiles(chars, 0);
     const python = 'import os\nimport sys\n\ndef main():\n    pass\n';
     recent.note('/w/tool.py', python);
@@ -111,7 +133,11 @@ describe('snippets from files worked in lately', () => {
     const head = recent.match(prompt('imp'), '/w/new.py');
     assert.equal(chars.decode(head?.ids ?? []), 'import json\n', 'the latest Python file, not the TypeScript one');
     assert.equal(recent.match(prompt('imp'), '/w/new.rs'), undefined, 'no file of its kind: nothing');
-    assert.equal(recent.match(prompt('x = 1\nimp'), '/w/new.py'), undefined, 'below a complete line the similarity search decides');
+    assert.equal(
+      recent.match(prompt('x = 1\nimp'), '/w/new.py'),
+      undefined,
+      'below a complete line the similarity search decides',
+    );
   });
 
   it('forgets a deleted file, and every file of a deleted folder', () => {

@@ -16,7 +16,10 @@ describe('training the personal adapter', function () {
   });
 
   const file = (name: string, n: number) => ({
-    text: Array.from({ length: n }, (_, i) => `export function ${name}${i}(x: number): number {\n  return x * ${i} + ${name.length};\n}\n`).join('\n'),
+    text: Array.from(
+      { length: n },
+      (_, i) => `export function ${name}${i}(x: number): number {\n  return x * ${i} + ${name.length};\n}\n`,
+    ).join('\n'),
     weight: 1,
   });
 
@@ -42,7 +45,10 @@ describe('training the personal adapter', function () {
   });
 
   it('has nothing to check a single file against and keeps the adapter', async () => {
-    const trained = await trainPersonal(engine.model, engine.tokenizer, [file('only', 8)], { rank: 4, windowTokens: 64 });
+    const trained = await trainPersonal(engine.model, engine.tokenizer, [file('only', 8)], {
+      rank: 4,
+      windowTokens: 64,
+    });
     assert.equal(trained.validation, undefined);
     assert.equal(trained.useAdapter, true);
   });

@@ -9,7 +9,11 @@ describe('workspace trust', () => {
     assert.deepEqual({ ...restricted, 'learning.enabled': true }, DEFAULT_CONFIG);
     assert.equal(configUnderTrust(DEFAULT_CONFIG, true), DEFAULT_CONFIG);
     const off = { ...DEFAULT_CONFIG, 'learning.enabled': false };
-    assert.equal(configUnderTrust(off, true)['learning.enabled'], false, 'trust does not turn on what the user turned off');
+    assert.equal(
+      configUnderTrust(off, true)['learning.enabled'],
+      false,
+      'trust does not turn on what the user turned off',
+    );
   });
 
   it('learns from the workspace only once it is trusted', () => {
@@ -20,7 +24,10 @@ describe('workspace trust', () => {
   it('refuses steps that run code in a restricted window, with a message that says how to allow them', () => {
     for (const kind of ['task', 'shell', 'debug'] as const) {
       const refusal = stepRefusal(kind, false);
-      assert.ok(refusal?.includes('Restricted Mode') && refusal.includes('Trust the workspace'), `${kind}: ${String(refusal)}`);
+      assert.ok(
+        refusal?.includes('Restricted Mode') && refusal.includes('Trust the workspace'),
+        `${kind}: ${String(refusal)}`,
+      );
       assert.equal(stepRefusal(kind, true), undefined, `${kind} runs once trusted`);
     }
     assert.equal(stepRefusal('open', false), undefined, 'opening a file runs nothing');

@@ -34,19 +34,39 @@ interface Reading {
 }
 
 function warningsTo(problems: string[]): Logger {
-  return { debug: () => undefined, info: () => undefined, warn: (m) => problems.push(m), error: (m) => problems.push(m) };
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (m) => problems.push(m),
+    error: (m) => problems.push(m),
+  };
 }
 
 /** Each kind: its file name, how to store generation 0, and Ondi's own reader of it. */
-const KINDS: Record<Kind, { file: string; seed: (file: string) => Promise<void>; read: (file: string, expected: readonly number[]) => Promise<Reading> }> = {
+const KINDS: Record<
+  Kind,
+  {
+    file: string;
+    seed: (file: string) => Promise<void>;
+    read: (file: string, expected: readonly number[]) => Promise<Reading>;
+  }
+> = {
   personal: {
     file: 'personal.ondi',
-    seed: (file) => writeAdapterFile(file, { modelId: PERSONAL_MODEL_ID, adapter: new LowRankAdapter(PERSONAL_SHAPE), tokens: new Uint16Array(10), meta: { generation: 0 } }),
+    seed: (file) =>
+      writeAdapterFile(file, {
+        modelId: PERSONAL_MODEL_ID,
+        adapter: new LowRankAdapter(PERSONAL_SHAPE),
+        tokens: new Uint16Array(10),
+        meta: { generation: 0 },
+      }),
     read: async (file) => {
       const loaded = await loadPersonalModel(file, PERSONAL_MODEL_ID);
       if (loaded.kind !== 'loaded') return { generation: undefined, problem: JSON.stringify(loaded) };
       const generation = Number(loaded.contents.meta['generation']);
-      const consistent = loaded.contents.adapter.b[0] === generation && (generation === 0 || loaded.contents.tokens[0] === generation % 65536);
+      const consistent =
+        loaded.contents.adapter.b[0] === generation &&
+        (generation === 0 || loaded.contents.tokens[0] === generation % 65536);
       return consistent ? { generation } : { generation, problem: 'the matrices do not belong to the header' };
     },
   },
@@ -86,8 +106,16 @@ const KINDS: Record<Kind, { file: string; seed: (file: string) => Promise<void>;
 };
 
 /** Starts the writer, kills it `delayMs` after its first announced write; resolves with the last generation announced. */
-async function killDuringWrite(script: string, kind: Kind, file: string, firstGeneration: number, delayMs: number): Promise<number> {
-  const writer = spawn(process.execPath, [script, kind, file, String(firstGeneration)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function killDuringWrite(
+  script: string,
+  kind: Kind,
+  file: string,
+  firstGeneration: number,
+  delayMs: number,
+): Promise<number> {
+  const writer = spawn(process.execPath, [script, kind, file, String(firstGeneration)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   let announced!: () => void;
   const started = new Promise<void>((resolve) => (announced = resolve));
@@ -116,7 +144,14 @@ describe('every persisted write survives kill -9 (old or new state, never torn)'
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-kills-'));
     script = path.join(dir, 'persistedWriter.js');
-    await build({ entryPoints: [path.join(__dirname, 'fixtures', 'persistedWriter.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'silent' });
+    await build({
+      entryPoints: [path.join(__dirname, 'fixtures', 'persistedWriter.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: script,
+      logLevel: 'silent',
+    });
   });
 
   after(async () => {
@@ -140,18 +175,31 @@ describe('every persisted write survives kill -9 (old or new state, never torn)'
         // the write of `last` was cut at some point: before its rename the old state stands
         const expected = [last, last - 1];
         const reading = await read(file, expected);
-        if (reading.problem !== undefined || reading.generation === undefined || !expected.includes(reading.generation)) {
-          unreadable.push(`round ${round} (kill ${delayMs} ms in, writing ${last}): found ${String(reading.generation)}, ${reading.problem ?? ''}`);
+        if (
+          reading.problem !== undefined ||
+          reading.generation === undefined ||
+          !expected.includes(reading.generation)
+        ) {
+          unreadable.push(
+            `round ${round} (kill ${delayMs} ms in, writing ${last}): found ${String(reading.generation)}, ${reading.problem ?? ''}`,
+          );
           break;
         }
         seen.add(reading.generation);
         previous = reading.generation;
       }
       assert.deepEqual(unreadable, [], `seed ${SEED}: ${unreadable.join('; ')}`);
-      assert.ok([...seen].some((g) => g > 0), `writes went through between the kills (generations read: ${[...seen].join(', ')})`);
+      assert.ok(
+        [...seen].some((g) => g > 0),
+        `writes went through between the kills (generations read: ${[...seen].join(', ')})`,
+      );
       await seed(file); // the next save after the kills
       const leftovers = (await fs.readdir(folder)).filter((n) => n.endsWith('.tmp'));
-      assert.deepEqual(leftovers, [], 'no temporary file of a killed writer stays behind once the state is read and written again');
+      assert.deepEqual(
+        leftovers,
+        [],
+        'no temporary file of a killed writer stays behind once the state is read and written again',
+      );
     });
   }
 });

@@ -40,19 +40,50 @@ describe('zero network at the system-call level (strace on the ondi CLI)', funct
   });
 
   it('ondi complete', () => {
-    const run = runTraced(process.execPath, [CLI, 'complete', '--file', path.join(WORKSPACE, 'src/cart.ts'), '--line', '3', '--col', '2', '--json']);
+    const run = runTraced(process.execPath, [
+      CLI,
+      'complete',
+      '--file',
+      path.join(WORKSPACE, 'src/cart.ts'),
+      '--line',
+      '3',
+      '--col',
+      '2',
+      '--json',
+    ]);
     assertNothingLeaves(run, 'ondi complete');
     assert.equal(typeof (JSON.parse(run.stdout) as { completion: unknown }).completion, 'string');
   });
 
   it('ondi adapt', () => {
     const file = path.join(out, 'personal.ondi');
-    const run = runTraced(process.execPath, [CLI, 'adapt', '--dir', WORKSPACE, '--out', file, '--max-tokens', '2000', '--json']);
+    const run = runTraced(process.execPath, [
+      CLI,
+      'adapt',
+      '--dir',
+      WORKSPACE,
+      '--out',
+      file,
+      '--max-tokens',
+      '2000',
+      '--json',
+    ]);
     assertNothingLeaves(run, 'ondi adapt');
   });
 
   it('ondi eval completion --train', () => {
-    const run = runTraced(process.execPath, [CLI, 'eval', 'completion', '--test', WORKSPACE, '--train', WORKSPACE, '--samples', '40', '--json']);
+    const run = runTraced(process.execPath, [
+      CLI,
+      'eval',
+      'completion',
+      '--test',
+      WORKSPACE,
+      '--train',
+      WORKSPACE,
+      '--samples',
+      '40',
+      '--json',
+    ]);
     assertNothingLeaves(run, 'ondi eval completion');
   });
 });

@@ -28,7 +28,11 @@ export async function adapt(values: Options, progress: (text: string) => void) {
   const engine = await loadEngine(values.model ?? shippedModel());
   try {
     const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
-    const collected = await readDocuments(files, { known: await workspaceSecrets(dir), budget: { maxTokens, countTokens }, log });
+    const collected = await readDocuments(files, {
+      known: await workspaceSecrets(dir),
+      budget: { maxTokens, countTokens },
+      log,
+    });
     if (collected.documents.length === 0) throw new UsageError(`no readable source files to learn from under ${dir}`);
     const trained = await trainPersonal(engine.model, engine.tokenizer, collected.documents, {
       maxTokens,
@@ -36,14 +40,30 @@ export async function adapt(values: Options, progress: (text: string) => void) {
         if (done % 20 === 0 || done === total) progress(`adapt ${done}/${total}\n`);
       },
     });
-    await writeAdapterFile(out, { modelId: engine.info.modelId, adapter: trained.adapter, tokens: trained.tokens, knn: trained.knn, meta: {
-      files: trained.documents, redactions: collected.redactions, createdAt: new Date().toISOString(),
-      sampling: 'most recently modified files first (read only until the token budget is spent), .gitignore respected',
-      adapterApplied: trained.useAdapter, ...(trained.validation ? { validation: trained.validation } : {}),
-    } }).catch((error: unknown) => {
+    await writeAdapterFile(out, {
+      modelId: engine.info.modelId,
+      adapter: trained.adapter,
+      tokens: trained.tokens,
+      knn: trained.knn,
+      meta: {
+        files: trained.documents,
+        redactions: collected.redactions,
+        createdAt: new Date().toISOString(),
+        sampling:
+          'most recently modified files first (read only until the token budget is spent), .gitignore respected',
+        adapterApplied: trained.useAdapter,
+        ...(trained.validation ? { validation: trained.validation } : {}),
+      },
+    }).catch((error: unknown) => {
       throw namingFile(error, out);
     });
-    return { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100, out, files: trained.documents, loss: trained.finalLoss };
+    return {
+      tokens: trained.tokens.length,
+      seconds: Math.round(trained.seconds * 100) / 100,
+      out,
+      files: trained.documents,
+      loss: trained.finalLoss,
+    };
   } finally {
     await engine.dispose();
   }

@@ -36,7 +36,9 @@ export async function bench(values: Options, progress: (text: string) => void) {
   const models: Record<string, ModelBench> = {};
   for (const name of Object.keys(MODELS())) {
     if (!existsSync(path.join(MODELS()[name] ?? '', 'config.json'))) {
-      throw new UsageError(`model "${name}" is missing at ${MODELS()[name]}; build the dense reference with: npm run model:reference`);
+      throw new UsageError(
+        `model "${name}" is missing at ${MODELS()[name]}; build the dense reference with: npm run model:reference`,
+      );
     }
     progress(`bench ${name}...\n`);
     models[name] = await child(name, values);
@@ -51,7 +53,10 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
   const folder = MODELS()[name];
   if (!folder) throw new UsageError(`unknown model "${name}"`);
   const rssBefore = process.memoryUsage().rss;
-  const engine = await loadEngine(folder, { ...(name === 'dense' ? { onnxFile: 'model.onnx' } : {}), suggestionCache: false });
+  const engine = await loadEngine(folder, {
+    ...(name === 'dense' ? { onnxFile: 'model.onnx' } : {}),
+    suggestionCache: false,
+  });
   try {
     // real TypeScript to type through: this project's own sources unless a folder is given
     const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
@@ -62,9 +67,12 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
     const typing = await typeThrough(engine.pipeline, files, typingOptions);
     // what the model added, before a learning worker (with its own model) joins the process
     const rssAdded = process.memoryUsage().rss - rssBefore;
-    const whileTraining = values['while-training'] && name === 'shipped'
-      ? await typeWhileTraining(folder, values.dir ?? path.join(packageRoot(), 'src'), () => typeThrough(engine.pipeline, files, typingOptions))
-      : undefined;
+    const whileTraining =
+      values['while-training'] && name === 'shipped'
+        ? await typeWhileTraining(folder, values.dir ?? path.join(packageRoot(), 'src'), () =>
+            typeThrough(engine.pipeline, files, typingOptions),
+          )
+        : undefined;
     // decode speed: 64 tokens after a fixed prompt, cache on
     const ids = engine.tokenizer.encode(files[0]?.text.slice(0, 1200) ?? 'const a = 1;\n');
     let out = await engine.model.step(ids, engine.model.emptyCache());
@@ -104,17 +112,30 @@ async function typeWhileTraining(modelFolder: string, dir: string, type: () => P
   const learningStarted = new Promise<'learning'>((resolve) => (learning = () => resolve('learning')));
   const run = startTraining(
     { file: path.join(packageRoot(), 'dist', 'adaptWorker.js') },
-    { kind: 'train', modelFolder, outFile: path.join(outDir, 'personal.ondi'), recent: [], rank: 16, maxTokens: 100_000, folders: [dir], excludeGlobs: [], respectGitignore: false },
+    {
+      kind: 'train',
+      modelFolder,
+      outFile: path.join(outDir, 'personal.ondi'),
+      recent: [],
+      rank: 16,
+      maxTokens: 100_000,
+      folders: [dir],
+      excludeGlobs: [],
+      respectGitignore: false,
+    },
     { cpuShare, signal: abort.signal, onEvent: (e) => e.type === 'progress' && e.phase === 'learning' && learning() },
   );
   let ended = false;
-  const finished = run.result.then(
-    () => 'ended' as const,
-    () => 'ended' as const,
-  ).finally(() => (ended = true));
+  const finished = run.result
+    .then(
+      () => 'ended' as const,
+      () => 'ended' as const,
+    )
+    .finally(() => (ended = true));
   try {
     // only once the worker has loaded its model and is learning
-    if ((await Promise.race([learningStarted, finished])) === 'ended') throw new Error('the learning worker ended before it began learning');
+    if ((await Promise.race([learningStarted, finished])) === 'ended')
+      throw new Error('the learning worker ended before it began learning');
     const typing = await type();
     if (ended) throw new Error('training ended before the typing did: use more keystrokes');
     return { p50_ms: typing.p50_ms, p95_ms: typing.p95_ms, cpu_share: cpuShare };

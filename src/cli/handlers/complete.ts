@@ -38,7 +38,10 @@ export async function complete(values: Options): Promise<{ completion: string; m
       },
       new AbortController().signal,
     );
-    return { completion: withLineEnding(result?.text ?? '', lineEndingOf(raw)), ms: Math.round((result?.ms ?? 0) * 100) / 100 };
+    return {
+      completion: withLineEnding(result?.text ?? '', lineEndingOf(raw)),
+      ms: Math.round((result?.ms ?? 0) * 100) / 100,
+    };
   } finally {
     await engine.dispose();
   }

@@ -15,11 +15,14 @@ import { listTrainingFiles } from './trainingFiles';
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
   const parts = values.personal ?? 'adapter,cache,knn,snippets';
-  if (!/^(adapter|cache|knn|snippets)(,(adapter|cache|knn|snippets))*$/.test(parts)) throw new UsageError('--personal must list adapter, cache, knn and/or snippets, comma-separated');
-  if (parts.includes('knn') && !parts.includes('adapter')) throw new UsageError('--personal knn needs adapter (its keys are gathered while the adapter trains)');
+  if (!/^(adapter|cache|knn|snippets)(,(adapter|cache|knn|snippets))*$/.test(parts))
+    throw new UsageError('--personal must list adapter, cache, knn and/or snippets, comma-separated');
+  if (parts.includes('knn') && !parts.includes('adapter'))
+    throw new UsageError('--personal knn needs adapter (its keys are gathered while the adapter trains)');
   const samples = intOption(values, 'samples', 500);
   const seed = intOption(values, 'seed', 0);
-  if (values.drafts !== undefined && !['on', 'off'].includes(values.drafts)) throw new UsageError('--drafts must be on or off');
+  if (values.drafts !== undefined && !['on', 'off'].includes(values.drafts))
+    throw new UsageError('--drafts must be on or off');
   const log = (message: string): void => progress(`${message}\n`);
   const cases = await loadCases(test, samples, seed, log).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`--test ${test} cannot be read (${error.code ?? error.message})`);
@@ -39,23 +42,39 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
       const budget = { maxTokens: DEFAULT_ADAPT_TOKENS, countTokens };
       const collected = await readDocuments(trainFiles, { known: await workspaceSecrets(values.train), budget, log });
-      if (collected.documents.length === 0) throw new UsageError(`no readable source files to learn from under ${values.train}`);
+      if (collected.documents.length === 0)
+        throw new UsageError(`no readable source files to learn from under ${values.train}`);
       const trained = parts.includes('adapter')
         ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
-        : { ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS), adapter: undefined, knn: undefined, seconds: 0, finalLoss: NaN, useAdapter: false, validation: undefined };
+        : {
+            ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS),
+            adapter: undefined,
+            knn: undefined,
+            seconds: 0,
+            finalLoss: NaN,
+            useAdapter: false,
+            validation: undefined,
+          };
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
-      progress(`adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`);
+      progress(
+        `adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`,
+      );
       if (trained.validation) {
         const v = trained.validation;
-        progress(`newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token at strength ${v.strength}: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`);
+        progress(
+          `newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token at strength ${v.strength}: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`,
+        );
       }
       engine.pipeline.reset();
       engine.pipeline.decoder.personal = new PersonalModel(
         parts.includes('adapter') && trained.useAdapter ? trained.adapter : undefined,
         parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
-        parts.includes('knn') && trained.knn ? new KnnStore(engine.info.hiddenSize, trained.knn, trained.tokens) : undefined,
+        parts.includes('knn') && trained.knn
+          ? new KnnStore(engine.info.hiddenSize, trained.knn, trained.tokens)
+          : undefined,
       );
-      if (parts.includes('knn') && trained.knn) progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
+      if (parts.includes('knn') && trained.knn)
+        progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
       if (parts.includes('snippets')) {
         const index = snippetIndexOf(trained.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId);
         engine.pipeline.snippets = index;
@@ -64,7 +83,13 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
       adapted = scored.metrics;
       const show = intOption(values, 'show', 0);
-      cases.slice(0, show).forEach((c, i) => progress(`${JSON.stringify(c.prefix.slice(-40))}\n  want ${JSON.stringify(c.target)}\n  base ${JSON.stringify(base.predictions[i])}\n  mine ${JSON.stringify(scored.predictions[i])}\n`));
+      cases
+        .slice(0, show)
+        .forEach((c, i) =>
+          progress(
+            `${JSON.stringify(c.prefix.slice(-40))}\n  want ${JSON.stringify(c.target)}\n  base ${JSON.stringify(base.predictions[i])}\n  mine ${JSON.stringify(scored.predictions[i])}\n`,
+          ),
+        );
     }
     return { samples: cases.length, base: base.metrics, adapted, adapt, lookup: scoreLookup(cases) };
   } finally {

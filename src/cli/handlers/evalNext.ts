@@ -12,7 +12,9 @@ export async function evalNext(values: Options, progress: (text: string) => void
   const window = intOption(values, 'commits', 1000);
   if (window < 1) throw new UsageError('--commits must be at least 1');
   const commits = await readCommits(repo).catch((error: unknown) => {
-    throw new UsageError(`cannot read the git history of ${repo}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new UsageError(
+      `cannot read the git history of ${repo}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   });
   const started = Date.now();
   const result = replayNextFile(
@@ -21,7 +23,9 @@ export async function evalNext(values: Options, progress: (text: string) => void
     [new OndiNextFilePredictor(), new RecencyBaseline(), new FrequencyBaseline(), new CoChangeBaseline()],
     (done, total) => progress(`replayed ${done}/${total} commits\n`),
   );
-  progress(`scored ${result.scored} of the last ${result.replayed} non-merge commits (${commits.length} in all) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  progress(
+    `scored ${result.scored} of the last ${result.replayed} non-merge commits (${commits.length} in all) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   const { ondi, recency, frequency, cochange } = result.scores;
   return { commits: result.scored, ondi, baselines: { recency, frequency, cochange } };
 }

@@ -20,7 +20,14 @@ export async function report() {
   const r = JSON.parse(raw) as { stages: Stage[]; lookup: { em: number; es: number } };
   return {
     stages: r.stages.map(({ stage, params, non_embedding_params, file_mb, bpb, em, es, p50_ms }) => ({
-      stage, params, non_embedding_params, file_mb, bpb, em, es, p50_ms,
+      stage,
+      params,
+      non_embedding_params,
+      file_mb,
+      bpb,
+      em,
+      es,
+      p50_ms,
     })),
     lookup: { em: r.lookup.em, es: r.lookup.es },
   };

@@ -7,12 +7,18 @@ import { UsageError } from '../args';
  * respected), listed without reading them; a missing folder or one without source files is a
  * usage error, found before the model loads.
  */
-export async function listTrainingFiles(dir: string, option: string, log: (message: string) => void): Promise<SourceEntry[]> {
+export async function listTrainingFiles(
+  dir: string,
+  option: string,
+  log: (message: string) => void,
+): Promise<SourceEntry[]> {
   let files: SourceEntry[];
   try {
     ({ files } = await learnableFiles(dir, { respectGitignore: true, log }));
   } catch (error) {
-    throw new UsageError(`--${option} ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(
+      `--${option} ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   if (files.length === 0) throw new UsageError(`no source files to learn from under ${dir}`);
   return files;

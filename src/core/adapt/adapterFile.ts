@@ -44,7 +44,16 @@ export interface AdapterContents {
 export function encodeAdapter(c: AdapterContents): Buffer {
   const { hidden, rank, vocab, alpha } = c.adapter.shape;
   const knn = c.knn ?? { at: new Int32Array(0), keys: new Int8Array(0) };
-  const header: AdapterHeader = { modelId: c.modelId, hidden, rank, vocab, alpha: alpha ?? 1, tokens: c.tokens.length, knn: knn.at.length, meta: c.meta };
+  const header: AdapterHeader = {
+    modelId: c.modelId,
+    hidden,
+    rank,
+    vocab,
+    alpha: alpha ?? 1,
+    tokens: c.tokens.length,
+    knn: knn.at.length,
+    meta: c.meta,
+  };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const fixed = Buffer.alloc(8);
   fixed.writeUInt32LE(ADAPTER_FORMAT_VERSION, 0);
@@ -72,15 +81,24 @@ export function decodeAdapter(data: Buffer, expected?: string | BaseModel): Adap
     throw new AdapterFileError('not an Ondi personal model file');
   }
   const body = data.subarray(0, data.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) {
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(data.subarray(data.length - 32))
+  ) {
     throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
   }
   const version = data.readUInt32LE(8);
   if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) {
-    throw new AdapterFileError(`unsupported personal model format ${version} (this version reads ${OLDEST_READABLE_VERSION} to ${ADAPTER_FORMAT_VERSION})`, 'version');
+    throw new AdapterFileError(
+      `unsupported personal model format ${version} (this version reads ${OLDEST_READABLE_VERSION} to ${ADAPTER_FORMAT_VERSION})`,
+      'version',
+    );
   }
   const jsonLength = data.readUInt32LE(12);
-  if (16 + jsonLength > body.length) throw new AdapterFileError(`the header length ${jsonLength} runs past the end of the file`, 'header');
+  if (16 + jsonLength > body.length)
+    throw new AdapterFileError(`the header length ${jsonLength} runs past the end of the file`, 'header');
   let raw: unknown;
   try {
     raw = JSON.parse(body.subarray(16, 16 + jsonLength).toString('utf8'));
@@ -114,7 +132,13 @@ export function decodeAdapter(data: Buffer, expected?: string | BaseModel): Adap
   const at = new Int32Array(take(rows * 4));
   const keys = new Int8Array(take(rows * hidden));
   checkPayload(header, { a, b, tokens: toks, at });
-  return { modelId: header.modelId, adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b }), tokens: toks, ...(rows > 0 ? { knn: { at, keys } } : {}), meta: header.meta };
+  return {
+    modelId: header.modelId,
+    adapter: new LowRankAdapter({ hidden, rank, vocab, alpha }, { a, b }),
+    tokens: toks,
+    ...(rows > 0 ? { knn: { at, keys } } : {}),
+    meta: header.meta,
+  };
 }
 
 /** Reads and verifies `file`; an AdapterFileError names the file. */

@@ -42,7 +42,12 @@ export function newAdamState(adapter: LowRankAdapter): AdamState {
 }
 
 /** One Adam step on a batch; returns the batch's mean loss before the step. */
-export function trainBatch(adapter: LowRankAdapter, adam: AdamState, batch: readonly TrainingPosition[], lr: number): number {
+export function trainBatch(
+  adapter: LowRankAdapter,
+  adam: AdamState,
+  batch: readonly TrainingPosition[],
+  lr: number,
+): number {
   const { hidden, rank, vocab } = adapter.shape;
   const a = adapter.a;
   const b = adapter.b;
@@ -160,7 +165,10 @@ function scoreCandidates(
 }
 
 /** Mean next-token loss (nats) of the base model and of the adapted one on positions never trained on. */
-export function validationLoss(adapter: LowRankAdapter, positions: readonly TrainingPosition[]): { base: number; adapted: number } {
+export function validationLoss(
+  adapter: LowRankAdapter,
+  positions: readonly TrainingPosition[],
+): { base: number; adapted: number } {
   const u = new Float32Array(adapter.shape.rank);
   const ids = new Int32Array(129);
   const z = new Float64Array(129);

@@ -54,7 +54,7 @@ const MAX_VOCAB = 0x10000;
 
 const invalid = (field: string, what: string): AdapterFileError => new AdapterFileError(`${field} ${what}`, field);
 
-const shown = (v: unknown): string => (v === undefined ? 'missing' : JSON.stringify(v) ?? String(v));
+const shown = (v: unknown): string => (v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v)));
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,13 +62,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function positiveInteger(h: Record<string, unknown>, key: string): number {
   const v = h[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw invalid(`header.${key}`, `must be a positive integer, not ${shown(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw invalid(`header.${key}`, `must be a positive integer, not ${shown(v)}`);
   return v;
 }
 
 function count(h: Record<string, unknown>, key: string): number {
   const v = h[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(`header.${key}`, `must be a whole number of at least 0, not ${shown(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw invalid(`header.${key}`, `must be a whole number of at least 0, not ${shown(v)}`);
   return v;
 }
 
@@ -76,25 +78,34 @@ function count(h: Record<string, unknown>, key: string): number {
 export function checkHeader(raw: unknown, version: number, base?: BaseModel): CheckedHeader {
   if (!isRecord(raw)) throw invalid('header', `must be a JSON object, not ${shown(raw)}`);
   const modelId = raw['modelId'];
-  if (typeof modelId !== 'string' || modelId === '') throw invalid('header.modelId', `must be a non-empty string, not ${shown(modelId)}`);
+  if (typeof modelId !== 'string' || modelId === '')
+    throw invalid('header.modelId', `must be a non-empty string, not ${shown(modelId)}`);
   const hidden = positiveInteger(raw, 'hidden');
   const rank = positiveInteger(raw, 'rank');
   const vocab = positiveInteger(raw, 'vocab');
   const tokens = count(raw, 'tokens');
   // format 1 had no neighbour store; since format 2 the header always says how many rows it has
   const rows = version >= 2 ? count(raw, 'knn') : 0;
-  if (version < 2 && raw['knn'] !== undefined) throw invalid('header.knn', `must be absent in format ${version}, not ${shown(raw['knn'])}`);
+  if (version < 2 && raw['knn'] !== undefined)
+    throw invalid('header.knn', `must be absent in format ${version}, not ${shown(raw['knn'])}`);
   const alphaRaw = raw['alpha'];
-  if (!(alphaRaw === undefined && version < 2) && !(typeof alphaRaw === 'number' && Number.isFinite(alphaRaw) && alphaRaw > 0)) {
+  if (
+    !(alphaRaw === undefined && version < 2) &&
+    !(typeof alphaRaw === 'number' && Number.isFinite(alphaRaw) && alphaRaw > 0)
+  ) {
     throw invalid('header.alpha', `must be a positive number, not ${shown(alphaRaw)}`);
   }
   const meta = raw['meta'];
   if (!isRecord(meta)) throw invalid('header.meta', `must be an object, not ${shown(meta)}`);
   if (rank > MAX_RANK) throw invalid('header.rank', `is ${rank}, more than the largest rank Ondi trains (${MAX_RANK})`);
-  if (vocab > MAX_VOCAB) throw invalid('header.vocab', `is ${vocab}, more than the ${MAX_VOCAB} token ids the file can store`);
-  if (base !== undefined && modelId !== base.modelId) throw new AdapterFileError('the personal model was trained for another base model', 'header.modelId');
-  if (base?.hidden !== undefined && hidden !== base.hidden) throw invalid('header.hidden', `is ${hidden} but the base model's hidden size is ${base.hidden}`);
-  if (base?.vocab !== undefined && vocab !== base.vocab) throw invalid('header.vocab', `is ${vocab} but the base model's vocabulary has ${base.vocab} tokens`);
+  if (vocab > MAX_VOCAB)
+    throw invalid('header.vocab', `is ${vocab}, more than the ${MAX_VOCAB} token ids the file can store`);
+  if (base !== undefined && modelId !== base.modelId)
+    throw new AdapterFileError('the personal model was trained for another base model', 'header.modelId');
+  if (base?.hidden !== undefined && hidden !== base.hidden)
+    throw invalid('header.hidden', `is ${hidden} but the base model's hidden size is ${base.hidden}`);
+  if (base?.vocab !== undefined && vocab !== base.vocab)
+    throw invalid('header.vocab', `is ${vocab} but the base model's vocabulary has ${base.vocab} tokens`);
   checkMeta(meta, { rank, tokens });
   return { modelId, hidden, rank, vocab, alpha: typeof alphaRaw === 'number' ? alphaRaw : 1, tokens, rows, meta };
 }
@@ -130,7 +141,8 @@ function checkMeta(meta: Record<string, unknown>, header: { rank: number; tokens
   // what the meta says was learned must be what the payload holds
   for (const key of ['rank', 'tokens'] as const) {
     const v = meta[key];
-    if (typeof v === 'number' && v !== header[key]) throw invalid(`header.meta.${key}`, `is ${v} but the file holds ${header[key]}`);
+    if (typeof v === 'number' && v !== header[key])
+      throw invalid(`header.meta.${key}`, `is ${v} but the file holds ${header[key]}`);
   }
 }
 
@@ -141,7 +153,10 @@ function fits(v: unknown, kind: MetaKind): boolean {
     case 'strings':
       return Array.isArray(v) && v.every((s) => typeof s === 'string');
     case 'validation':
-      return isRecord(v) && ['tokens', 'baseLoss', 'adaptedLoss', 'strength'].every((k) => v[k] === undefined || fits(v[k], 'number'));
+      return (
+        isRecord(v) &&
+        ['tokens', 'baseLoss', 'adaptedLoss', 'strength'].every((k) => v[k] === undefined || fits(v[k], 'number'))
+      );
     default:
       return typeof v === kind;
   }
@@ -178,7 +193,10 @@ export function checkPayload(h: CheckedHeader, p: Payload): void {
   for (let i = 0; i < p.at.length; i++) {
     const at = p.at[i] as number;
     if (at <= previous || at + 1 >= h.tokens) {
-      throw invalid(`knn.at[${i}]`, `is ${at}: the neighbour store holds rising positions from 0 to ${h.tokens - 2} (a learned token followed by another)`);
+      throw invalid(
+        `knn.at[${i}]`,
+        `is ${at}: the neighbour store holds rising positions from 0 to ${h.tokens - 2} (a learned token followed by another)`,
+      );
     }
     previous = at;
   }

@@ -126,7 +126,9 @@ export class KnnKeysBuilder {
   /** Rows in stream order: the stream starts with the newest code, so a bucket's first rows are the newest. */
   build(): KnnKeys {
     const d = this.hidden;
-    const order = this.positions.map((_, i) => i).sort((x, y) => (this.positions[x] as number) - (this.positions[y] as number));
+    const order = this.positions
+      .map((_, i) => i)
+      .sort((x, y) => (this.positions[x] as number) - (this.positions[y] as number));
     const keys = new Int8Array(order.length * d);
     order.forEach((i, r) => keys.set(this.rows.subarray(i * d, (i + 1) * d), r * d));
     return { at: Int32Array.from(order, (i) => this.positions[i] as number), keys };

@@ -75,7 +75,10 @@ export function formatLearnedReport(r: LearnedReportInput): string {
       '',
     );
   }
-  out.push(`## Files learned from (most recent first${meta.fileList.length < meta.files ? `, first ${meta.fileList.length} of ${meta.files}` : ''})`, '');
+  out.push(
+    `## Files learned from (most recent first${meta.fileList.length < meta.files ? `, first ${meta.fileList.length} of ${meta.files}` : ''})`,
+    '',
+  );
   for (const f of meta.fileList) out.push(`- \`${f}\``);
   out.push('');
   return out.join('\n');

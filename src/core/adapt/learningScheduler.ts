@@ -175,16 +175,20 @@ export class LearningScheduler {
     };
     let decision = decideLearning(base);
     // The battery is read only when everything else says go (it is a file read).
-    if (decision.train) decision = decideLearning({ ...base, onBattery: await this.deps.onBattery().catch(() => false) });
+    if (decision.train)
+      decision = decideLearning({ ...base, onBattery: await this.deps.onBattery().catch(() => false) });
     this.deps.onDecision?.(decision);
     if (this.disposed) return;
     if (decision.train) {
       void this.start();
     } else if (decision.retryInMs !== undefined) {
-      this.timer = this.timers.set(() => {
-        this.timer = undefined;
-        void this.poke();
-      }, Math.max(50, decision.retryInMs));
+      this.timer = this.timers.set(
+        () => {
+          this.timer = undefined;
+          void this.poke();
+        },
+        Math.max(50, decision.retryInMs),
+      );
     }
   }
 

@@ -36,21 +36,37 @@ export function parseLiftRecord(raw: unknown): LiftRecord | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   const lift = r['lift'] as Record<string, unknown> | undefined;
-  if (r['version'] !== 1 || typeof r['measuredAt'] !== 'string' || typeof r['trainedAt'] !== 'string' || typeof lift !== 'object' || lift === null) {
+  if (
+    r['version'] !== 1 ||
+    typeof r['measuredAt'] !== 'string' ||
+    typeof r['trainedAt'] !== 'string' ||
+    typeof lift !== 'object' ||
+    lift === null
+  ) {
     return undefined;
   }
   const scores = (v: unknown): { em: number; es: number } | undefined => {
     const s = v as Record<string, unknown> | undefined;
-    return typeof s === 'object' && s !== null && typeof s['em'] === 'number' && typeof s['es'] === 'number' ? { em: s['em'], es: s['es'] } : undefined;
+    return typeof s === 'object' && s !== null && typeof s['em'] === 'number' && typeof s['es'] === 'number'
+      ? { em: s['em'], es: s['es'] }
+      : undefined;
   };
   const base = scores(lift['base']);
   const adapted = scores(lift['adapted']);
   const files = Array.isArray(lift['files']) ? lift['files'].filter((f): f is string => typeof f === 'string') : [];
   const basis = lift['basis'];
-  if (!base || !adapted || (basis !== 'unseen' && basis !== 'seen') || typeof lift['cases'] !== 'number') return undefined;
+  if (!base || !adapted || (basis !== 'unseen' && basis !== 'seen') || typeof lift['cases'] !== 'number')
+    return undefined;
   return {
     measuredAt: r['measuredAt'],
     trainedAt: r['trainedAt'],
-    lift: { basis, files, cases: lift['cases'], base, adapted, seconds: typeof lift['seconds'] === 'number' ? lift['seconds'] : 0 },
+    lift: {
+      basis,
+      files,
+      cases: lift['cases'],
+      base,
+      adapted,
+      seconds: typeof lift['seconds'] === 'number' ? lift['seconds'] : 0,
+    },
   };
 }

@@ -25,7 +25,8 @@ export class LowRankAdapter {
     const { hidden, rank, vocab } = shape;
     this.scale = (shape.alpha ?? 1) / rank;
     if (init) {
-      if (init.a.length !== hidden * rank || init.b.length !== rank * vocab) throw new Error('adapter matrices have the wrong size');
+      if (init.a.length !== hidden * rank || init.b.length !== rank * vocab)
+        throw new Error('adapter matrices have the wrong size');
       this.a = init.a;
       this.b = init.b;
     } else {

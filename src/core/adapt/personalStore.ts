@@ -98,7 +98,8 @@ function escapeRegExp(s: string): string {
  */
 export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
   const m = contents.meta;
-  const num = (key: string, fallback: number): number => (typeof m[key] === 'number' && Number.isFinite(m[key]) ? m[key] : fallback);
+  const num = (key: string, fallback: number): number =>
+    typeof m[key] === 'number' && Number.isFinite(m[key]) ? m[key] : fallback;
   const str = (key: string): string | undefined => (typeof m[key] === 'string' ? m[key] : undefined);
   const when = str('trainedAt') ?? str('createdAt');
   const list = Array.isArray(m['fileList']) ? m['fileList'].filter((f): f is string => typeof f === 'string') : [];

@@ -15,7 +15,8 @@ export function redactSecrets(text: string, known: readonly string[] = []): { te
   const spans: { start: number; end: number }[] = [...findSecrets(text)];
   for (const value of known) {
     if (value.length < 6) continue; // shorter ones would blank ordinary words everywhere
-    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length)) spans.push({ start: at, end: at + value.length });
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length))
+      spans.push({ start: at, end: at + value.length });
   }
   if (spans.length === 0) return { text, redactions: 0 };
   return { text: blankLines(text, spans), redactions: spans.length };

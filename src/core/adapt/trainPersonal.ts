@@ -36,7 +36,9 @@ export interface TrainedPersonalModel {
   readonly seconds: number;
   readonly finalLoss: number;
   /** Loss on the newest documents before the adapter saw them (absent with a single document). */
-  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number; readonly strength: number } | undefined;
+  readonly validation?:
+    | { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number; readonly strength: number }
+    | undefined;
   /** Whether the adapter lowered that loss, so decoding should use it (the cache is used either way). */
   readonly useAdapter: boolean;
 }
@@ -47,7 +49,12 @@ const MIN_GAIN = 0.01;
 const STRENGTHS = [1, 0.5, 0.25];
 
 /** Documents -> token stream (each document after the separator), cut at the budget. */
-export function tokenStream(tokenizer: Tokenizer, docs: readonly TrainingDocument[], separator: number, maxTokens: number) {
+export function tokenStream(
+  tokenizer: Tokenizer,
+  docs: readonly TrainingDocument[],
+  separator: number,
+  maxTokens: number,
+) {
   const ids: number[] = [];
   const weights: number[] = [];
   const starts: number[] = [];
@@ -81,7 +88,8 @@ export async function trainPersonal(
 ): Promise<TrainedPersonalModel> {
   const started = performance.now();
   const info = model.info;
-  if (!info.headFile) throw new Error('this model has no output-projection graph (onnx/head_topk.onnx) to train an adapter with');
+  if (!info.headFile)
+    throw new Error('this model has no output-projection graph (onnx/head_topk.onnx) to train an adapter with');
   const head = await HeadModel.load(info.headFile, info.hiddenSize);
   try {
     const maxTokens = options.maxTokens ?? 100_000;
@@ -90,13 +98,24 @@ export async function trainPersonal(
     const epochs = options.epochs ?? 1;
     const lr = options.learningRate ?? 3e-3;
     const { tokens, weights, documents, starts } = tokenStream(tokenizer, docs, info.eosTokenId, maxTokens);
-    const adapter = new LowRankAdapter({ hidden: info.hiddenSize, rank: options.rank ?? 16, vocab: info.vocabSize, alpha: options.alpha ?? 1 });
+    const adapter = new LowRankAdapter({
+      hidden: info.hiddenSize,
+      rank: options.rank ?? 16,
+      vocab: info.vocabSize,
+      alpha: options.alpha ?? 1,
+    });
     const adam = newAdamState(adapter);
     const keys = new KnnKeysBuilder(info.hiddenSize);
     // held out: whole newest documents, about validationShare of the tokens (none if only one)
     const share = options.validationShare ?? 0.1;
     const heldOut = starts.find((s) => s >= share * tokens.length) ?? 0;
-    const ranges: [number, number][] = heldOut > 0 ? [[heldOut, tokens.length], [0, heldOut]] : [[0, tokens.length]];
+    const ranges: [number, number][] =
+      heldOut > 0
+        ? [
+            [heldOut, tokens.length],
+            [0, heldOut],
+          ]
+        : [[0, tokens.length]];
     const windowsIn = ([from, to]: [number, number]) => Math.max(0, Math.ceil((to - from - 1) / window));
     const total = epochs * ranges.reduce((n, r) => n + windowsIn(r), 0);
     let done = 0;

@@ -39,11 +39,19 @@ export function spawnWorker(script: WorkerScript, workerData: unknown): Worker {
 
 type JobWithoutControl<J> = Omit<J, 'control'>;
 
-export function startTraining(script: WorkerScript, job: JobWithoutControl<TrainJob>, options: RunOptions = {}): WorkerRun<LearnedMeta> {
+export function startTraining(
+  script: WorkerScript,
+  job: JobWithoutControl<TrainJob>,
+  options: RunOptions = {},
+): WorkerRun<LearnedMeta> {
   return start(script, job, options, (event) => (event.type === 'trained' ? event.meta : undefined));
 }
 
-export function startMeasuring(script: WorkerScript, job: JobWithoutControl<MeasureJob>, options: RunOptions = {}): WorkerRun<LiftResult> {
+export function startMeasuring(
+  script: WorkerScript,
+  job: JobWithoutControl<MeasureJob>,
+  options: RunOptions = {},
+): WorkerRun<LiftResult> {
   return start(script, job, options, (event) => (event.type === 'measured' ? event.lift : undefined));
 }
 
@@ -89,7 +97,11 @@ function start<T>(
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) => {
       settle(() =>
-        reject(control.state === 'abort' ? new LearningCancelledError('learning was stopped') : new Error(`the learning worker exited (code ${code}) without a result`)),
+        reject(
+          control.state === 'abort'
+            ? new LearningCancelledError('learning was stopped')
+            : new Error(`the learning worker exited (code ${code}) without a result`),
+        ),
       );
     });
   });

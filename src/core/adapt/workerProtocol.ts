@@ -59,7 +59,12 @@ export interface LearnedMeta {
   /** Whether decoding uses the adapter: it must have predicted the newest files better than the base model. */
   readonly adapterApplied?: boolean;
   /** Loss (nats/token) on the newest files before the adapter learned them: base vs adapted. */
-  readonly validation?: { readonly tokens: number; readonly baseLoss: number; readonly adaptedLoss: number; readonly strength?: number };
+  readonly validation?: {
+    readonly tokens: number;
+    readonly baseLoss: number;
+    readonly adaptedLoss: number;
+    readonly strength?: number;
+  };
 }
 
 export interface LiftScores {

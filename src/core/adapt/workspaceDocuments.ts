@@ -74,7 +74,10 @@ export interface ReadOptions {
  * (one log line) and the next one is read. The newest quarter of the listed files is weighted
  * double.
  */
-export async function readDocuments(files: readonly SourceEntry[], options: ReadOptions = {}): Promise<CollectedDocuments> {
+export async function readDocuments(
+  files: readonly SourceEntry[],
+  options: ReadOptions = {},
+): Promise<CollectedDocuments> {
   const documents: TrainingDocument[] = [];
   const sources: { path: string; mtimeMs: number }[] = [];
   const budget = options.budget;

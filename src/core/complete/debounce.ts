@@ -57,7 +57,9 @@ export class TypingCadence {
     const median = this.medianGap();
     if (median === undefined) return configuredMs;
     const coalescing = Math.round(median * 1.25);
-    return coalescing <= configuredMs ? Math.max(coalescing, Math.min(FLOOR_MS, configuredMs)) : Math.min(FLOOR_MS, configuredMs);
+    return coalescing <= configuredMs
+      ? Math.max(coalescing, Math.min(FLOOR_MS, configuredMs))
+      : Math.min(FLOOR_MS, configuredMs);
   }
 
   /** The median of the remembered in-burst gaps (needs a few to mean anything). */

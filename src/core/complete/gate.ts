@@ -6,9 +6,7 @@ export interface DocumentFacts {
   readonly path: string;
 }
 
-export type OfferDecision =
-  | { readonly offer: true }
-  | { readonly offer: false; readonly reason: string };
+export type OfferDecision = { readonly offer: true } | { readonly offer: false; readonly reason: string };
 
 /**
  * Decides, before any model work, whether a document may get completions at all. Cheap and

@@ -19,7 +19,13 @@ export const LATENCY_BOUNDS_MS: readonly number[] = Object.freeze([
 ]);
 
 export function emptyHistogram(boundsMs: readonly number[] = LATENCY_BOUNDS_MS): LatencyHistogram {
-  return { boundsMs: [...boundsMs], counts: new Array<number>(boundsMs.length + 1).fill(0), count: 0, sumMs: 0, maxMs: 0 };
+  return {
+    boundsMs: [...boundsMs],
+    counts: new Array<number>(boundsMs.length + 1).fill(0),
+    count: 0,
+    sumMs: 0,
+    maxMs: 0,
+  };
 }
 
 export function addLatency(histogram: LatencyHistogram, ms: number): LatencyHistogram {

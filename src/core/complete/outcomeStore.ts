@@ -1,7 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { describeError, type Logger } from '../log';
 import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
-import { emptyOutcomeStats, parseOutcomeStats, recordLatency, recordOutcome, type OutcomeEvent, type OutcomeStats } from './outcomes';
+import {
+  emptyOutcomeStats,
+  parseOutcomeStats,
+  recordLatency,
+  recordOutcome,
+  type OutcomeEvent,
+  type OutcomeStats,
+} from './outcomes';
 
 export interface OutcomeStoreOptions {
   /** Where the stats live; undefined keeps them in memory only. */

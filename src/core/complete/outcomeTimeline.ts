@@ -41,7 +41,9 @@ export function addToTimeline(timeline: OutcomeTimeline, kind: OutcomeKind, at: 
     return { ...table, [key]: counts };
   };
   const oldestHour = Math.floor(at / HOUR_MS) - TIMELINE_HOURS + 1;
-  const hours = Object.fromEntries(Object.entries(bump(timeline.hours, hourKey(at))).filter(([key]) => Number(key) >= oldestHour));
+  const hours = Object.fromEntries(
+    Object.entries(bump(timeline.hours, hourKey(at))).filter(([key]) => Number(key) >= oldestHour),
+  );
   const days = Object.fromEntries(
     Object.entries(bump(timeline.days, dayKey(at)))
       .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))

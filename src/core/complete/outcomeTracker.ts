@@ -53,7 +53,12 @@ export class OutcomeTracker {
     const p = this.pending;
     // The same suggestion again (a re-request, or the rest of it after the user typed along):
     // still one suggestion, reachable through either item's accept command.
-    if (p && p.document === suggestion.document && samePosition(p.position, suggestion.position) && p.remaining === suggestion.text) {
+    if (
+      p &&
+      p.document === suggestion.document &&
+      samePosition(p.position, suggestion.position) &&
+      p.remaining === suggestion.text
+    ) {
       p.ids.add(suggestion.id);
       return;
     }

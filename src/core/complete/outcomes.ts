@@ -37,7 +37,15 @@ const MAX_LANGUAGES = 32;
 const zero = (): OutcomeCounts => ({ shown: 0, accepted: 0, partial: 0, dismissed: 0 });
 
 export function emptyOutcomeStats(): OutcomeStats {
-  return { version: 1, counts: zero(), byLanguage: {}, shownChars: 0, acceptedChars: 0, latency: emptyHistogram(), timeline: emptyTimeline() };
+  return {
+    version: 1,
+    counts: zero(),
+    byLanguage: {},
+    shownChars: 0,
+    acceptedChars: 0,
+    latency: emptyHistogram(),
+    timeline: emptyTimeline(),
+  };
 }
 
 /** Counts one outcome that happened at `at` (ms since the epoch). */
@@ -89,7 +97,12 @@ export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
     const parsed = parseCounts(value);
     if (!parsed) return undefined;
     // defined, not assigned: a "__proto__" entry stays an entry instead of becoming the prototype
-    Object.defineProperty(byLanguage, language, { value: parsed, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(byLanguage, language, {
+      value: parsed,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
   return {

@@ -78,7 +78,13 @@ export class CompletionPipeline implements CompletionEngine {
     const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
     const fileIds = whole ? [this.options.documentStart, ...encoded] : encoded;
     const snippet = bestMatch([this.recentFiles.match(fileIds, request.path), this.snippets?.match(fileIds)]);
-    const ids = withSnippet(fileIds, snippet?.ids, this.options.documentStart, this.options.maxPromptTokens, tokenWindow);
+    const ids = withSnippet(
+      fileIds,
+      snippet?.ids,
+      this.options.documentStart,
+      this.options.maxPromptTokens,
+      tokenWindow,
+    );
     if (signal.aborted) return undefined;
     const generation = await this.decoder.generate({
       promptIds: ids,

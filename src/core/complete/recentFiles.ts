@@ -48,12 +48,19 @@ export class RecentFiles {
     // Nothing above the cursor says which language this is ("import" starts JavaScript and
     // Python alike): the head of the latest file with the same extension does.
     const kind = extensionOf(exceptPath);
-    return others.reverse().find(([path]) => kind !== '' && extensionOf(path) === kind)?.[1].head();
+    return others
+      .reverse()
+      .find(([path]) => kind !== '' && extensionOf(path) === kind)?.[1]
+      .head();
   }
 }
 
 function isInside(file: string, folder: string): boolean {
-  return file.length > folder.length && file.startsWith(folder) && (file[folder.length] === '/' || file[folder.length] === '\\');
+  return (
+    file.length > folder.length &&
+    file.startsWith(folder) &&
+    (file[folder.length] === '/' || file[folder.length] === '\\')
+  );
 }
 
 function extensionOf(file: string): string {

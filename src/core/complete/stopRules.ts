@@ -45,7 +45,10 @@ export function stopRule(mode: Mode, maxLines = 8): StopRule {
       if (line.trim() === '') continue;
       if (indentOf(line) <= mode.openerIndent) {
         const closes = /^\s*[}\])]/.test(line);
-        return lines.slice(0, closes ? i + 1 : i).join('\n').replace(/\s+$/, '');
+        return lines
+          .slice(0, closes ? i + 1 : i)
+          .join('\n')
+          .replace(/\s+$/, '');
       }
       if (i >= maxLines) return lines.slice(0, i).join('\n').replace(/\s+$/, '');
     }

@@ -90,7 +90,11 @@ function modelSection(m: ModelFacts): ModelSection {
     stages: report?.stages ?? [],
     lookup: report?.lookup,
     samples: report?.samples,
-    reportProblem: report ? undefined : m.report === undefined ? 'models/report.json could not be read from the extension.' : 'models/report.json has no stages Ondi can read.',
+    reportProblem: report
+      ? undefined
+      : m.report === undefined
+        ? 'models/report.json could not be read from the extension.'
+        : 'models/report.json has no stages Ondi can read.',
   };
 }
 
@@ -146,9 +150,17 @@ function personalSection(p: PersonalFacts): PersonalSection {
     },
     file: p.file,
     fileBytes: p.fileBytes,
-    lift: lift && meta && lift.trainedAt === meta.trainedAt
-      ? { measuredAt: lift.measuredAt, basis: lift.lift.basis, cases: lift.lift.cases, files: lift.lift.files, base: lift.lift.base, adapted: lift.lift.adapted }
-      : undefined,
+    lift:
+      lift && meta && lift.trainedAt === meta.trainedAt
+        ? {
+            measuredAt: lift.measuredAt,
+            basis: lift.lift.basis,
+            cases: lift.lift.cases,
+            files: lift.lift.files,
+            base: lift.lift.base,
+            adapted: lift.lift.adapted,
+          }
+        : undefined,
     problem: p.problem,
   };
 }
@@ -168,7 +180,11 @@ function nextSection(n: NextFacts | undefined): NextSection {
 }
 
 function privacySection(p: PrivacyFacts, personalFile: string | undefined): PrivacySection {
-  const files = p.files.map((f) => ({ path: f.path, bytes: f.bytes, what: describeStoredFile(f.path, p, personalFile) }));
+  const files = p.files.map((f) => ({
+    path: f.path,
+    bytes: f.bytes,
+    what: describeStoredFile(f.path, p, personalFile),
+  }));
   return {
     files,
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
@@ -184,15 +200,21 @@ function privacySection(p: PrivacyFacts, personalFile: string | undefined): Priv
 }
 
 /** What a stored file is, from where it lives and its name. */
-export function describeStoredFile(file: string, where: Pick<PrivacyFacts, 'globalStorage' | 'workspaceStorage'>, personalFile: string | undefined): string {
+export function describeStoredFile(
+  file: string,
+  where: Pick<PrivacyFacts, 'globalStorage' | 'workspaceStorage'>,
+  personalFile: string | undefined,
+): string {
   const name = path.basename(file);
   const dir = path.dirname(file);
   const thisWorkspace = personalFile !== undefined && dir === path.dirname(personalFile);
   const inWorkspaceStorage = where.workspaceStorage !== undefined && dir === where.workspaceStorage;
   if (name.endsWith('.tmp')) return 'An unfinished write (cleared at the next start)';
   if (name === 'outcomes.json' && dir === where.globalStorage) return 'Completion statistics (all workspaces)';
-  if (name === 'personal.ondi') return thisWorkspace ? 'Personal model of this workspace' : 'Personal model of another workspace';
-  if (name === 'lift.json') return thisWorkspace ? 'Lift measured for this workspace\'s personal model' : 'Lift measured for another workspace';
+  if (name === 'personal.ondi')
+    return thisWorkspace ? 'Personal model of this workspace' : 'Personal model of another workspace';
+  if (name === 'lift.json')
+    return thisWorkspace ? "Lift measured for this workspace's personal model" : 'Lift measured for another workspace';
   if (name === 'next-steps.json' && inWorkspaceStorage) return 'Next-step history of this workspace';
   if (name.startsWith('next-steps.json.unreadable-')) return 'An unreadable next-step history, set aside';
   return 'Other Ondi data';

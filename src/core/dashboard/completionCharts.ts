@@ -15,7 +15,9 @@ const DAYS_SHOWN = 30;
  */
 export function timelineSeries(timeline: OutcomeTimeline, now: number): Timeline {
   const dayKeys = Object.keys(timeline.days).sort();
-  const hourKeys = Object.keys(timeline.hours).map(Number).sort((a, b) => a - b);
+  const hourKeys = Object.keys(timeline.hours)
+    .map(Number)
+    .sort((a, b) => a - b);
   const currentHour = Math.floor(now / HOUR_MS);
   const recentDays = new Set([dayKey(now), dayKey(now - 24 * HOUR_MS)]);
   const hourly = dayKeys.every((key) => recentDays.has(key)) && (hourKeys.length > 0 || dayKeys.length === 0);
@@ -32,8 +34,17 @@ export function timelineSeries(timeline: OutcomeTimeline, now: number): Timeline
   const days = range(0, DAYS_SHOWN - 1)
     .reverse()
     .map((back) => dayKey(new Date(today.getFullYear(), today.getMonth(), today.getDate() - back, 12).getTime()));
-  const shown = days.slice(Math.max(0, days.findIndex((key) => key >= (dayKeys[0] ?? key))));
-  return { unit: 'day', labels: shown.map((key) => key.slice(5)), series: seriesOf(shown.map((key) => timeline.days[key])) };
+  const shown = days.slice(
+    Math.max(
+      0,
+      days.findIndex((key) => key >= (dayKeys[0] ?? key)),
+    ),
+  );
+  return {
+    unit: 'day',
+    labels: shown.map((key) => key.slice(5)),
+    series: seriesOf(shown.map((key) => timeline.days[key])),
+  };
 }
 
 function seriesOf(points: readonly (OutcomeCounts | undefined)[]): Record<OutcomeKind, number[]> {
@@ -51,7 +62,9 @@ export function latencySection(histogram: LatencyHistogram): LatencySection {
   const { boundsMs, counts } = histogram;
   const lastUsed = counts.reduce((last, n, i) => (n > 0 ? i : last), -1);
   const upTo = Math.max(lastUsed, boundsMs.indexOf(200));
-  const labels = counts.slice(0, upTo + 1).map((_, i) => (i < boundsMs.length ? `≤${boundsMs[i]}` : `>${boundsMs[boundsMs.length - 1]}`));
+  const labels = counts
+    .slice(0, upTo + 1)
+    .map((_, i) => (i < boundsMs.length ? `≤${boundsMs[i]}` : `>${boundsMs[boundsMs.length - 1]}`));
   const p50 = histogramPercentile(histogram, 50);
   const p95 = histogramPercentile(histogram, 95);
   // a percentile is its bucket's bound, or the slowest latency seen when that is lower

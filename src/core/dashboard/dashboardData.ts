@@ -184,4 +184,6 @@ export type DashboardRequest =
   | { readonly type: 'showMenu' };
 
 /** What the extension tells the webview. */
-export type DashboardMessage = { readonly type: 'data'; readonly data: DashboardData } | { readonly type: 'busy'; readonly what: string | undefined };
+export type DashboardMessage =
+  | { readonly type: 'data'; readonly data: DashboardData }
+  | { readonly type: 'busy'; readonly what: string | undefined };

@@ -24,7 +24,11 @@ const FIELDS: Readonly<Record<StageMetric, string>> = {
 
 /** "pruned-int8" (config.json) and "pruned int8" (report.json) name the same stage. */
 export function sameStage(a: string, b: string): boolean {
-  const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const norm = (s: string): string =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   return norm(a) === norm(b);
 }
 
@@ -51,11 +55,17 @@ export function parseModelReport(raw: unknown, runningStage: string | undefined)
         if (from !== undefined && to !== undefined && from !== 0) change[metric] = (100 * (to - from)) / from;
       }
     }
-    return { stage, running: runningStage !== undefined && sameStage(stage, runningStage), values: values[i] ?? {}, change };
+    return {
+      stage,
+      running: runningStage !== undefined && sameStage(stage, runningStage),
+      values: values[i] ?? {},
+      change,
+    };
   });
-  const lookup = isRecord(raw['lookup']) && typeof raw['lookup']['em'] === 'number' && typeof raw['lookup']['es'] === 'number'
-    ? { em: raw['lookup']['em'], es: raw['lookup']['es'] }
-    : undefined;
+  const lookup =
+    isRecord(raw['lookup']) && typeof raw['lookup']['em'] === 'number' && typeof raw['lookup']['es'] === 'number'
+      ? { em: raw['lookup']['em'], es: raw['lookup']['es'] }
+      : undefined;
   return { stages, lookup, samples: typeof raw['samples'] === 'number' ? raw['samples'] : undefined };
 }
 

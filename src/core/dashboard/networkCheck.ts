@@ -2,7 +2,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /** Node's modules that open connections or resolve names. */
-export const NETWORK_MODULES: readonly string[] = Object.freeze(['net', 'http', 'https', 'http2', 'tls', 'dns', 'dgram']);
+export const NETWORK_MODULES: readonly string[] = Object.freeze([
+  'net',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'dns',
+  'dgram',
+]);
 
 export interface BundleScan {
   /** When the bundles were read (ISO time). */

@@ -1,6 +1,14 @@
 import type { DashboardRequest } from './dashboardData';
 
-const SIMPLE = new Set(['ready', 'pauseLearning', 'resumeLearning', 'trainNow', 'measureLift', 'deleteEverything', 'showMenu']);
+const SIMPLE = new Set([
+  'ready',
+  'pauseLearning',
+  'resumeLearning',
+  'trainNow',
+  'measureLift',
+  'deleteEverything',
+  'showMenu',
+]);
 
 /** A message from the webview, checked: anything else (a stale or malformed page) is ignored. */
 export function parseDashboardRequest(raw: unknown): DashboardRequest | undefined {

@@ -24,7 +24,11 @@ export interface WorkerEngineOptions extends LoadOptions {
  * (`script`, dist/engineWorker.js), so model steps never block the extension host. Resolves
  * once the model is ready there; a missing or corrupt model rejects with the worker's message.
  */
-export function workerEngineLoader(folder: string, script: WorkerScript, options: WorkerEngineOptions = {}): EngineLoader {
+export function workerEngineLoader(
+  folder: string,
+  script: WorkerScript,
+  options: WorkerEngineOptions = {},
+): EngineLoader {
   return () => WorkerEngine.start(folder, script, options).then((engine) => engine.handle);
 }
 
@@ -75,15 +79,19 @@ export class WorkerEngine implements CompletionEngine {
         if (reply.type === 'ready') {
           settle();
           const summary = describeModel(reply.stage, reply.params, performance.now() - started);
-          resolve(new WorkerEngine(worker, graceMs, reply.modelId, reply.shape, summary, reply.remoteModelLoading).listen());
+          resolve(
+            new WorkerEngine(worker, graceMs, reply.modelId, reply.shape, summary, reply.remoteModelLoading).listen(),
+          );
         } else if (reply.type === 'loadFailed') {
           early(new Error(reply.message));
         } else {
           early(new Error(`the completion worker answered "${reply.type}" before its model loaded`));
         }
       };
-      const onError = (error: Error): void => early(new EngineStoppedError(`the completion worker failed while loading: ${describeError(error)}`));
-      const onExit = (code: number): void => early(new EngineStoppedError(`the completion worker exited (code ${code}) before its model loaded`));
+      const onError = (error: Error): void =>
+        early(new EngineStoppedError(`the completion worker failed while loading: ${describeError(error)}`));
+      const onExit = (code: number): void =>
+        early(new EngineStoppedError(`the completion worker exited (code ${code}) before its model loaded`));
       const settle = (): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -187,8 +195,12 @@ export class WorkerEngine implements CompletionEngine {
 
   private listen(): this {
     this.worker.on('message', (reply: EngineReply) => this.receive(reply));
-    this.worker.on('error', (error) => this.fail(new EngineStoppedError(`the completion worker failed: ${describeError(error)}`)));
-    this.worker.on('messageerror', (error) => this.fail(new EngineStoppedError(`the completion worker sent an unreadable message: ${describeError(error)}`)));
+    this.worker.on('error', (error) =>
+      this.fail(new EngineStoppedError(`the completion worker failed: ${describeError(error)}`)),
+    );
+    this.worker.on('messageerror', (error) =>
+      this.fail(new EngineStoppedError(`the completion worker sent an unreadable message: ${describeError(error)}`)),
+    );
     this.worker.on('exit', (code) => {
       this.markReleased();
       this.fail(new EngineStoppedError(`the completion worker exited (code ${code})`));

@@ -44,10 +44,22 @@ export type EngineCommand =
   | { readonly type: 'dispose' };
 
 export type EngineReply =
-  | { readonly type: 'ready'; readonly modelId: string; readonly shape: BaseShape; readonly stage: string; readonly params: number; readonly remoteModelLoading: boolean }
+  | {
+      readonly type: 'ready';
+      readonly modelId: string;
+      readonly shape: BaseShape;
+      readonly stage: string;
+      readonly params: number;
+      readonly remoteModelLoading: boolean;
+    }
   | { readonly type: 'loadFailed'; readonly message: string }
   /** trace: what the pipeline did, absent when the request was cancelled before it started. */
-  | { readonly type: 'completed'; readonly id: number; readonly completion: Completion | undefined; readonly trace?: PipelineTrace }
+  | {
+      readonly type: 'completed';
+      readonly id: number;
+      readonly completion: Completion | undefined;
+      readonly trace?: PipelineTrace;
+    }
   | { readonly type: 'applied'; readonly id: number }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'disposed' };
@@ -65,5 +77,12 @@ export function fromPersonalData(data: PersonalData): AdapterContents {
 /** Only the request's own fields travel (a caller's object may carry more than clones). */
 export function plainRequest(request: CompletionRequest): CompletionRequest {
   const { prefix, suffix, languageId, path, position, maxTokens } = request;
-  return { prefix, suffix, languageId, path, position: { line: position.line, character: position.character }, maxTokens };
+  return {
+    prefix,
+    suffix,
+    languageId,
+    path,
+    position: { line: position.line, character: position.character },
+    maxTokens,
+  };
 }

@@ -50,10 +50,16 @@ export async function scoreEngine(
     predictions.push((out?.text ?? '').split('\n')[0]?.trimEnd() ?? '');
     onProgress?.(predictions.length);
   }
-  const s = score(predictions, cases.map((c) => c.target));
+  const s = score(
+    predictions,
+    cases.map((c) => c.target),
+  );
   return { metrics: { ...s, p50_ms: percentile(ms, 50), p95_ms: percentile(ms, 95) }, predictions };
 }
 
 export function scoreLookup(cases: readonly LineCase[]): Scores {
-  return score(cases.map(lookupCompletion), cases.map((c) => c.target));
+  return score(
+    cases.map(lookupCompletion),
+    cases.map((c) => c.target),
+  );
 }

@@ -95,7 +95,10 @@ export class Decoder {
     try {
       while (pending.length > 0 && generated.length < budget && result === undefined && !ended) {
         if (req.signal?.aborted) break;
-        const room = Math.min(budget - generated.length - 1, this.model.info.maxPositions - this.cachedIds.length - pending.length - 1);
+        const room = Math.min(
+          budget - generated.length - 1,
+          this.model.info.maxPositions - this.cachedIds.length - pending.length - 1,
+        );
         const proposal = this.drafts ? draft.slice(0, Math.max(0, Math.min(MAX_DRAFT, room))) : [];
         const base = this.cachedIds.length + pending.length;
         const rows = await this.feed([...pending, ...proposal], proposal.length + 1);
@@ -133,7 +136,15 @@ export class Decoder {
     }
     // Out of budget or at the end of text: let the stop rule cut what there is as a finished line.
     result ??= req.stop(text + '\n') ?? text;
-    return { text: withoutPartialCharacter(result), tokens: generated.length, reused, fed, drafted, accepted, ms: performance.now() - started };
+    return {
+      text: withoutPartialCharacter(result),
+      tokens: generated.length,
+      reused,
+      fed,
+      drafted,
+      accepted,
+      ms: performance.now() - started,
+    };
   }
 
   /** The rest of the previous request's output, if this prompt is where it was heading. */

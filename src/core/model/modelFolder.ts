@@ -39,7 +39,8 @@ const ONNX_CANDIDATES = ['model_quantized.onnx', 'model.onnx'];
 export async function readModelFolder(folder: string, onnxFile?: string): Promise<ModelInfo> {
   const configFile = path.join(folder, 'config.json');
   const cfg = await readJsonObject(configFile, () => `no model at ${folder} (config.json is missing)`);
-  const wrong = (key: string, what: string): ModelFolderError => new ModelFolderError(`${configFile}: ${key} must be ${what}, not ${shown(cfg[key])}`);
+  const wrong = (key: string, what: string): ModelFolderError =>
+    new ModelFolderError(`${configFile}: ${key} must be ${what}, not ${shown(cfg[key])}`);
   const positive = (key: string): number => {
     const v = cfg[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw wrong(key, 'a positive whole number');
@@ -51,7 +52,8 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
   }
   const vocabSize = positive('vocab_size');
   const eos = cfg['eos_token_id'];
-  if (typeof eos !== 'number' || !Number.isInteger(eos) || eos < 0 || eos >= vocabSize) throw wrong('eos_token_id', `a token id below vocab_size (${vocabSize})`);
+  if (typeof eos !== 'number' || !Number.isInteger(eos) || eos < 0 || eos >= vocabSize)
+    throw wrong('eos_token_id', `a token id below vocab_size (${vocabSize})`);
   const ondi = (cfg['ondi'] ?? {}) as Record<string, unknown>;
   let file = onnxFile;
   if (!file) {
@@ -63,7 +65,9 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     }
   }
   if (!file || !(await exists(path.join(folder, 'onnx', file)))) {
-    throw new ModelFolderError(`no ONNX file in ${path.join(folder, 'onnx')} (looked for ${file ?? ONNX_CANDIDATES.join(', ')})`);
+    throw new ModelFolderError(
+      `no ONNX file in ${path.join(folder, 'onnx')} (looked for ${file ?? ONNX_CANDIDATES.join(', ')})`,
+    );
   }
   for (const name of ['tokenizer.json', 'tokenizer_config.json']) {
     if (!(await exists(path.join(folder, name)))) throw new ModelFolderError(`${name} is missing from ${folder}`);
@@ -83,7 +87,9 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     ...(typeof ondi['non_embedding_params'] === 'number' ? { nonEmbeddingParams: ondi['non_embedding_params'] } : {}),
     modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${vocabSize}`,
     preOptimized: Array.isArray(ondi['ort_optimized']) && (ondi['ort_optimized'] as unknown[]).includes(file),
-    headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx'))) ? path.join(folder, 'onnx', 'head_topk.onnx') : undefined,
+    headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx')))
+      ? path.join(folder, 'onnx', 'head_topk.onnx')
+      : undefined,
   };
 }
 
@@ -102,7 +108,8 @@ export async function readJsonObject(file: string, missing: () => string): Promi
   } catch (error) {
     throw new ModelFolderError(`${file} is not valid JSON (${(error as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFolderError(`${file} must hold a JSON object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ModelFolderError(`${file} must hold a JSON object`);
   return json as Record<string, unknown>;
 }
 

@@ -16,10 +16,11 @@ export function disableNativeTelemetry(): void {
   if (isMainThread) {
     process.env[TELEMETRY_OFF_VARIABLE] = '1';
   } else if (process.env[TELEMETRY_OFF_VARIABLE] !== '1') {
-    throw new Error(`${TELEMETRY_OFF_VARIABLE} was not set before this thread started: onnxruntime is not loaded, so that it cannot send telemetry`);
+    throw new Error(
+      `${TELEMETRY_OFF_VARIABLE} was not set before this thread started: onnxruntime is not loaded, so that it cannot send telemetry`,
+    );
   }
 }
-
 
 /** Where the runtime keeps its device id and event queue when its telemetry runs. */
 export function nativeTelemetryFolder(home: string): string {

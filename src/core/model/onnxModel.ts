@@ -51,7 +51,9 @@ export class OnnxModel {
         enableCpuMemArena: true,
       });
     } catch (error) {
-      throw new ModelFolderError(`${info.onnxFile} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ModelFolderError(
+        `${info.onnxFile} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     try {
       checkGraphFitsConfig(info, session.outputMetadata);
@@ -93,16 +95,25 @@ export class OnnxModel {
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= info.vocabSize) throw new Error(`token id ${id} out of range`);
     }
-    if (!Number.isInteger(logitsAt) || logitsAt < 1 || logitsAt > ids.length) throw new Error(`cannot score ${logitsAt} of ${ids.length} positions`);
+    if (!Number.isInteger(logitsAt) || logitsAt < 1 || logitsAt > ids.length)
+      throw new Error(`cannot score ${logitsAt} of ${ids.length} positions`);
     if (logitsAt > 1 && !this.scoresDrafts) throw new Error('this model scores the last position only');
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, k) => BigInt(past + k)), [1, ids.length]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (_, k) => BigInt(past + k)),
+        [1, ids.length],
+      ),
     };
     if (this.scoresDrafts) {
       const first = ids.length - logitsAt;
-      feeds['logit_positions'] = new ort.Tensor('int64', BigInt64Array.from({ length: logitsAt }, (_, k) => BigInt(first + k)), [logitsAt]);
+      feeds['logit_positions'] = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: logitsAt }, (_, k) => BigInt(first + k)),
+        [logitsAt],
+      );
     }
     for (const [i, c] of cache.layers) {
       const dims = [1, cache.headsOf(i), past, info.headDim];
@@ -146,11 +157,15 @@ function checkGraphFitsConfig(info: ModelInfo, outputs: readonly ort.InferenceSe
   };
   const vocab = lastDim('logits');
   if (typeof vocab === 'number' && vocab !== info.vocabSize) {
-    throw new ModelFolderError(`${info.onnxFile} scores ${vocab} tokens but ${config} says vocab_size ${info.vocabSize}`);
+    throw new ModelFolderError(
+      `${info.onnxFile} scores ${vocab} tokens but ${config} says vocab_size ${info.vocabSize}`,
+    );
   }
   const hidden = lastDim('last_hidden_state');
   if (typeof hidden === 'number' && hidden !== info.hiddenSize) {
-    throw new ModelFolderError(`${info.onnxFile} has hidden states of size ${hidden} but ${config} says hidden_size ${info.hiddenSize}`);
+    throw new ModelFolderError(
+      `${info.onnxFile} has hidden states of size ${hidden} but ${config} says hidden_size ${info.hiddenSize}`,
+    );
   }
 }
 

@@ -19,7 +19,10 @@ interface XenovaTokenizer {
  * not belong to that model is refused. Either way a broken file is a ModelFolderError that
  * names it.
  */
-export async function loadTokenizer(folder: string, model?: Pick<ModelInfo, 'vocabSize' | 'eosTokenId'>): Promise<Tokenizer> {
+export async function loadTokenizer(
+  folder: string,
+  model?: Pick<ModelInfo, 'vocabSize' | 'eosTokenId'>,
+): Promise<Tokenizer> {
   const files = await readTokenizerFiles(folder);
   if (model) checkTokenizerFitsModel(folder, files, model);
   const { json, config } = files;

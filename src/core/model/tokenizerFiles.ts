@@ -38,27 +38,36 @@ export async function readTokenizerFiles(folder: string): Promise<TokenizerFiles
     throw new ModelFolderError(`${file}: "model" is missing or not an object (it holds the BPE vocab and merges)`);
   }
   const { type, vocab, merges } = model as Record<string, unknown>;
-  if (type !== undefined && type !== 'BPE') throw new ModelFolderError(`${file}: model.type is ${shown(type)}, Ondi's models use a BPE tokenizer`);
+  if (type !== undefined && type !== 'BPE')
+    throw new ModelFolderError(`${file}: model.type is ${shown(type)}, Ondi's models use a BPE tokenizer`);
   const mergesAre = `${file}: model.merges must be a list of merges ("a b" or ["a", "b"])`;
   if (!Array.isArray(merges)) throw new ModelFolderError(`${mergesAre}, not ${shown(merges)}`);
-  const bad = merges.findIndex((m) => !(typeof m === 'string' || (Array.isArray(m) && m.length === 2 && m.every((x) => typeof x === 'string'))));
+  const bad = merges.findIndex(
+    (m) => !(typeof m === 'string' || (Array.isArray(m) && m.length === 2 && m.every((x) => typeof x === 'string'))),
+  );
   if (bad >= 0) throw new ModelFolderError(`${mergesAre}; merges[${bad}] is ${shown(merges[bad])}`);
   let size = 0;
-  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab)) throw new ModelFolderError(`${file}: model.vocab must map each token to a whole number id`);
+  if (typeof vocab !== 'object' || vocab === null || Array.isArray(vocab))
+    throw new ModelFolderError(`${file}: model.vocab must map each token to a whole number id`);
   for (const [token, id] of Object.entries(vocab)) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new ModelFolderError(`${file}: model.vocab must map each token to a whole number id (${JSON.stringify(token)} is ${shown(id)})`);
+      throw new ModelFolderError(
+        `${file}: model.vocab must map each token to a whole number id (${JSON.stringify(token)} is ${shown(id)})`,
+      );
     }
     size = Math.max(size, id + 1);
   }
   const added = json['added_tokens'] ?? [];
-  if (!Array.isArray(added) || !added.every(isAddedToken)) throw new ModelFolderError(`${file}: added_tokens must be a list of { id, content }`);
+  if (!Array.isArray(added) || !added.every(isAddedToken))
+    throw new ModelFolderError(`${file}: added_tokens must be a list of { id, content }`);
   for (const a of added) size = Math.max(size, a.id + 1);
   for (const key of SPECIAL_TOKENS) {
     const v = config[key];
     // the library reads an object only when it carries __type "AddedToken"; newer files leave that out
-    if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') config[key] = (v as { content: string }).content;
-    else if (v !== undefined && v !== null && typeof v !== 'string') throw new ModelFolderError(`${configFile}: ${key} must be a token's text, not ${shown(v)}`);
+    if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string')
+      config[key] = (v as { content: string }).content;
+    else if (v !== undefined && v !== null && typeof v !== 'string')
+      throw new ModelFolderError(`${configFile}: ${key} must be a token's text, not ${shown(v)}`);
   }
   return { json: json as TokenizerJson, config, size };
 }
@@ -67,11 +76,17 @@ export async function readTokenizerFiles(folder: string): Promise<TokenizerFiles
  * The tokenizer belongs to the model: the export makes the tokenizer's vocabulary exactly the
  * model's, and both agree on the end-of-text token.
  */
-export function checkTokenizerFitsModel(folder: string, files: TokenizerFiles, info: Pick<ModelInfo, 'vocabSize' | 'eosTokenId'>): void {
+export function checkTokenizerFitsModel(
+  folder: string,
+  files: TokenizerFiles,
+  info: Pick<ModelInfo, 'vocabSize' | 'eosTokenId'>,
+): void {
   const file = path.join(folder, 'tokenizer.json');
   const configJson = path.join(folder, 'config.json');
   if (files.size !== info.vocabSize) {
-    throw new ModelFolderError(`${file} has ${files.size} tokens but ${configJson} says vocab_size ${info.vocabSize}: the tokenizer does not belong to this model`);
+    throw new ModelFolderError(
+      `${file} has ${files.size} tokens but ${configJson} says vocab_size ${info.vocabSize}: the tokenizer does not belong to this model`,
+    );
   }
   const eos = files.config['eos_token'];
   if (typeof eos !== 'string') return;

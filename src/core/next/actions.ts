@@ -42,7 +42,16 @@ const PERFORMABLE: ReadonlySet<ActionKind> = new Set(['open', 'task', 'shell', '
 /** Actions about one file: they all carry just `file`. */
 export type FileAction = Extract<Action, { readonly file: string }>;
 
-const FILE_KINDS: ReadonlySet<string> = new Set<FileAction['kind']>(['open', 'edit', 'undo', 'save', 'create', 'delete', 'errors', 'errorsFixed']);
+const FILE_KINDS: ReadonlySet<string> = new Set<FileAction['kind']>([
+  'open',
+  'edit',
+  'undo',
+  'save',
+  'create',
+  'delete',
+  'errors',
+  'errorsFixed',
+]);
 
 export function isFileKind(kind: unknown): kind is FileAction['kind'] {
   return typeof kind === 'string' && FILE_KINDS.has(kind);

@@ -45,7 +45,8 @@ export class ChangeSets {
       const entry = this.sets.get(id);
       if (!entry) continue;
       entry.files.delete(from);
-      if (entry.files.has(to)) this.release(id); // already counted as `to`'s
+      if (entry.files.has(to))
+        this.release(id); // already counted as `to`'s
       else {
         entry.files.add(to);
         moved.push(id);

@@ -68,7 +68,8 @@ export function parseEvent(value: unknown): ActionEvent | undefined {
 
 function parseAction(value: unknown): Action | undefined {
   if (!isRecord(value)) return undefined;
-  const str = (key: string): string | undefined => (typeof value[key] === 'string' && value[key] !== '' ? (value[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof value[key] === 'string' && value[key] !== '' ? (value[key] as string) : undefined;
   const exit = (): number | undefined => (typeof value.exitCode === 'number' ? value.exitCode : undefined);
   if (isFileKind(value.kind)) {
     const file = str('file');

@@ -60,13 +60,18 @@ export async function loadEventLog(file: string, now = Date.now()): Promise<Load
   }
   if (problem === undefined) {
     if (!isRecord(parsed) || parsed.format !== LOG_FORMAT) problem = 'it is not an Ondi next-step log';
-    else if (typeof parsed.version !== 'number' || parsed.version > LOG_VERSION) problem = `its version ${String(parsed.version)} is newer than this Ondi understands (${LOG_VERSION})`;
+    else if (typeof parsed.version !== 'number' || parsed.version > LOG_VERSION)
+      problem = `its version ${String(parsed.version)} is newer than this Ondi understands (${LOG_VERSION})`;
     else if (!Array.isArray(parsed.events)) problem = 'it has no event list';
   }
   if (problem !== undefined || !isRecord(parsed) || !Array.isArray(parsed.events)) {
     const movedTo = `${file}.unreadable-${now}`;
     await fs.rename(file, movedTo);
-    return { ...EMPTY, problem: `The next-step history could not be read: ${problem ?? 'unknown shape'}. It was moved to ${movedTo} and Ondi starts with an empty history.`, movedTo };
+    return {
+      ...EMPTY,
+      problem: `The next-step history could not be read: ${problem ?? 'unknown shape'}. It was moved to ${movedTo} and Ondi starts with an empty history.`,
+      movedTo,
+    };
   }
   const events: ActionEvent[] = [];
   for (const raw of parsed.events) {
@@ -105,13 +110,16 @@ export async function deleteEventLog(file: string): Promise<void> {
   const dir = path.dirname(file);
   const aside = `${path.basename(file)}.unreadable-`;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.startsWith(aside)).map((name) => fs.rm(path.join(dir, name), { force: true })));
+  await Promise.all(
+    names.filter((name) => name.startsWith(aside)).map((name) => fs.rm(path.join(dir, name), { force: true })),
+  );
 }
 
 function parsePredictorState(value: unknown): PredictorState | undefined {
   if (!isRecord(value) || typeof value.threshold !== 'number' || !isRecord(value.calibration)) return undefined;
   const { hits, tries } = value.calibration;
-  const numbers = (list: unknown): list is number[] => Array.isArray(list) && list.every((n) => typeof n === 'number' && Number.isFinite(n));
+  const numbers = (list: unknown): list is number[] =>
+    Array.isArray(list) && list.every((n) => typeof n === 'number' && Number.isFinite(n));
   if (!numbers(hits) || !numbers(tries)) return undefined;
   const tally = parseTally(value.tally);
   return { threshold: value.threshold, calibration: { hits, tries }, ...(tally ? { tally } : {}) };
@@ -131,7 +139,14 @@ function parseTally(value: unknown): SuggestionTally | undefined {
 function parseForgotten(value: unknown): ForgottenHabit[] {
   if (!Array.isArray(value)) return [];
   return value
-    .filter((f): f is ForgottenHabit => isRecord(f) && typeof f.at === 'number' && Number.isFinite(f.at) && typeof f.trigger === 'string' && typeof f.next === 'string')
+    .filter(
+      (f): f is ForgottenHabit =>
+        isRecord(f) &&
+        typeof f.at === 'number' &&
+        Number.isFinite(f.at) &&
+        typeof f.trigger === 'string' &&
+        typeof f.next === 'string',
+    )
     .map(({ at, trigger, next }) => ({ at, trigger, next }))
     .sort((a, b) => a.at - b.at);
 }

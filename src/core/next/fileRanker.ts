@@ -1,7 +1,14 @@
 import { AnswerMemory, DEFAULT_ANSWER_MEMORY, type AnswerMemoryOptions } from './answerMemory';
 import { ChangeSets } from './changeSets';
 import { CoChangeGraph } from './coChangeGraph';
-import { FEATURE_NAMES, FEATURE_VERSION, pairFeatures, PRIOR_BIAS, PRIOR_WEIGHTS, type PairFacts } from './fileFeatures';
+import {
+  FEATURE_NAMES,
+  FEATURE_VERSION,
+  pairFeatures,
+  PRIOR_BIAS,
+  PRIOR_WEIGHTS,
+  type PairFacts,
+} from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
 import { findRenames } from './renames';
@@ -120,7 +127,10 @@ export class NextFileRanker {
     for (const [from, to] of renames) this.rename(from, to);
     for (const file of gone) this.forget(file);
     const fresh = new Set(touched);
-    this.recent = [...touched, ...this.recent.filter((file) => !fresh.has(file) && !gone.has(file))].slice(0, 4 * this.options.recentCandidates);
+    this.recent = [...touched, ...this.recent.filter((file) => !fresh.has(file) && !gone.has(file))].slice(
+      0,
+      4 * this.options.recentCandidates,
+    );
   }
 
   /** What was learned about `from` now belongs to `to`, the same file under a new path. */
@@ -231,7 +241,9 @@ export class NextFileRanker {
   private diversify(query: string, scored: RankedFile[], limit: number): RankedFile[] {
     const pool = scored.slice(0, 4 * limit);
     const chosen: RankedFile[] = [];
-    const history = this.sets.of(query).map((set) => ({ files: set.files, weight: this.options.decay ** (this.changes - set.id) }));
+    const history = this.sets
+      .of(query)
+      .map((set) => ({ files: set.files, weight: this.options.decay ** (this.changes - set.id) }));
     while (chosen.length < limit && pool.length > 0) {
       let best = 0;
       let bestValue = -1;
@@ -245,7 +257,9 @@ export class NextFileRanker {
           if (chosen.some((picked) => files.has(picked.file))) alreadyCovered += weight;
         }
         if (withCandidate > 0) value *= 1 - (this.options.diversity * alreadyCovered) / withCandidate;
-        else for (const picked of chosen) value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
+        else
+          for (const picked of chosen)
+            value *= 1 - this.options.diversity * this.graph.confidence(candidate.file, picked.file);
         if (value > bestValue) {
           bestValue = value;
           best = index;

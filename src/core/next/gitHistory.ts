@@ -25,7 +25,17 @@ const RECORD_START = '\u0001';
  * the evaluation protocol in DESIGN.md counts files.
  */
 export async function readCommits(repo: string, options: ReadCommitsOptions = {}): Promise<CommitRecord[]> {
-  const args = ['-C', repo, '-c', 'core.quotepath=off', 'log', '--no-merges', '--no-renames', '--name-status', `--format=${RECORD_START}%H %at`];
+  const args = [
+    '-C',
+    repo,
+    '-c',
+    'core.quotepath=off',
+    'log',
+    '--no-merges',
+    '--no-renames',
+    '--name-status',
+    `--format=${RECORD_START}%H %at`,
+  ];
   if (options.max !== undefined) args.push(`--max-count=${options.max}`);
   return parseNameStatusLog(await git(args, options.signal)).reverse();
 }
@@ -41,18 +51,24 @@ export async function readWorkspacePrefix(dir: string): Promise<string> {
 /** The same commits with paths relative to `prefix` (a folder ending in '/'); files outside it are left out. */
 export function relativeToPrefix(commits: readonly CommitRecord[], prefix: string): CommitRecord[] {
   if (prefix === '') return [...commits];
-  const inside = (files: readonly string[]) => files.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
+  const inside = (files: readonly string[]) =>
+    files.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
   return commits.map((commit) => ({ ...commit, files: inside(commit.files), deleted: inside(commit.deleted) }));
 }
 
 /** Runs git; a failure says what git said ("fatal: not a git repository ..."), not the whole command. */
 function git(args: readonly string[], signal?: AbortSignal): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    execFile('git', args, { maxBuffer: 1 << 30, encoding: 'utf8', ...(signal ? { signal } : {}) }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const said = stderr.trim().split('\n')[0];
-      reject(new Error(said ? said : error.message.split('\n')[0]));
-    });
+    execFile(
+      'git',
+      args,
+      { maxBuffer: 1 << 30, encoding: 'utf8', ...(signal ? { signal } : {}) },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const said = stderr.trim().split('\n')[0];
+        reject(new Error(said ? said : error.message.split('\n')[0]));
+      },
+    );
   });
 }
 

@@ -1,4 +1,11 @@
-import { actionKey, baseName, describeAction, isPerformable, type ActionEvent, type PerformableAction } from './actions';
+import {
+  actionKey,
+  baseName,
+  describeAction,
+  isPerformable,
+  type ActionEvent,
+  type PerformableAction,
+} from './actions';
 import { Calibrator, type CalibrationState } from './calibration';
 import { NextFileRanker } from './fileRanker';
 import { FixErrorsHabit } from './fixErrorsHabit';
@@ -143,7 +150,9 @@ export class NextStepPredictor {
   /** Files that usually change with `file`, with the reason, for "Open related" links. */
   relatedFiles(file: string, limit: number): { file: string; probability: number; reason: string }[] {
     if (!this.files.knows(file)) return [];
-    return this.files.rank(file, limit, this.session).map((r) => ({ file: r.file, probability: r.probability, reason: fileReason(r, file) }));
+    return this.files
+      .rank(file, limit, this.session)
+      .map((r) => ({ file: r.file, probability: r.probability, reason: fileReason(r, file) }));
   }
 
   get tally(): SuggestionTally {
@@ -152,7 +161,9 @@ export class NextStepPredictor {
 
   /** The habits learned from the action sequence, most frequent first, in words. */
   habits(limit: number): HabitSummary[] {
-    return this.sequence.habits(limit).map((habit) => ({ ...habit, text: habitReason(habit.trigger, habit.next, habit.count) }));
+    return this.sequence
+      .habits(limit)
+      .map((habit) => ({ ...habit, text: habitReason(habit.trigger, habit.next, habit.count) }));
   }
 
   /** Forgets one habit (see SequenceModel.forgetHabit); returns whether anything was learned. */
@@ -181,19 +192,31 @@ export class NextStepPredictor {
       if (p.action.kind === 'open') openShare += p.probability;
       candidates.set(p.key, {
         raw: p.probability,
-        step: { action: p.action, key: p.key, label: describeAction(p.action), reason: sequenceReason(p.action, p.context, p.count), source: 'sequence' },
+        step: {
+          action: p.action,
+          key: p.key,
+          label: describeAction(p.action),
+          reason: sequenceReason(p.action, p.context, p.count),
+          source: 'sequence',
+        },
       });
     }
     if (sequence.length === 0) openShare = PRIOR_OPEN_SHARE;
     if (current !== undefined && this.files.knows(current)) {
       const ranked = this.files.rank(current, 10, this.session);
-      const total = Math.max(1, ranked.reduce((sum, r) => sum + r.probability, 0));
+      const total = Math.max(
+        1,
+        ranked.reduce((sum, r) => sum + r.probability, 0),
+      );
       for (const r of ranked) {
         const action: PerformableAction = { kind: 'open', file: r.file };
         const key = actionKey(action);
         const raw = (openShare * r.probability) / total;
         if ((candidates.get(key)?.raw ?? 0) >= raw) continue;
-        candidates.set(key, { raw, step: { action, key, label: describeAction(action), reason: fileReason(r, current), source: 'files' } });
+        candidates.set(key, {
+          raw,
+          step: { action, key, label: describeAction(action), reason: fileReason(r, current), source: 'files' },
+        });
       }
     }
     const fix = this.fixErrors.candidate(current);

@@ -49,7 +49,8 @@ export class NextStepSession {
     const session = new NextStepSession(options);
     const loaded = await loadEventLog(options.logFile, session.now());
     if (loaded.problem) options.log.warn(loaded.problem);
-    if (loaded.dropped > 0) options.log.info(`next steps: ignored ${loaded.dropped} malformed event(s) in ${options.logFile}`);
+    if (loaded.dropped > 0)
+      options.log.info(`next steps: ignored ${loaded.dropped} malformed event(s) in ${options.logFile}`);
     session.events.load(loaded.events.filter((event) => !session.excluded(event.action)));
     // Deleted habits are forgotten where they were deleted in the replay, not at its end.
     session.forgotten = [...loaded.forgotten];
@@ -99,7 +100,10 @@ export class NextStepSession {
   /** Learns the files of a commit just made (from the git extension). */
   learnCommit(files: readonly string[], deleted: readonly string[] = []): void {
     if (this.disposed) return;
-    this.predictor.learnCommit(files.filter((file) => !this.options.isExcluded(file)), deleted);
+    this.predictor.learnCommit(
+      files.filter((file) => !this.options.isExcluded(file)),
+      deleted,
+    );
     this.changed();
   }
 
@@ -230,7 +234,10 @@ export class NextStepSession {
     try {
       const read = this.options.readHistory ?? ((dir: string) => readCommits(dir, { max: SEED_COMMITS }));
       const commits = await read(root);
-      const allowed = commits.map((commit) => ({ ...commit, files: commit.files.filter((file) => !this.options.isExcluded(file)) }));
+      const allowed = commits.map((commit) => ({
+        ...commit,
+        files: commit.files.filter((file) => !this.options.isExcluded(file)),
+      }));
       // Learn in slices, yielding in between, so the editor stays responsive on a long history.
       for (let start = 0; start < allowed.length; start += SEED_SLICE) {
         if (predictor !== this.predictor || this.disposed) return; // forgotten or closed meanwhile

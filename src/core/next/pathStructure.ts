@@ -27,7 +27,7 @@ export function pathParts(path: string): PathParts {
   const dir = slash < 0 ? '' : path.slice(0, slash);
   const base = path.slice(slash + 1);
   const extMatch = /(\.d\.ts|\.[^.]+)$/.exec(base);
-  const ext = extMatch && extMatch.index > 0 ? extMatch[1] ?? '' : '';
+  const ext = extMatch && extMatch.index > 0 ? (extMatch[1] ?? '') : '';
   let name = base.slice(0, base.length - ext.length);
   let isTest = dir.split('/').some((segment) => TEST_FOLDERS.has(segment.toLowerCase()));
   const suffix = /^(.+)[._-](?:test|spec)s?$/i.exec(name);

@@ -91,7 +91,8 @@ export class SequenceModel {
       let count = 0;
       for (const level of levels) {
         const seen = this.table.get(level, key);
-        probability = (seen.weight + this.options.smoothing * probability) / (this.table.total(level) + this.options.smoothing);
+        probability =
+          (seen.weight + this.options.smoothing * probability) / (this.table.total(level) + this.options.smoothing);
         if (seen.count > 0 && seen.count >= count) {
           context = level;
           count = seen.count;
@@ -128,7 +129,13 @@ export class SequenceModel {
         if (next && count >= minCount) habits.push({ trigger, next, nextKey, count, weight });
       }
     }
-    habits.sort((a, b) => b.count - a.count || b.weight - a.weight || a.trigger.localeCompare(b.trigger) || a.nextKey.localeCompare(b.nextKey));
+    habits.sort(
+      (a, b) =>
+        b.count - a.count ||
+        b.weight - a.weight ||
+        a.trigger.localeCompare(b.trigger) ||
+        a.nextKey.localeCompare(b.nextKey),
+    );
     return habits.slice(0, limit);
   }
 

@@ -39,13 +39,16 @@ export function stripSecrets(line: string): string {
   out = out.replace(/(^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g, (match, lead: string, name: string) =>
     SECRET_NAME.test(name) ? `${lead}${name}=${SECRET}` : match,
   );
-  out = out.replace(/(--?[A-Za-z0-9][A-Za-z0-9_-]*)(=|\s+)("[^"]*"|'[^']*'|[^\s-]\S*)/g, (match, flag: string, sep: string) =>
-    SECRET_NAME.test(flag) ? `${flag}${sep}${SECRET}` : match,
+  out = out.replace(
+    /(--?[A-Za-z0-9][A-Za-z0-9_-]*)(=|\s+)("[^"]*"|'[^']*'|[^\s-]\S*)/g,
+    (match, flag: string, sep: string) => (SECRET_NAME.test(flag) ? `${flag}${sep}${SECRET}` : match),
   );
   // Authorization headers: -H "Authorization: Bearer x"
   out = out.replace(/(authorization:\s*(?:bearer|basic|token)?\s*)[^\s"']+/gi, `$1${SECRET}`);
   // mysql-style glued passwords: -pSECRET
-  out = out.replace(/(^|\s)-p(?=[^\s])(?!ort)\S+/g, (match, lead: string) => (/^\s?-p\d+$/.test(match) ? match : `${lead}-p${SECRET}`));
+  out = out.replace(/(^|\s)-p(?=[^\s])(?!ort)\S+/g, (match, lead: string) =>
+    /^\s?-p\d+$/.test(match) ? match : `${lead}-p${SECRET}`,
+  );
   return out;
 }
 

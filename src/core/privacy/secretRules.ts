@@ -56,7 +56,11 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { kind: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g },
   { kind: 'gitlab-token', pattern: /\bgl(?:pat|dt|rt|ptt)-[A-Za-z0-9_-]{20,}/g },
   { kind: 'slack-token', pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'slack-webhook', pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/+-]{20,})/dg, group: 1 },
+  {
+    kind: 'slack-webhook',
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/+-]{20,})/dg,
+    group: 1,
+  },
   { kind: 'stripe-key', pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { kind: 'openai-anthropic-key', pattern: /\bsk-(?:proj-|ant-(?:api|admin)\d\d-|svcacct-)?[A-Za-z0-9_-]{20,}/g },
   { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
@@ -72,9 +76,17 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { kind: 'shopify-token', pattern: /\bshp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}\b/g },
   { kind: 'databricks-token', pattern: /\bdapi[0-9a-f]{32}\b/g },
   { kind: 'telegram-bot-token', pattern: /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g },
-  { kind: 'discord-webhook', pattern: /discord(?:app)?\.com\/api\/webhooks\/(\d{17,20}\/[A-Za-z0-9_-]{60,})/dg, group: 1 },
+  {
+    kind: 'discord-webhook',
+    pattern: /discord(?:app)?\.com\/api\/webhooks\/(\d{17,20}\/[A-Za-z0-9_-]{60,})/dg,
+    group: 1,
+  },
   // Azure storage and service bus connection strings, and SAS signatures in URLs
-  { kind: 'azure-key', pattern: /\b(?:AccountKey|SharedAccessKey|SharedSecret|AccessKey)=([A-Za-z0-9+/=]{20,})/dgi, group: 1 },
+  {
+    kind: 'azure-key',
+    pattern: /\b(?:AccountKey|SharedAccessKey|SharedSecret|AccessKey)=([A-Za-z0-9+/=]{20,})/dgi,
+    group: 1,
+  },
   { kind: 'azure-sas', pattern: /[?&]sig=([A-Za-z0-9%+/=]{20,})/dg, group: 1 },
   // postgres://user:<password>@host, mongodb+srv://..., redis://:<password>@host
   {
@@ -83,7 +95,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     group: 1,
     accept: (value) => !isPlaceholder(value),
   },
-  { kind: 'auth-header', pattern: /\b(?:Basic|Bearer|Token)\s+([A-Za-z0-9+/_.~-]{16,}={0,2})/dg, group: 1, accept: (value) => !isPlaceholder(value) },
+  {
+    kind: 'auth-header',
+    pattern: /\b(?:Basic|Bearer|Token)\s+([A-Za-z0-9+/_.~-]{16,}={0,2})/dg,
+    group: 1,
+    accept: (value) => !isPlaceholder(value),
+  },
   // password = "...", apiKey: '...', SECRET_TOKEN="...", in code, config and comments
   {
     kind: 'assigned-secret',
@@ -104,12 +121,15 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'hex-key',
     pattern: /(?<![A-Za-z0-9+/_-])[0-9a-fA-F]{32,}(?![A-Za-z0-9+/_-])/g,
     accept: (value, text, start) =>
-      looksLikeHexKey(value) && !/sha\d*[:-]$/i.test(text.slice(Math.max(0, start - 7), start)) && (value.length !== 40 || quoted(text, start)),
+      looksLikeHexKey(value) &&
+      !/sha\d*[:-]$/i.test(text.slice(Math.max(0, start - 7), start)) &&
+      (value.length !== 40 || quoted(text, start)),
   },
   {
     kind: 'base64-key',
     pattern: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g,
-    accept: (value, text, start) => looksLikeBase64Key(value) && !/sha\d*[:-]$/i.test(text.slice(Math.max(0, start - 7), start)),
+    accept: (value, text, start) =>
+      looksLikeBase64Key(value) && !/sha\d*[:-]$/i.test(text.slice(Math.max(0, start - 7), start)),
   },
 ];
 

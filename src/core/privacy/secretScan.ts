@@ -19,7 +19,8 @@ export function findSecrets(text: string): SecretSpan[] {
   for (const rule of SECRET_RULES) {
     rule.pattern.lastIndex = 0;
     for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {
-      const at: readonly [number, number] | undefined = rule.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[rule.group];
+      const at: readonly [number, number] | undefined =
+        rule.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[rule.group];
       const value = rule.group === undefined ? m[0] : m[rule.group];
       if (!at || value === undefined) continue;
       const [start, end] = at;

@@ -15,7 +15,9 @@ export async function writeFileAtomic(
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
   if (!options.tempName) await clearDeadWritersTemps(file);
-  const temp = options.tempName?.(file) ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp =
+    options.tempName?.(file) ??
+    path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await fs.open(temp, 'w');
     try {

@@ -67,7 +67,8 @@ async function measureLift(deps: DashboardActionDeps): Promise<void> {
     await deps.personal.measureLift(abort.signal, (done, total) => deps.busy(`Measuring… ${done}/${total}`));
   } catch (error) {
     if (error instanceof UserFacingError) void vscode.window.showWarningMessage(`Ondi: ${error.message}`);
-    else if (!(error instanceof LearningCancelledError)) void vscode.window.showErrorMessage(`Ondi: the measurement failed: ${describeError(error)}`);
+    else if (!(error instanceof LearningCancelledError))
+      void vscode.window.showErrorMessage(`Ondi: the measurement failed: ${describeError(error)}`);
   } finally {
     deps.busy(undefined);
     deps.refresh();
@@ -86,7 +87,7 @@ async function deleteEverything(deps: DashboardActionDeps): Promise<void> {
       modal: true,
       detail:
         `${files.length} ${files.length === 1 ? 'file' : 'files'} (${(bytes / 1e6).toFixed(2)} MB): the completion statistics, the personal models of every workspace and their measurements, ` +
-        'and this workspace\'s next-step history. Completions keep working with the base model; Ondi starts learning again from now on unless learning is paused.',
+        "and this workspace's next-step history. Completions keep working with the base model; Ondi starts learning again from now on unless learning is paused.",
     },
     confirm,
   );

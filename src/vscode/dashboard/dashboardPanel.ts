@@ -100,7 +100,9 @@ export class DashboardPanel implements vscode.Disposable {
       void this.refresh();
       return;
     }
-    this.deps.handle(request).catch((error: unknown) => this.deps.log.error(`dashboard: ${request.type} failed`, error));
+    this.deps
+      .handle(request)
+      .catch((error: unknown) => this.deps.log.error(`dashboard: ${request.type} failed`, error));
   }
 
   private post(message: DashboardMessage): void {

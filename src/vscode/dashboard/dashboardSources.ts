@@ -45,7 +45,11 @@ export class DashboardSourceReader {
     const fixed = await (this.fixed ??= this.readFixed());
     const status = personal.status;
     const session = nextSteps.session();
-    const model: ModelFacts = { state: config().enable ? engine.state : { kind: 'disabled' }, running: fixed.running, report: fixed.report };
+    const model: ModelFacts = {
+      state: config().enable ? engine.state : { kind: 'disabled' },
+      running: fixed.running,
+      report: fixed.report,
+    };
     return {
       now: Date.now(),
       model,
@@ -62,7 +66,12 @@ export class DashboardSourceReader {
         problem: status.problem,
         learning: personal.describeLearning(),
       },
-      next: session && { events: session.eventCount, commits: session.commitCount, tally: session.tally, habits: session.habits(10) },
+      next: session && {
+        events: session.eventCount,
+        commits: session.commitCount,
+        tally: session.tally,
+        habits: session.habits(10),
+      },
       privacy: {
         files: await listStoredFiles(this.storageFolders),
         globalStorage: context.globalStorageUri.fsPath,
@@ -83,13 +92,19 @@ export class DashboardSourceReader {
       stage: info.stage,
       params: info.params,
       nonEmbeddingParams: info.nonEmbeddingParams,
-      fileBytes: await fs.stat(info.onnxFile).then((s) => s.size, () => undefined),
+      fileBytes: await fs.stat(info.onnxFile).then(
+        (s) => s.size,
+        () => undefined,
+      ),
       layers: info.heads.length,
       hiddenSize: info.hiddenSize,
       vocabSize: info.vocabSize,
     };
     const reportFile = path.join(path.dirname(modelFolder), 'report.json');
-    const report: unknown = await fs.readFile(reportFile, 'utf8').then((text) => JSON.parse(text) as unknown, () => undefined);
+    const report: unknown = await fs.readFile(reportFile, 'utf8').then(
+      (text) => JSON.parse(text) as unknown,
+      () => undefined,
+    );
     const dist = path.join(context.extensionPath, 'dist');
     const bundles = await scanBundles([path.join(dist, 'extension.js'), path.join(dist, 'adaptWorker.js')]);
     return { running, report, bundles };

@@ -19,7 +19,9 @@ export interface CollectorSink {
   focus(file: string | undefined): void;
   learnCommit(files: readonly string[], deleted: readonly string[]): void;
   /** The files of the commit just made at `root` (read from git). */
-  readLatestCommit(root: string): Promise<{ files: readonly string[]; deleted: readonly string[]; time: number } | undefined>;
+  readLatestCommit(
+    root: string,
+  ): Promise<{ files: readonly string[]; deleted: readonly string[]; time: number } | undefined>;
 }
 
 /** A commit is only "just made" by the user if its author time is this recent (pulls bring older ones). */
@@ -60,12 +62,15 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
       shown = relative === undefined ? undefined : uri;
       sink.focus(relative);
     }),
-    vscode.window.onDidChangeTextEditorSelection((event) => confirmOpen(event.textEditor.document.uri, (f) => opens.select(f, selectionKind(event.kind)))),
+    vscode.window.onDidChangeTextEditorSelection((event) =>
+      confirmOpen(event.textEditor.document.uri, (f) => opens.select(f, selectionKind(event.kind))),
+    ),
     vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.contentChanges.length === 0) return;
       const { uri } = event.document;
       confirmOpen(uri, (f) => opens.work(f));
-      const going = event.reason === vscode.TextDocumentChangeReason.Undo || event.reason === vscode.TextDocumentChangeReason.Redo;
+      const going =
+        event.reason === vscode.TextDocumentChangeReason.Undo || event.reason === vscode.TextDocumentChangeReason.Redo;
       file(uri, (f) => ({ kind: going ? 'undo' : 'edit', file: f }));
     }),
     vscode.workspace.onDidSaveTextDocument((document) => {
@@ -73,8 +78,12 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
       file(document.uri, (f) => ({ kind: 'save', file: f }));
     }),
     watchDiagnostics(record),
-    vscode.workspace.onDidCreateFiles((event) => event.files.forEach((uri) => file(uri, (f) => ({ kind: 'create', file: f })))),
-    vscode.workspace.onDidDeleteFiles((event) => event.files.forEach((uri) => file(uri, (f) => ({ kind: 'delete', file: f })))),
+    vscode.workspace.onDidCreateFiles((event) =>
+      event.files.forEach((uri) => file(uri, (f) => ({ kind: 'create', file: f }))),
+    ),
+    vscode.workspace.onDidDeleteFiles((event) =>
+      event.files.forEach((uri) => file(uri, (f) => ({ kind: 'delete', file: f }))),
+    ),
     vscode.workspace.onDidRenameFiles((event) =>
       event.files.forEach(({ oldUri, newUri }) => {
         file(oldUri, (f) => ({ kind: 'delete', file: f }));
@@ -82,7 +91,9 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
       }),
     ),
     vscode.tasks.onDidStartTask((event) => record({ kind: 'task', name: taskLabel(event.execution.task) })),
-    vscode.tasks.onDidEndTaskProcess((event) => record({ kind: 'taskEnd', name: taskLabel(event.execution.task), exitCode: event.exitCode })),
+    vscode.tasks.onDidEndTaskProcess((event) =>
+      record({ kind: 'taskEnd', name: taskLabel(event.execution.task), exitCode: event.exitCode }),
+    ),
     vscode.window.onDidStartTerminalShellExecution((event) => {
       const normalized = typedCommand(event.execution);
       if (normalized) record({ kind: 'shell', template: normalized.template, command: normalized.command });
@@ -91,8 +102,12 @@ export function startCollectors(sink: CollectorSink, git: GitApi | undefined, lo
       const normalized = typedCommand(event.execution);
       if (normalized) record({ kind: 'shellEnd', template: normalized.template, exitCode: event.exitCode });
     }),
-    vscode.debug.onDidStartDebugSession((session) => record({ kind: 'debug', name: session.configuration.name || session.name })),
-    vscode.debug.onDidTerminateDebugSession((session) => record({ kind: 'debugEnd', name: session.configuration.name || session.name })),
+    vscode.debug.onDidStartDebugSession((session) =>
+      record({ kind: 'debug', name: session.configuration.name || session.name }),
+    ),
+    vscode.debug.onDidTerminateDebugSession((session) =>
+      record({ kind: 'debugEnd', name: session.configuration.name || session.name }),
+    ),
   ];
   if (git) {
     const watchRepository = (repository: GitRepository): vscode.Disposable => watchHead(repository, sink, record, log);
@@ -124,12 +139,21 @@ const TASK_BANNER = '* Executing task';
  */
 function typedCommand(execution: vscode.TerminalShellExecution) {
   const { value, confidence } = execution.commandLine;
-  if (confidence === vscode.TerminalShellExecutionCommandLineConfidence.Low || value.trimStart().startsWith(TASK_BANNER)) return undefined;
+  if (
+    confidence === vscode.TerminalShellExecutionCommandLineConfidence.Low ||
+    value.trimStart().startsWith(TASK_BANNER)
+  )
+    return undefined;
   return normalizeCommand(value);
 }
 
 /** Commits and branch switches, seen as changes of a repository's HEAD. */
-function watchHead(repository: GitRepository, sink: CollectorSink, record: (action: Action) => void, log: Logger): vscode.Disposable {
+function watchHead(
+  repository: GitRepository,
+  sink: CollectorSink,
+  record: (action: Action) => void,
+  log: Logger,
+): vscode.Disposable {
   let head = { ...repository.state.HEAD };
   return repository.state.onDidChange(() => {
     const next = { ...repository.state.HEAD };
@@ -160,7 +184,10 @@ function gitIgnoreFilter(git: GitApi | undefined): (uri: vscode.Uri) => Promise<
     if (!repository) return Promise.resolve(false);
     let known = cache.get(path);
     if (!known) {
-      known = repository.checkIgnore([path]).then((set) => set.size > 0, () => false);
+      known = repository.checkIgnore([path]).then(
+        (set) => set.size > 0,
+        () => false,
+      );
       if (cache.size > 5000) cache.clear();
       cache.set(path, known);
     }

@@ -16,7 +16,9 @@ export function watchDiagnostics(record: (action: Action, uri: vscode.Uri) => vo
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const settle = (uri: vscode.Uri, file: string): void => {
     timers.delete(uri.toString());
-    const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+    const errors = vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const active = vscode.window.activeTextEditor?.document.uri.toString() === uri.toString();
     const action = transitions.update(file, errors, active);
     if (action) record(action, uri);
@@ -27,7 +29,10 @@ export function watchDiagnostics(record: (action: Action, uri: vscode.Uri) => vo
       if (file === undefined) continue;
       const key = uri.toString();
       clearTimeout(timers.get(key));
-      timers.set(key, setTimeout(() => settle(uri, file), SETTLE_MS));
+      timers.set(
+        key,
+        setTimeout(() => settle(uri, file), SETTLE_MS),
+      );
     }
   });
   return {

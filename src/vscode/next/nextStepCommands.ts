@@ -25,7 +25,9 @@ export function registerNextStepCommands(deps: NextStepCommandDeps): vscode.Disp
   return [
     register(deps.log, NEXT_COMMAND_IDS.nextStep, (args?: NextStepArgs) => nextStep(deps, args)),
     register(deps.log, NEXT_COMMAND_IDS.whyNextStep, () => whyNextStep(deps)),
-    register(deps.log, NEXT_COMMAND_IDS.forgetNextSteps, (args?: { confirmed?: boolean }) => forget(deps, args?.confirmed === true)),
+    register(deps.log, NEXT_COMMAND_IDS.forgetNextSteps, (args?: { confirmed?: boolean }) =>
+      forget(deps, args?.confirmed === true),
+    ),
   ];
 }
 
@@ -46,7 +48,9 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
   const session = deps.session();
   const steps = session?.suggest(5).steps ?? [];
   if (steps.length === 0) {
-    void vscode.window.showInformationMessage('Ondi has no next step to suggest yet: it learns from what you do in this workspace.');
+    void vscode.window.showInformationMessage(
+      'Ondi has no next step to suggest yet: it learns from what you do in this workspace.',
+    );
     return undefined;
   }
   let chosen: NextStep | undefined;
@@ -59,7 +63,13 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
       detail: step.reason,
       step,
     }));
-    chosen = (await vscode.window.showQuickPick(items, { title: 'Ondi: Next Step', placeHolder: 'Pick a step to do it', matchOnDetail: true }))?.step;
+    chosen = (
+      await vscode.window.showQuickPick(items, {
+        title: 'Ondi: Next Step',
+        placeHolder: 'Pick a step to do it',
+        matchOnDetail: true,
+      })
+    )?.step;
   }
   if (!chosen) return undefined;
   const refusal = stepRefusal(chosen.action.kind, deps.isTrusted());
@@ -78,10 +88,11 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
 async function whyNextStep(deps: NextStepCommandDeps): Promise<string> {
   const suggestions = deps.session()?.suggest(5);
   const top = suggestions?.steps[0];
-  const text = !suggestions || !top
-    ? 'Ondi has no suggestion yet: it learns from what you do in this workspace (files, tasks, terminal commands, debugging, commits) and from its git history.'
-    : `Ondi suggests "${top.label}" (${asPercent(top.confidence)}% sure). ${top.reason}. ` +
-      `It shows a step in the status bar when it is at least ${Math.round(100 * suggestions.threshold)}% sure; that bar moves with how often you take its suggestions.`;
+  const text =
+    !suggestions || !top
+      ? 'Ondi has no suggestion yet: it learns from what you do in this workspace (files, tasks, terminal commands, debugging, commits) and from its git history.'
+      : `Ondi suggests "${top.label}" (${asPercent(top.confidence)}% sure). ${top.reason}. ` +
+        `It shows a step in the status bar when it is at least ${Math.round(100 * suggestions.threshold)}% sure; that bar moves with how often you take its suggestions.`;
   void vscode.window.showInformationMessage(text);
   return text;
 }
@@ -92,7 +103,11 @@ async function forget(deps: NextStepCommandDeps, confirmed: boolean): Promise<bo
   if (!confirmed) {
     const choice = await vscode.window.showWarningMessage(
       'Delete everything Ondi learned about your next steps in this workspace?',
-      { modal: true, detail: 'The event log and what was learned from it are deleted from this machine. Git history is learned again from the repository.' },
+      {
+        modal: true,
+        detail:
+          'The event log and what was learned from it are deleted from this machine. Git history is learned again from the repository.',
+      },
       'Delete',
     );
     if (choice !== 'Delete') return false;

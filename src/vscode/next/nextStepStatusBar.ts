@@ -24,7 +24,10 @@ export class NextStepStatusBar implements vscode.Disposable {
     const percent = asPercent(top.confidence);
     this.item.text = `${iconOf(top.action)} ${shortLabel(top.action, top.label)}`;
     this.item.tooltip = `Ondi next step (${percent}% sure): ${top.label}\n${top.reason}\nClick for more suggestions.`;
-    this.item.accessibilityInformation = { label: `Ondi next step: ${top.label}, ${percent} percent sure`, role: 'button' };
+    this.item.accessibilityInformation = {
+      label: `Ondi next step: ${top.label}, ${percent} percent sure`,
+      role: 'button',
+    };
     this.item.show();
   }
 

@@ -47,7 +47,12 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
     statusBar,
     codeLens,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
-    ...registerNextStepCommands({ session: () => session, globalState: context.globalState, log, isTrusted: () => vscode.workspace.isTrusted }),
+    ...registerNextStepCommands({
+      session: () => session,
+      globalState: context.globalState,
+      log,
+      isTrusted: () => vscode.workspace.isTrusted,
+    }),
   ];
   let disposed = false;
 
@@ -90,7 +95,8 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
         workspaceRoot: root,
         log,
         isExcluded: (file) => excluder(deps.config().disabledGlobs)(file),
-        readHistory: async (dir) => relativeToPrefix(await readCommits(dir, { max: SEED_COMMITS }), await readWorkspacePrefix(dir)),
+        readHistory: async (dir) =>
+          relativeToPrefix(await readCommits(dir, { max: SEED_COMMITS }), await readWorkspacePrefix(dir)),
       });
       if (disposed) {
         await opened.dispose();
@@ -121,7 +127,10 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
             focus: (file) => opened.focus(file),
             learnCommit: (files, deleted) => opened.learnCommit(files, deleted),
             readLatestCommit: async (repoRoot) => {
-              const [latest] = relativeToPrefix(await readCommits(repoRoot, { max: 1 }), await readWorkspacePrefix(root));
+              const [latest] = relativeToPrefix(
+                await readCommits(repoRoot, { max: 1 }),
+                await readWorkspacePrefix(root),
+              );
               return latest;
             },
           },

@@ -54,7 +54,9 @@ async function runInTerminal(command: string, globalState: vscode.Memento): Prom
     if (answer === undefined) return false;
     if (answer === always) await globalState.update(TERMINAL_CONSENT_KEY, true);
   }
-  const terminal = vscode.window.terminals.find((t) => t.name === TERMINAL_NAME) ?? vscode.window.createTerminal({ name: TERMINAL_NAME });
+  const terminal =
+    vscode.window.terminals.find((t) => t.name === TERMINAL_NAME) ??
+    vscode.window.createTerminal({ name: TERMINAL_NAME });
   terminal.show(true);
   const text = runnable ? command : command.replace(SECRET, '');
   // With shell integration the execution is tracked like one the user typed; otherwise send text.

@@ -32,7 +32,16 @@ export class RelatedFilesCodeLens implements vscode.CodeLensProvider {
       .flatMap((related) => {
         const uri = workspaceUri(related.file);
         const name = related.file.slice(related.file.lastIndexOf('/') + 1);
-        return uri ? [new vscode.CodeLens(top, { title: `$(go-to-file) Open related: ${name}`, tooltip: related.reason, command: 'vscode.open', arguments: [uri] })] : [];
+        return uri
+          ? [
+              new vscode.CodeLens(top, {
+                title: `$(go-to-file) Open related: ${name}`,
+                tooltip: related.reason,
+                command: 'vscode.open',
+                arguments: [uri],
+              }),
+            ]
+          : [];
       });
   }
 

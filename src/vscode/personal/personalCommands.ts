@@ -72,7 +72,10 @@ async function trainNow(personal: PersonalLearning): Promise<boolean> {
   }
   const problem = personal.status.problem;
   if (problem) void vscode.window.showWarningMessage(`Ondi: ${problem}`);
-  else void vscode.window.showInformationMessage('Ondi: learning stopped before it finished; the previous personal model stays.');
+  else
+    void vscode.window.showInformationMessage(
+      'Ondi: learning stopped before it finished; the previous personal model stays.',
+    );
   return false;
 }
 
@@ -81,7 +84,10 @@ async function reset(personal: PersonalLearning): Promise<boolean> {
   const removeAndPause = 'Delete and Pause Learning';
   const answer = await vscode.window.showWarningMessage(
     'Delete everything Ondi learned from this workspace?',
-    { modal: true, detail: 'The personal model file is deleted from this machine. Completions go back to the base model.' },
+    {
+      modal: true,
+      detail: 'The personal model file is deleted from this machine. Completions go back to the base model.',
+    },
     remove,
     removeAndPause,
   );
@@ -99,11 +105,13 @@ function asUri(value: unknown): vscode.Uri | undefined {
 
 async function exportModel(personal: PersonalLearning, given: vscode.Uri | undefined): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = given ?? await vscode.window.showSaveDialog({
-    title: 'Export Personal Model',
-    filters: FILE_FILTERS,
-    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'personal.ondi') } : {}),
-  });
+  const target =
+    given ??
+    (await vscode.window.showSaveDialog({
+      title: 'Export Personal Model',
+      filters: FILE_FILTERS,
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'personal.ondi') } : {}),
+    }));
   if (!target) return false;
   await personal.exportTo(target.fsPath);
   void vscode.window.showInformationMessage(`Ondi: personal model exported to ${target.fsPath}`);
@@ -111,7 +119,13 @@ async function exportModel(personal: PersonalLearning, given: vscode.Uri | undef
 }
 
 async function importModel(personal: PersonalLearning, given: vscode.Uri | undefined): Promise<boolean> {
-  const picked = given ? [given] : await vscode.window.showOpenDialog({ title: 'Import Personal Model', filters: FILE_FILTERS, canSelectMany: false });
+  const picked = given
+    ? [given]
+    : await vscode.window.showOpenDialog({
+        title: 'Import Personal Model',
+        filters: FILE_FILTERS,
+        canSelectMany: false,
+      });
   const source = picked?.[0];
   if (!source) return false;
   const meta = await personal.importFrom(source.fsPath);
@@ -130,7 +144,11 @@ async function showLearned(personal: PersonalLearning, page: LearnedPage): Promi
   } else {
     try {
       lift = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Ondi: measuring on your recent edits', cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Ondi: measuring on your recent edits',
+          cancellable: true,
+        },
         async (progress, token) => {
           const abort = toAbortSignal(token);
           let reported = 0;
@@ -147,9 +165,7 @@ async function showLearned(personal: PersonalLearning, page: LearnedPage): Promi
       );
     } catch (error) {
       liftNote =
-        error instanceof LearningCancelledError
-          ? 'Not measured: cancelled.'
-          : `Not measured: ${describeError(error)}.`;
+        error instanceof LearningCancelledError ? 'Not measured: cancelled.' : `Not measured: ${describeError(error)}.`;
     }
   }
   const text = formatLearnedReport({

@@ -1,11 +1,27 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { AdapterFileError, readAdapterFile, writeAdapterFile, type AdapterContents, type BaseModel } from '../../core/adapt/adapterFile';
+import {
+  AdapterFileError,
+  readAdapterFile,
+  writeAdapterFile,
+  type AdapterContents,
+  type BaseModel,
+} from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from '../../core/adapt/liftRecord';
-import { deletePersonalModel, learnedMetaOf, loadPersonalModel, personalModelFile } from '../../core/adapt/personalStore';
+import {
+  deletePersonalModel,
+  learnedMetaOf,
+  loadPersonalModel,
+  personalModelFile,
+} from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
-import { LearningCancelledError, startMeasuring, startTraining, type WorkerScript } from '../../core/adapt/workerClient';
+import {
+  LearningCancelledError,
+  startMeasuring,
+  startTraining,
+  type WorkerScript,
+} from '../../core/adapt/workerClient';
 import type { LearnedMeta, LiftResult, WorkerEvent, WorkspaceScope } from '../../core/adapt/workerProtocol';
 import type { LearningControl } from '../../core/adapt/learningControl';
 import type { OndiConfig } from '../../core/config';
@@ -125,7 +141,9 @@ export class PersonalLearning implements vscode.Disposable {
   /** The workspace's personal model file, or undefined without a local folder and storage. */
   get file(): string | undefined {
     const storage = this.deps.context.globalStorageUri;
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const folders = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
     if (storage.scheme !== 'file' || folders.length === 0) return undefined;
     return personalModelFile(storage.fsPath, folders);
   }
@@ -238,7 +256,9 @@ export class PersonalLearning implements vscode.Disposable {
       contents = await readAdapterFile(source, await this.baseModel());
     } catch (error) {
       if (error instanceof AdapterFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new UserFacingError(`That file cannot be imported: ${describeError(error)}. The current personal model is unchanged.`);
+        throw new UserFacingError(
+          `That file cannot be imported: ${describeError(error)}. The current personal model is unchanged.`,
+        );
       }
       throw error;
     }
@@ -257,7 +277,14 @@ export class PersonalLearning implements vscode.Disposable {
     const trainedAt = this.meta?.trainedAt ?? '';
     const run = startMeasuring(
       this.deps.worker,
-      { ...this.scope(), kind: 'measure', modelFolder: this.deps.modelFolder, adapterFile: file, samples: LIFT_SAMPLES, seed: 0 },
+      {
+        ...this.scope(),
+        kind: 'measure',
+        modelFolder: this.deps.modelFolder,
+        adapterFile: file,
+        samples: LIFT_SAMPLES,
+        seed: 0,
+      },
       {
         signal,
         // the user is waiting for this one: no throttle
@@ -272,7 +299,9 @@ export class PersonalLearning implements vscode.Disposable {
     // a training or reset meanwhile made this measurement about a model no longer in use
     if (this.meta?.trainedAt === trainedAt) {
       this.lift = { measuredAt: new Date().toISOString(), trainedAt, lift };
-      await saveLiftRecord(liftRecordFile(file), this.lift).catch((error: unknown) => this.deps.log.warn(`could not keep the measured lift: ${describeError(error)}`));
+      await saveLiftRecord(liftRecordFile(file), this.lift).catch((error: unknown) =>
+        this.deps.log.warn(`could not keep the measured lift: ${describeError(error)}`),
+      );
       this.changed.fire();
     }
     return lift;
@@ -282,7 +311,10 @@ export class PersonalLearning implements vscode.Disposable {
   async fileBytes(): Promise<number | undefined> {
     const file = this.file;
     if (!file) return undefined;
-    return fs.stat(file).then((s) => s.size, () => undefined);
+    return fs.stat(file).then(
+      (s) => s.size,
+      () => undefined,
+    );
   }
 
   dispose(): void {
@@ -295,7 +327,8 @@ export class PersonalLearning implements vscode.Disposable {
 
   private requireModelFile(): string {
     const file = this.file;
-    if (!file || !this.meta) throw new UserFacingError('Ondi has not learned from this workspace yet ("Ondi: Train Personal Model Now").');
+    if (!file || !this.meta)
+      throw new UserFacingError('Ondi has not learned from this workspace yet ("Ondi: Train Personal Model Now").');
     return file;
   }
 
@@ -343,7 +376,9 @@ export class PersonalLearning implements vscode.Disposable {
         this.lift = undefined;
         if (loaded.kind === 'discarded') {
           this.problem = `the stored personal model was set aside (${loaded.reason}); Ondi learns again when the editor is idle.`;
-          this.deps.log.warn(`personal model at ${file}: ${loaded.reason}. It was deleted; Ondi will learn this workspace again.`);
+          this.deps.log.warn(
+            `personal model at ${file}: ${loaded.reason}. It was deleted; Ondi will learn this workspace again.`,
+          );
           void vscode.window.setStatusBarMessage(`Ondi: ${this.problem}`, 15_000);
         }
       }
@@ -362,7 +397,8 @@ export class PersonalLearning implements vscode.Disposable {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const excludes = new Set(this.deps.config().disabledGlobs);
     for (const folder of folders) {
-      const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude') ?? {};
+      const filesExclude =
+        vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, unknown>>('exclude') ?? {};
       for (const [glob, on] of Object.entries(filesExclude)) {
         if (on !== true) continue;
         excludes.add(glob);
@@ -394,10 +430,18 @@ export class PersonalLearning implements vscode.Disposable {
       { signal: abort.signal, cpuShare: config['learning.cpuShare'], onEvent: (e) => this.workerEvent(e) },
     );
     let finish: () => void = () => undefined;
-    const run: Run = { control: worker.control, abort, percent: 0, held: false, done: new Promise((r) => (finish = r)) };
+    const run: Run = {
+      control: worker.control,
+      abort,
+      percent: 0,
+      held: false,
+      done: new Promise((r) => (finish = r)),
+    };
     this.run = run;
     this.changed.fire();
-    this.deps.log.info(`learning this workspace (rank ${config['learning.rank']}, CPU share ${config['learning.cpuShare']})`);
+    this.deps.log.info(
+      `learning this workspace (rank ${config['learning.rank']}, CPU share ${config['learning.cpuShare']})`,
+    );
     try {
       const meta = await worker.result;
       this.changes = Math.max(0, this.changes - changesAtStart);
@@ -405,7 +449,9 @@ export class PersonalLearning implements vscode.Disposable {
       this.problem = undefined;
       this.run = undefined;
       await this.reload();
-      this.deps.log.info(`learned in ${meta.seconds} s: ${meta.files} files, ${meta.recentEdits} recent edits, ${meta.tokens} tokens`);
+      this.deps.log.info(
+        `learned in ${meta.seconds} s: ${meta.files} files, ${meta.recentEdits} recent edits, ${meta.tokens} tokens`,
+      );
     } catch (error) {
       if (error instanceof LearningCancelledError) {
         this.deps.log.info('learning stopped before it finished; the previous personal model stays');

@@ -38,11 +38,13 @@ export class RecentEdits implements vscode.Disposable {
         const doc = event.document;
         if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
         this.onTyping();
-        if (doc.uri.scheme !== 'file' || !isSourceName(doc.uri.fsPath) || !vscode.workspace.getWorkspaceFolder(doc.uri)) return;
+        if (doc.uri.scheme !== 'file' || !isSourceName(doc.uri.fsPath) || !vscode.workspace.getWorkspaceFolder(doc.uri))
+          return;
         for (const change of event.contentChanges) this.record(doc.uri.fsPath, change);
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
-        if (doc.uri.scheme === 'file' && isSourceName(doc.uri.fsPath) && vscode.workspace.getWorkspaceFolder(doc.uri)) this.onSaved();
+        if (doc.uri.scheme === 'file' && isSourceName(doc.uri.fsPath) && vscode.workspace.getWorkspaceFolder(doc.uri))
+          this.onSaved();
       }),
     ];
   }
@@ -54,7 +56,13 @@ export class RecentEdits implements vscode.Disposable {
   async snapshot(): Promise<RecentText[]> {
     const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
     for (const file of [...this.spans.keys()]) {
-      if (!(await fs.access(file).then(() => true, () => false))) this.spans.delete(file);
+      if (
+        !(await fs.access(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        this.spans.delete(file);
     }
     return [...this.spans.entries()]
       .sort((a, b) => b[1].at - a[1].at)
@@ -87,7 +95,12 @@ export class RecentEdits implements vscode.Disposable {
     const last = first + change.text.split('\n').length - 1;
     const span = this.spans.get(file);
     this.spans.delete(file); // re-inserted as the newest
-    this.spans.set(file, span ? { first: Math.min(span.first, first), last: Math.max(span.last, last), at: this.now() } : { first, last, at: this.now() });
+    this.spans.set(
+      file,
+      span
+        ? { first: Math.min(span.first, first), last: Math.max(span.last, last), at: this.now() }
+        : { first, last, at: this.now() },
+    );
     if (this.spans.size > MAX_DOCUMENTS) {
       const oldest = [...this.spans.entries()].sort((a, b) => a[1].at - b[1].at)[0];
       if (oldest) this.spans.delete(oldest[0]);

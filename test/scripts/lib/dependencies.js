@@ -11,7 +11,10 @@ const { repoRoot } = require('./paths');
 const MARKER = path.join(repoRoot, 'node_modules/.ondi-lock-hash');
 
 function lockHash() {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(repoRoot, 'package-lock.json'))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(repoRoot, 'package-lock.json')))
+    .digest('hex');
 }
 
 function ensureDependencies() {

@@ -6,7 +6,13 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, installCodeServer, installExtension, prepareUserDataDir, startCodeServer } = require('../lib/code-server');
+const {
+  freePort,
+  installCodeServer,
+  installExtension,
+  prepareUserDataDir,
+  startCodeServer,
+} = require('../lib/code-server');
 const { demoWorkspace, repoRoot, resultsDir } = require('../lib/paths');
 const { packageVsix } = require('../package-vsix');
 
@@ -48,9 +54,12 @@ async function runE2eTier() {
       process.execPath,
       [
         path.join(repoRoot, 'node_modules/mocha/bin/mocha.js'),
-        '--require', 'tsx/cjs',
-        '--reporter', path.join(repoRoot, 'test/scripts/results-reporter.js'),
-        '--timeout', '120000',
+        '--require',
+        'tsx/cjs',
+        '--reporter',
+        path.join(repoRoot, 'test/scripts/results-reporter.js'),
+        '--timeout',
+        '120000',
         'test/e2e/**/*.test.ts',
       ],
       {
