@@ -1,5 +1,5 @@
 import type { OndiConfig } from './config';
-import type { PerformableAction } from './next/actions';
+import type { PerformableAction } from './next/signals/actions';
 
 /**
  * What Ondi does in a workspace the user has not trusted (VS Code's restricted mode):

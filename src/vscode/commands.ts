@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { histogramPercentile } from '../core/complete/latencyHistogram';
-import { summarizeOutcomes, type OutcomeStats } from '../core/complete/outcomes';
+import { histogramPercentile } from '../core/outcomes/latencyHistogram';
+import { summarizeOutcomes, type OutcomeStats } from '../core/outcomes/outcomes';
 import type { Logger } from '../core/log';
 import { COMMAND_IDS } from './commandIds';
 import type { Settings } from './settings';

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { readAdapterFile, writeAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
 import { learnedMetaOf } from '../core/adapt/personalStore';
-import { redactSecrets } from '../core/adapt/redact';
+import { redactSecrets } from '../core/privacy/redact';
 import { trainPersonal, type TrainingDocument } from '../core/adapt/trainPersonal';
 import type {
   LearnedMeta,
@@ -19,12 +19,12 @@ import {
   workspaceSecrets,
   type TokenBudget,
 } from '../core/adapt/workspaceDocuments';
-import type { SourceEntry } from '../core/eval/sourceFiles';
+import type { SourceEntry } from '../core/privacy/sourceFiles';
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
-import { loadEngine } from '../core/loadEngine';
+import { loadEngine } from '../core/engine/load';
 import { namingFile } from '../core/store/writeError';
-import { applyPersonal } from '../core/modelEngine';
+import { applyPersonal } from '../core/engine/modelEngine';
 import { createPathExcluder } from '../core/privacy/globs';
 
 /** Recently edited text counts this much more than a workspace file. */

@@ -8,10 +8,10 @@ import {
   type EngineCommand,
   type EngineReply,
   type EngineWorkerData,
-} from '../core/engineWorker/protocol';
+} from '../core/engine/workerProtocol';
 import { describeError } from '../core/log';
-import { loadEngine, type LoadedEngine } from '../core/loadEngine';
-import { applyPersonal } from '../core/modelEngine';
+import { loadEngine, type LoadedEngine } from '../core/engine/load';
+import { applyPersonal } from '../core/engine/modelEngine';
 import { remoteModelLoadingAllowed } from '../core/model/tokenizer';
 
 function main(): void {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompletionEngine } from '../../src/core/complete/types';
-import { feedRecentFiles } from '../../src/vscode/recentFilesFeed';
+import { feedRecentFiles } from '../../src/vscode/complete/recentFilesFeed';
 import { activateOndi, eventually } from './helpers';
 
 async function open(name: string, text: string): Promise<vscode.TextEditor> {

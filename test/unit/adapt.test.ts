@@ -13,7 +13,7 @@ import {
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { personalModelOf } from '../../src/core/adapt/personalModel';
-import { REDACTED, redactSecrets } from '../../src/core/adapt/redact';
+import { REDACTED, redactSecrets } from '../../src/core/privacy/redact';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-adapt-'));

@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/run';
 import { tokenStream } from '../../src/core/adapt/trainPersonal';
 import { lfSplit, withLineEnding } from '../../src/core/complete/lineEndings';
 import { RecentFiles } from '../../src/core/complete/recentFiles';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { request } from './fixtures/completionRequest';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');

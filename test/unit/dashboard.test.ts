@@ -3,13 +3,13 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LearnedMeta } from '../../src/core/adapt/workerProtocol';
-import { addLatency } from '../../src/core/complete/latencyHistogram';
+import { addLatency } from '../../src/core/outcomes/latencyHistogram';
 import {
   emptyOutcomeStats,
   recordOutcome,
   type OutcomeKind,
   type OutcomeStats,
-} from '../../src/core/complete/outcomes';
+} from '../../src/core/outcomes/outcomes';
 import { buildDashboard, describeStoredFile, type DashboardSources } from '../../src/core/dashboard/buildDashboard';
 import { timelineSeries } from '../../src/core/dashboard/completionCharts';
 import { parseModelReport, sameStage } from '../../src/core/dashboard/modelReport';

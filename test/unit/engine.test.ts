@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
 import { request } from './fixtures/completionRequest';
 

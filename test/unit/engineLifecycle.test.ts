@@ -8,9 +8,9 @@ import {
   EngineLifecycle,
   type EngineHandle,
   type RestartPolicy,
-} from '../../src/core/engineLifecycle';
+} from '../../src/core/engine/lifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
-import { modelEngineLoader } from '../../src/core/modelEngine';
+import { modelEngineLoader } from '../../src/core/engine/modelEngine';
 import { describeModel, type OndiState } from '../../src/core/status';
 
 function setup(restart: RestartPolicy = DEFAULT_RESTART) {

@@ -6,11 +6,11 @@ import type { AdapterContents } from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import type { WorkerScript } from '../../src/core/adapt/workerClient';
 import type { CompletionEngine, CompletionRequest } from '../../src/core/complete/types';
-import { EngineStoppedError, WorkerEngine, workerEngineLoader } from '../../src/core/engineWorker/client';
-import { EngineLifecycle } from '../../src/core/engineLifecycle';
+import { EngineStoppedError, WorkerEngine, workerEngineLoader } from '../../src/core/engine/workerClient';
+import { EngineLifecycle } from '../../src/core/engine/lifecycle';
 import { createLogger, type LogRecord } from '../../src/core/log';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
-import { applyPersonal } from '../../src/core/modelEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
+import { applyPersonal } from '../../src/core/engine/modelEngine';
 import type { OndiState } from '../../src/core/status';
 import { request } from './fixtures/completionRequest';
 
@@ -52,8 +52,8 @@ async function switchingCases(perFile: number): Promise<CompletionRequest[]> {
   const files = [
     'src/core/model/decoder.ts',
     'src/core/model/onnxModel.ts',
-    'src/core/complete/outcomeTracker.ts',
-    'src/core/complete/outcomes.ts',
+    'src/core/outcomes/outcomeTracker.ts',
+    'src/core/outcomes/outcomes.ts',
   ];
   const perFileCases = await Promise.all(files.map((file) => typingCases(perFile, 0, file, 2_500)));
   return Array.from({ length: perFile }, (_, i) => perFileCases.map((cases) => cases[i]!)).flat();

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/run';
 import { CoChangeBaseline, FrequencyBaseline, RecencyBaseline } from '../../src/core/next/eval/baselines';
 import { queryOf, replayNextFile } from '../../src/core/next/eval/nextFileEval';
 import type { NextFilePredictor } from '../../src/core/next/eval/predictor';
-import { readCommits, type CommitRecord } from '../../src/core/next/gitHistory';
+import { readCommits, type CommitRecord } from '../../src/core/next/signals/gitHistory';
 
 /** A throwaway repository whose commits change the given files (contents made unique). */
 function makeRepo(dir: string, commits: readonly (readonly string[])[], options: { mergeAt?: number } = {}): void {

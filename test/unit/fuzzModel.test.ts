@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { seededRandom } from '../../src/core/eval/lineSamples';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { Decoder } from '../../src/core/model/decoder';
 import { fuzzSeed, int, pick, randomBytes, randomText } from './fixtures/fuzzInputs';
 

@@ -6,19 +6,19 @@ import { AdapterFileError, decodeAdapter, encodeAdapter } from '../../src/core/a
 import { loadLiftRecord, parseLiftRecord } from '../../src/core/adapt/liftRecord';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
-import { OutcomeStore } from '../../src/core/complete/outcomeStore';
+import { OutcomeStore } from '../../src/core/outcomes/outcomeStore';
 import {
   emptyOutcomeStats,
   parseOutcomeStats,
   recordLatency,
   recordOutcome,
   type OutcomeStats,
-} from '../../src/core/complete/outcomes';
+} from '../../src/core/outcomes/outcomes';
 import { DEFAULT_CONFIG, LIMITS, parseConfig } from '../../src/core/config';
 import { seededRandom } from '../../src/core/eval/lineSamples';
 import type { Logger } from '../../src/core/log';
-import { parseEvent } from '../../src/core/next/eventLog';
-import { loadEventLog, saveEventLog } from '../../src/core/next/eventLogFile';
+import { parseEvent } from '../../src/core/next/signals/eventLog';
+import { loadEventLog, saveEventLog } from '../../src/core/next/signals/eventLogFile';
 import { eventsOf, liftOf } from './fixtures/persistedKinds';
 import {
   fuzzSeed,

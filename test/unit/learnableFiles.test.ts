@@ -10,7 +10,7 @@ import {
   listLearnableFiles,
   readDocuments,
 } from '../../src/core/adapt/workspaceDocuments';
-import { nodeSourceFs, readSourceFiles, type SourceFs } from '../../src/core/eval/sourceFiles';
+import { nodeSourceFs, readSourceFiles, type SourceFs } from '../../src/core/privacy/sourceFiles';
 import type { Tokenizer } from '../../src/core/model/tokenizer';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-files-'));

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
-import { loadEngine } from '../../src/core/loadEngine';
+import { loadEngine } from '../../src/core/engine/load';
 import { ModelFolderError } from '../../src/core/model/modelFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');

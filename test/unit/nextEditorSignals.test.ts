@@ -6,11 +6,11 @@ import {
   describeAction,
   isPerformable,
   type Action,
-} from '../../src/core/next/actions';
-import { ErrorTransitions } from '../../src/core/next/errorTransitions';
-import { EventLog, parseEvent } from '../../src/core/next/eventLog';
+} from '../../src/core/next/signals/actions';
+import { ErrorTransitions } from '../../src/core/next/signals/errorTransitions';
+import { EventLog, parseEvent } from '../../src/core/next/signals/eventLog';
 import { NextStepPredictor } from '../../src/core/next/nextStepPredictor';
-import { OpenConfirmation } from '../../src/core/next/openConfirmation';
+import { OpenConfirmation } from '../../src/core/next/signals/openConfirmation';
 
 describe('editor signals: vocabulary and log', () => {
   it('names undo, errors and fixed errors as context, never as steps to perform', () => {

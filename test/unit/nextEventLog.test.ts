@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { ActionEvent } from '../../src/core/next/actions';
-import { EventLog } from '../../src/core/next/eventLog';
-import { deleteEventLog, loadEventLog, LOG_FORMAT, LOG_VERSION, saveEventLog } from '../../src/core/next/eventLogFile';
+import type { ActionEvent } from '../../src/core/next/signals/actions';
+import { EventLog } from '../../src/core/next/signals/eventLog';
+import { deleteEventLog, loadEventLog, LOG_FORMAT, LOG_VERSION, saveEventLog } from '../../src/core/next/signals/eventLogFile';
 import { NextStepSession } from '../../src/core/next/nextStepSession';
 import { createLogger, type LogRecord } from '../../src/core/log';
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/answerMemory';
-import { ChangeSets } from '../../src/core/next/changeSets';
-import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/fileRanker';
-import { findRenames } from '../../src/core/next/renames';
+import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/learners/answerMemory';
+import { ChangeSets } from '../../src/core/next/signals/changeSets';
+import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/learners/fileRanker';
+import { findRenames } from '../../src/core/next/signals/renames';
 
 const memory = (overrides: Partial<ConstructorParameters<typeof AnswerMemory>[0]> = {}) =>
   new AnswerMemory({ decay: 0.5, priorStrength: 2, maxFiles: 100, maxAnswers: 100, ...overrides });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { abstractKey, actionKey, afterPhrase, describeAction, isPerformable } from '../../src/core/next/actions';
-import { fileKind, folderSimilarity, isTestPair, nameSimilarity, pathParts } from '../../src/core/next/pathStructure';
-import { normalizeCommand, SECRET } from '../../src/core/next/shellCommand';
+import { abstractKey, actionKey, afterPhrase, describeAction, isPerformable } from '../../src/core/next/signals/actions';
+import { fileKind, folderSimilarity, isTestPair, nameSimilarity, pathParts } from '../../src/core/next/learners/pathStructure';
+import { normalizeCommand, SECRET } from '../../src/core/next/signals/shellCommand';
 
 describe('next-step vocabulary', () => {
   it('gives equal keys to the same step and abstracts files to their kind', () => {

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OutcomeStore } from '../../src/core/complete/outcomeStore';
-import { hourKey } from '../../src/core/complete/outcomeTimeline';
-import { emptyOutcomeStats } from '../../src/core/complete/outcomes';
+import { OutcomeStore } from '../../src/core/outcomes/outcomeStore';
+import { hourKey } from '../../src/core/outcomes/outcomeTimeline';
+import { emptyOutcomeStats } from '../../src/core/outcomes/outcomes';
 import { createLogger, type LogRecord } from '../../src/core/log';
 import { readJsonFile, writeFileAtomic } from '../../src/core/store/atomicFile';
 

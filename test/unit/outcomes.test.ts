@@ -4,9 +4,9 @@ import {
   emptyHistogram,
   histogramPercentile,
   parseHistogram,
-} from '../../src/core/complete/latencyHistogram';
-import { dayKey, hourKey, TIMELINE_DAYS, TIMELINE_HOURS } from '../../src/core/complete/outcomeTimeline';
-import { OutcomeTracker, type TextChange } from '../../src/core/complete/outcomeTracker';
+} from '../../src/core/outcomes/latencyHistogram';
+import { dayKey, hourKey, TIMELINE_DAYS, TIMELINE_HOURS } from '../../src/core/outcomes/outcomeTimeline';
+import { OutcomeTracker, type TextChange } from '../../src/core/outcomes/outcomeTracker';
 import {
   acceptRate,
   emptyOutcomeStats,
@@ -15,7 +15,7 @@ import {
   recordOutcome,
   summarizeOutcomes,
   type OutcomeEvent,
-} from '../../src/core/complete/outcomes';
+} from '../../src/core/outcomes/outcomes';
 
 const DOC = 'file:///w/a.ts';
 const at = (line: number, character: number) => ({ line, character });

@@ -15,8 +15,8 @@ import {
 import { MAX_RANK } from '../../src/core/adapt/adapterValidation';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
-import { applyPersonal } from '../../src/core/modelEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
+import { applyPersonal } from '../../src/core/engine/modelEngine';
 import { request } from './fixtures/completionRequest';
 
 const HIDDEN = 4;

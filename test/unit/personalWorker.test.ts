@@ -21,7 +21,7 @@ async function workspace(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-worker-'));
   await fs.cp(path.join(repo, 'test', 'fixtures', 'demo-workspace'), dir, { recursive: true });
   await fs.cp(path.join(repo, 'src', 'core', 'complete'), path.join(dir, 'src', 'complete'), { recursive: true });
-  await fs.writeFile(path.join(dir, '.gitignore'), 'src/complete/outcomeStore.ts\n');
+  await fs.writeFile(path.join(dir, '.gitignore'), 'src/complete/snippetIndex.ts\n');
   return dir;
 }
 
@@ -56,7 +56,7 @@ describe('the learning worker (worker_threads, its own model instance)', functio
     const meta = await run.result;
     assert.equal(meta.recentEdits, 1, 'the recent edit in an allowed file, not the one in .env');
     assert.ok(meta.files >= 3, `files: ${meta.files}`);
-    assert.ok(!meta.fileList.includes('src/complete/outcomeStore.ts'), 'git-ignored files are not learned');
+    assert.ok(!meta.fileList.includes('src/complete/snippetIndex.ts'), 'git-ignored files are not learned');
     assert.ok(meta.tokens > 1_000 && meta.tokens <= 6_000, `tokens: ${meta.tokens}`);
     assert.equal(meta.rank, 8);
     const learning = events.filter((e) => e.type === 'progress' && e.phase === 'learning');

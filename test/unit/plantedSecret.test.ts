@@ -6,7 +6,7 @@ import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { PersonalModel } from '../../src/core/adapt/personalModel';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
-import { loadEngine } from '../../src/core/loadEngine';
+import { loadEngine } from '../../src/core/engine/load';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const ENV_SECRET = 'pw-9f8e7d6c5b4a3f2e1d0c';

@@ -8,9 +8,9 @@ import { runCli } from '../../src/cli/run';
 import { createOfferGate } from '../../src/core/complete/gate';
 import { waitUnlessAborted } from '../../src/core/complete/debounce';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/core/config';
-import { EngineLifecycle } from '../../src/core/engineLifecycle';
+import { EngineLifecycle } from '../../src/core/engine/lifecycle';
 import { createLogger } from '../../src/core/log';
-import { modelEngineLoader } from '../../src/core/modelEngine';
+import { modelEngineLoader } from '../../src/core/engine/modelEngine';
 import { presentStatus } from '../../src/core/status';
 
 const coreDir = path.join(__dirname, '../../src/core');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { dotenvValues, redactSecrets } from '../../src/core/adapt/redact';
+import { dotenvValues, redactSecrets } from '../../src/core/privacy/redact';
 import { postprocess } from '../../src/core/complete/postprocess';
 import { findSecrets } from '../../src/core/privacy/secretScan';
 import { corpusFiles, leakedFragments, secretCorpus, secretFragments } from './fixtures/secretCorpus';

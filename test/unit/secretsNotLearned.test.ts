@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
-import { applyPersonal } from '../../src/core/modelEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
+import { applyPersonal } from '../../src/core/engine/modelEngine';
 import { corpusFiles, leakedFragments, secretCorpus, secretFragments } from './fixtures/secretCorpus';
 import { request } from './fixtures/completionRequest';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
-import { loadEngine, type LoadedEngine } from '../../src/core/loadEngine';
+import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 

@@ -8,10 +8,10 @@ import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { loadLiftRecord, saveLiftRecord } from '../../src/core/adapt/liftRecord';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
-import { OutcomeStore } from '../../src/core/complete/outcomeStore';
+import { OutcomeStore } from '../../src/core/outcomes/outcomeStore';
 import { seededRandom } from '../../src/core/eval/lineSamples';
 import type { Logger } from '../../src/core/log';
-import { loadEventLog, saveEventLog } from '../../src/core/next/eventLogFile';
+import { loadEventLog, saveEventLog } from '../../src/core/next/signals/eventLogFile';
 import { PERSONAL_MODEL_ID, PERSONAL_SHAPE, eventsOf, generationOfEvents, liftOf } from './fixtures/persistedKinds';
 
 /**

@@ -3,7 +3,7 @@ import { clearLeftovers } from '../../core/adapt/personalStore';
 import { readDocuments, workspaceSecrets } from '../../core/adapt/workspaceDocuments';
 import { trainPersonal } from '../../core/adapt/trainPersonal';
 import { writeAdapterFile } from '../../core/adapt/adapterFile';
-import { loadEngine } from '../../core/loadEngine';
+import { loadEngine } from '../../core/engine/load';
 import { namingFile } from '../../core/store/writeError';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { checkWritableFile } from '../outputPath';

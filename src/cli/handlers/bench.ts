@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import { startTraining } from '../../core/adapt/workerClient';
 import { typeThrough, type TypingResult } from '../../core/bench/typingBench';
 import { DEFAULT_CONFIG } from '../../core/config';
-import { readSourceFiles } from '../../core/eval/sourceFiles';
+import { readSourceFiles } from '../../core/privacy/sourceFiles';
 import { round } from '../../core/eval/metrics';
-import { loadEngine } from '../../core/loadEngine';
+import { loadEngine } from '../../core/engine/load';
 import { intOption, UsageError, type Options } from '../args';
 import { denseReference, packageRoot, shippedModel } from '../paths';
 

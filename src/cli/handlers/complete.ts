@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { lineEndingOf, toLf, withLineEnding } from '../../core/complete/lineEndings';
-import { loadEngine } from '../../core/loadEngine';
+import { loadEngine } from '../../core/engine/load';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 

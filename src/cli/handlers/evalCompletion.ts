@@ -5,7 +5,7 @@ import { snippetIndexOf } from '../../core/complete/snippetIndex';
 import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
 import { readDocuments, workspaceSecrets } from '../../core/adapt/workspaceDocuments';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
-import { loadEngine } from '../../core/loadEngine';
+import { loadEngine } from '../../core/engine/load';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';

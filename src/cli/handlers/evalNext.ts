@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { CoChangeBaseline, FrequencyBaseline, RecencyBaseline } from '../../core/next/eval/baselines';
 import { replayNextFile } from '../../core/next/eval/nextFileEval';
 import { OndiNextFilePredictor } from '../../core/next/eval/ondiPredictor';
-import { readCommits } from '../../core/next/gitHistory';
+import { readCommits } from '../../core/next/signals/gitHistory';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 
 /** `ondi eval next --repo GITDIR [--commits N]`: the "Next file" protocol of DESIGN.md. */

@@ -1,5 +1,5 @@
 import { learnableFiles } from '../../core/adapt/workspaceDocuments';
-import type { SourceEntry } from '../../core/eval/sourceFiles';
+import type { SourceEntry } from '../../core/privacy/sourceFiles';
 import { UsageError } from '../args';
 
 /**

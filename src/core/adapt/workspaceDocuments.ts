@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listSourceFiles, readSourceText, type SkipLog, type SourceEntry, type SourceFs } from '../eval/sourceFiles';
+import { listSourceFiles, readSourceText, type SkipLog, type SourceEntry, type SourceFs } from '../privacy/sourceFiles';
 import { loadGitignore } from '../privacy/gitignore';
 import { createPathExcluder } from '../privacy/globs';
-import { dotenvValues, redactSecrets } from './redact';
+import { dotenvValues, redactSecrets } from '../privacy/redact';
 import type { TrainingDocument } from './trainPersonal';
 
 /** Never learned from, whatever the settings say. */

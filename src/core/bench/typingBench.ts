@@ -1,7 +1,7 @@
 import { toLf } from '../complete/lineEndings';
 import type { CompletionEngine } from '../complete/types';
 import { percentile } from '../eval/metrics';
-import type { SourceFile } from '../eval/sourceFiles';
+import type { SourceFile } from '../privacy/sourceFiles';
 
 export interface TypingResult {
   readonly requests: number;

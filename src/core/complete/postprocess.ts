@@ -1,4 +1,4 @@
-import { cutBeforeSecret } from './secretFilter';
+import { cutBeforeSecret } from '../privacy/secretFilter';
 
 /**
  * Cleans what the model produced before anyone sees it: nothing from the first secret (or

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { LearnedMeta } from '../adapt/workerProtocol';
 import type { LiftRecord } from '../adapt/liftRecord';
-import { acceptRate, OUTCOME_KINDS, type OutcomeStats } from '../complete/outcomes';
+import { acceptRate, OUTCOME_KINDS, type OutcomeStats } from '../outcomes/outcomes';
 import type { HabitSummary, SuggestionTally } from '../next/nextStepPredictor';
 import type { OndiState } from '../status';
 import { latencySection, timelineSeries } from './completionCharts';

@@ -1,7 +1,7 @@
-import type { LatencyHistogram } from '../complete/latencyHistogram';
-import { histogramPercentile } from '../complete/latencyHistogram';
-import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from '../complete/outcomes';
-import { dayKey, hourKey, TIMELINE_HOURS, type OutcomeTimeline } from '../complete/outcomeTimeline';
+import type { LatencyHistogram } from '../outcomes/latencyHistogram';
+import { histogramPercentile } from '../outcomes/latencyHistogram';
+import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from '../outcomes/outcomes';
+import { dayKey, hourKey, TIMELINE_HOURS, type OutcomeTimeline } from '../outcomes/outcomeTimeline';
 import type { LatencySection, Timeline } from './dashboardData';
 
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import type { OutcomeCounts } from '../complete/outcomes';
+import type { OutcomeCounts } from '../outcomes/outcomes';
 
 /**
  * What the dashboard shows, as plain JSON: built in the extension from the local stores

@@ -2,7 +2,7 @@ import type { CompletionEngine } from '../complete/types';
 import { sampleLineCases, type LineCase } from './lineSamples';
 import { lookupCompletion } from './lookupBaseline';
 import { percentile, score, type Scores } from './metrics';
-import { readSourceFiles, type SkipLog } from './sourceFiles';
+import { readSourceFiles, type SkipLog } from '../privacy/sourceFiles';
 
 export interface CompletionMetrics extends Scores {
   readonly p50_ms: number;

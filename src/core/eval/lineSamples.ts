@@ -1,5 +1,5 @@
 import { toLf } from '../complete/lineEndings';
-import type { SourceFile } from './sourceFiles';
+import type { SourceFile } from '../privacy/sourceFiles';
 
 /** One line-completion case: the cursor, what stands before it, and the rest of the line. */
 export interface LineCase {

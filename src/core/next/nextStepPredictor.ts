@@ -5,14 +5,14 @@ import {
   isPerformable,
   type ActionEvent,
   type PerformableAction,
-} from './actions';
-import { Calibrator, type CalibrationState } from './calibration';
-import { NextFileRanker } from './fileRanker';
-import { FixErrorsHabit } from './fixErrorsHabit';
-import type { CommitRecord } from './gitHistory';
+} from './signals/actions';
+import { Calibrator, type CalibrationState } from './learners/calibration';
+import { NextFileRanker } from './learners/fileRanker';
+import { FixErrorsHabit } from './learners/fixErrorsHabit';
+import type { CommitRecord } from './signals/gitHistory';
 import { fileReason, fixReason, habitReason, sequenceReason } from './reasons';
-import { SequenceModel, type Habit } from './sequenceModel';
-import { ShowThreshold } from './showThreshold';
+import { SequenceModel, type Habit } from './learners/sequenceModel';
+import { ShowThreshold } from './learners/showThreshold';
 
 /** One suggested next step, ready for the status bar and the quick pick. */
 export interface NextStep {

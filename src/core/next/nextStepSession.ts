@@ -1,8 +1,8 @@
 import { describeError, type Logger } from '../log';
-import { actionKey, type Action } from './actions';
-import { EventLog } from './eventLog';
-import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './eventLogFile';
-import { readCommits, type CommitRecord } from './gitHistory';
+import { actionKey, type Action } from './signals/actions';
+import { EventLog } from './signals/eventLog';
+import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './signals/eventLogFile';
+import { readCommits, type CommitRecord } from './signals/gitHistory';
 import { NextStepPredictor, type HabitSummary, type SuggestionTally, type Suggestions } from './nextStepPredictor';
 
 /**

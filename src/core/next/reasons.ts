@@ -1,7 +1,7 @@
-import { afterPhrase, baseName, pastTense, type PerformableAction } from './actions';
-import type { RankedFile } from './fileRanker';
-import type { FixCandidate } from './fixErrorsHabit';
-import { lastStepOf } from './sequenceModel';
+import { afterPhrase, baseName, pastTense, type PerformableAction } from './signals/actions';
+import type { RankedFile } from './learners/fileRanker';
+import type { FixCandidate } from './learners/fixErrorsHabit';
+import { lastStepOf } from './learners/sequenceModel';
 
 /**
  * Reason strings: one sentence a person can check against their own memory, built from the

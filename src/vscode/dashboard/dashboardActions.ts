@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { OutcomeStore } from '../../core/complete/outcomeStore';
+import type { OutcomeStore } from '../../core/outcomes/outcomeStore';
 import type { DashboardRequest } from '../../core/dashboard/dashboardData';
 import { deleteStoredFiles, listStoredFiles } from '../../core/dashboard/storedFiles';
 import { LearningCancelledError } from '../../core/adapt/workerClient';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import type { Action } from '../../core/next/actions';
-import { OpenConfirmation, type SelectionKind } from '../../core/next/openConfirmation';
-import { normalizeCommand } from '../../core/next/shellCommand';
+import type { Action } from '../../core/next/signals/actions';
+import { OpenConfirmation, type SelectionKind } from '../../core/next/signals/openConfirmation';
+import { normalizeCommand } from '../../core/next/signals/shellCommand';
 import { watchDiagnostics } from './diagnosticsCollector';
 import type { GitApi, GitRepository } from './gitApi';
 import { taskLabel, workspacePath } from './workspacePaths';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Action } from '../../core/next/actions';
-import { ErrorTransitions } from '../../core/next/errorTransitions';
+import type { Action } from '../../core/next/signals/actions';
+import { ErrorTransitions } from '../../core/next/signals/errorTransitions';
 import { workspacePath } from './workspacePaths';
 
 /** Diagnostics settle this long before a file's error state counts (language servers re-check per keystroke). */

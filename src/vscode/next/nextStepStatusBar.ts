@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PerformableAction } from '../../core/next/actions';
+import type { PerformableAction } from '../../core/next/signals/actions';
 import type { Suggestions } from '../../core/next/nextStepPredictor';
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { OndiConfig } from '../../core/config';
 import type { Logger } from '../../core/log';
-import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/gitHistory';
+import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/signals/gitHistory';
 import { NextStepSession, SEED_COMMITS } from '../../core/next/nextStepSession';
 import { createPathExcluder } from '../../core/privacy/globs';
 import { mayLearnFromWorkspace } from '../../core/workspaceTrust';

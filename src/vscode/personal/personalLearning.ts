@@ -25,7 +25,7 @@ import {
 import type { LearnedMeta, LiftResult, WorkerEvent, WorkspaceScope } from '../../core/adapt/workerProtocol';
 import type { LearningControl } from '../../core/adapt/learningControl';
 import type { OndiConfig } from '../../core/config';
-import type { EngineLifecycle } from '../../core/engineLifecycle';
+import type { EngineLifecycle } from '../../core/engine/lifecycle';
 import { describeError, type Logger } from '../../core/log';
 import { readModelFolder } from '../../core/model/modelFolder';
 import type { OndiState } from '../../core/status';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RecentText } from '../../core/adapt/workerProtocol';
-import { isSourceName } from '../../core/eval/sourceFiles';
+import { isSourceName } from '../../core/privacy/sourceFiles';
 
 /** Documents remembered; the oldest edit is forgotten first. */
 const MAX_DOCUMENTS = 20;

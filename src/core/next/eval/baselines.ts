@@ -1,5 +1,5 @@
-import { CoChangeGraph } from '../coChangeGraph';
-import type { CommitRecord } from '../gitHistory';
+import { CoChangeGraph } from '../learners/coChangeGraph';
+import type { CommitRecord } from '../signals/gitHistory';
 import type { NextFilePredictor } from './predictor';
 
 /**

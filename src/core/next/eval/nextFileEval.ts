@@ -1,4 +1,4 @@
-import type { CommitRecord } from '../gitHistory';
+import type { CommitRecord } from '../signals/gitHistory';
 import type { NextFilePredictor } from './predictor';
 
 /**

@@ -1,5 +1,5 @@
-import { NextFileRanker, type NextFileRankerOptions } from '../fileRanker';
-import type { CommitRecord } from '../gitHistory';
+import { NextFileRanker, type NextFileRankerOptions } from '../learners/fileRanker';
+import type { CommitRecord } from '../signals/gitHistory';
 import type { NextFilePredictor } from './predictor';
 
 /** Ondi's next-file ranker seen through the replay interface. */

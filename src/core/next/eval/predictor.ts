@@ -1,4 +1,4 @@
-import type { CommitRecord } from '../gitHistory';
+import type { CommitRecord } from '../signals/gitHistory';
 
 /** Anything the next-file replay can score: Ondi's ranker and each baseline. */
 export interface NextFilePredictor {

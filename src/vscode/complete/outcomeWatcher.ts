@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { OutcomeTracker, TextChange } from '../core/complete/outcomeTracker';
-import { COMMAND_IDS } from './commandIds';
+import type { OutcomeTracker, TextChange } from '../../core/outcomes/outcomeTracker';
+import { COMMAND_IDS } from '../commandIds';
 
 /**
  * Feeds the outcome tracker from stable editor APIs only: the accept command that every Ondi

@@ -1,4 +1,4 @@
-import { fileKind } from './pathStructure';
+import { fileKind } from '../learners/pathStructure';
 
 /**
  * The normalized vocabulary of what a user does in the editor. Collectors turn editor events

@@ -1,8 +1,8 @@
-import { CompletionPipeline } from './complete/pipeline';
-import { Decoder } from './model/decoder';
-import { readModelFolder, type ModelInfo } from './model/modelFolder';
-import { OnnxModel } from './model/onnxModel';
-import { loadTokenizer, type Tokenizer } from './model/tokenizer';
+import { CompletionPipeline } from '../complete/pipeline';
+import { Decoder } from '../model/decoder';
+import { readModelFolder, type ModelInfo } from '../model/modelFolder';
+import { OnnxModel } from '../model/onnxModel';
+import { loadTokenizer, type Tokenizer } from '../model/tokenizer';
 
 export interface LoadedEngine {
   readonly info: ModelInfo;

@@ -1,7 +1,7 @@
-import type { AdapterContents } from './adapt/adapterFile';
-import type { CompletionEngine } from './complete/types';
-import { describeError, type Logger } from './log';
-import type { OndiState } from './status';
+import type { AdapterContents } from '../adapt/adapterFile';
+import type { CompletionEngine } from '../complete/types';
+import { describeError, type Logger } from '../log';
+import type { OndiState } from '../status';
 
 /** A loaded engine together with what it takes to release it. */
 export interface EngineHandle {

@@ -3,8 +3,8 @@ import type { KnnKeys } from '../adapt/knnStore';
 import { LowRankAdapter, type AdapterShape } from '../adapt/lowRankAdapter';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
-import type { BaseShape } from '../engineLifecycle';
-import type { LoadOptions } from '../loadEngine';
+import type { BaseShape } from './lifecycle';
+import type { LoadOptions } from './load';
 
 /**
  * What the extension host and the completion worker (src/worker/engineWorker.ts) say to each

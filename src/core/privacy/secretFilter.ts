@@ -1,4 +1,4 @@
-import { findSecrets, LEGACY_MARKER } from '../privacy/secretScan';
+import { findSecrets, LEGACY_MARKER } from './secretScan';
 
 const MARKER = new RegExp(`\\b${LEGACY_MARKER}\\b`);
 

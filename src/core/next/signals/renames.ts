@@ -1,4 +1,4 @@
-import { pathParts } from './pathStructure';
+import { pathParts } from '../learners/pathStructure';
 
 /**
  * Which deleted files of one change reappear under a new path in the same change (a rename,

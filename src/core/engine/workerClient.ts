@@ -3,11 +3,11 @@ import type { AdapterContents } from '../adapt/adapterFile';
 import { spawnWorker, type WorkerScript } from '../adapt/workerClient';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
-import type { BaseShape, EngineHandle, EngineLoader } from '../engineLifecycle';
+import type { BaseShape, EngineHandle, EngineLoader } from './lifecycle';
 import { describeError } from '../log';
-import type { LoadOptions } from '../loadEngine';
+import type { LoadOptions } from './load';
 import { describeModel } from '../status';
-import { plainRequest, toPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from './protocol';
+import { plainRequest, toPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from './workerProtocol';
 
 /** The completion worker is gone: it crashed, exited, or was released. */
 export class EngineStoppedError extends Error {

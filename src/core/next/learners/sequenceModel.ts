@@ -1,4 +1,4 @@
-import { abstractKey, abstractOfKey, actionKey, isPerformable, type Action, type PerformableAction } from './actions';
+import { abstractKey, abstractOfKey, actionKey, isPerformable, type Action, type PerformableAction } from '../signals/actions';
 import { TransitionTable } from './transitionTable';
 
 /**

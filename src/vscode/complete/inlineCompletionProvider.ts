@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { OndiConfig } from '../core/config';
-import { TypingCadence, waitUnlessAborted } from '../core/complete/debounce';
-import { createOfferGate, type DocumentFacts, type OfferDecision } from '../core/complete/gate';
-import { lfSplit, withLineEnding } from '../core/complete/lineEndings';
-import type { OutcomeTracker } from '../core/complete/outcomeTracker';
-import type { CompletionEngine, CompletionRequest } from '../core/complete/types';
-import type { Logger } from '../core/log';
-import { toAbortSignal } from './abortSignal';
+import type { OndiConfig } from '../../core/config';
+import { TypingCadence, waitUnlessAborted } from '../../core/complete/debounce';
+import { createOfferGate, type DocumentFacts, type OfferDecision } from '../../core/complete/gate';
+import { lfSplit, withLineEnding } from '../../core/complete/lineEndings';
+import type { OutcomeTracker } from '../../core/outcomes/outcomeTracker';
+import type { CompletionEngine, CompletionRequest } from '../../core/complete/types';
+import type { Logger } from '../../core/log';
+import { toAbortSignal } from '../abortSignal';
 import { acceptCommand } from './outcomeWatcher';
 
 export interface InlineProviderDeps {

@@ -1,10 +1,10 @@
-import { AdapterFileError, type AdapterContents } from './adapt/adapterFile';
-import { personalModelOf } from './adapt/personalModel';
-import { snippetIndexOf } from './complete/snippetIndex';
-import type { EngineHandle, EngineLoader } from './engineLifecycle';
-import { loadEngine, type LoadedEngine, type LoadOptions } from './loadEngine';
-import { remoteModelLoadingAllowed } from './model/tokenizer';
-import { describeModel } from './status';
+import { AdapterFileError, type AdapterContents } from '../adapt/adapterFile';
+import { personalModelOf } from '../adapt/personalModel';
+import { snippetIndexOf } from '../complete/snippetIndex';
+import type { EngineHandle, EngineLoader } from './lifecycle';
+import { loadEngine, type LoadedEngine, type LoadOptions } from './load';
+import { remoteModelLoadingAllowed } from '../model/tokenizer';
+import { describeModel } from '../status';
 
 /**
  * The loader the extension hands to EngineLifecycle: the on-device model from `folder`, with a

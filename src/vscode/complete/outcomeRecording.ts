@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { OutcomeStore } from '../core/complete/outcomeStore';
-import { OutcomeTracker } from '../core/complete/outcomeTracker';
-import type { Logger } from '../core/log';
+import { OutcomeStore } from '../../core/outcomes/outcomeStore';
+import { OutcomeTracker } from '../../core/outcomes/outcomeTracker';
+import type { Logger } from '../../core/log';
 import { watchOutcomes } from './outcomeWatcher';
 
 export const OUTCOMES_FILE = 'outcomes.json';

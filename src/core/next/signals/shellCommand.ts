@@ -4,7 +4,7 @@
  * commit hashes) are replaced by placeholders in the template, so "git commit -m 'fix x'" and
  * "git commit -m 'fix y'" are the same habit.
  */
-import { findSecrets } from '../privacy/secretScan';
+import { findSecrets } from '../../privacy/secretScan';
 
 export interface NormalizedCommand {
   /** The learning key: placeholders for volatile arguments and secrets. */

@@ -1,4 +1,4 @@
-import { isFileAction, isPerformable, type Action } from './actions';
+import { isFileAction, isPerformable, type Action } from '../signals/actions';
 
 /**
  * Files that got errors while the user was in another one, and how often this user went to

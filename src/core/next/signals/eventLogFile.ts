@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
+import { readJsonFile, writeFileAtomic } from '../../store/atomicFile';
 import type { ActionEvent } from './actions';
 import { isRecord, parseEvent } from './eventLog';
-import type { PredictorState, SuggestionTally } from './nextStepPredictor';
+import type { PredictorState, SuggestionTally } from '../nextStepPredictor';
 
 /**
  * The event log on disk: one versioned JSON file per workspace, replaced atomically (temporary

@@ -1,5 +1,5 @@
 import { AnswerMemory, DEFAULT_ANSWER_MEMORY, type AnswerMemoryOptions } from './answerMemory';
-import { ChangeSets } from './changeSets';
+import { ChangeSets } from '../signals/changeSets';
 import { CoChangeGraph } from './coChangeGraph';
 import {
   FEATURE_NAMES,
@@ -11,7 +11,7 @@ import {
 } from './fileFeatures';
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
-import { findRenames } from './renames';
+import { findRenames } from '../signals/renames';
 
 /**
  * Ranks the files a user is likely to touch next, given the file they are on and the files

@@ -1,5 +1,5 @@
 import type { OutcomeEvent } from './outcomes';
-import type { TextPosition } from './types';
+import type { TextPosition } from '../complete/types';
 
 /** A completion handed to the editor (the adapter calls it "shown" when it returns the item). */
 export interface ShownSuggestion {

@@ -1,4 +1,4 @@
-import { findSecrets, LEGACY_MARKER } from '../privacy/secretScan';
+import { findSecrets, LEGACY_MARKER } from './secretScan';
 
 /**
  * Secrets are taken out before anything is learned from a file, so the personal model can
