@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ActionEvent } from '../../src/core/next/signals/actions';
 import { EventLog } from '../../src/core/next/signals/eventLog';
-import { deleteEventLog, loadEventLog, LOG_FORMAT, LOG_VERSION, saveEventLog } from '../../src/core/next/signals/eventLogFile';
+import {
+  deleteEventLog,
+  loadEventLog,
+  LOG_FORMAT,
+  LOG_VERSION,
+  saveEventLog,
+} from '../../src/core/next/signals/eventLogFile';
 import { NextStepSession } from '../../src/core/next/nextStepSession';
 import { createLogger, type LogRecord } from '../../src/core/log';
 

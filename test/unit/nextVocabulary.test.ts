@@ -1,6 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { abstractKey, actionKey, afterPhrase, describeAction, isPerformable } from '../../src/core/next/signals/actions';
-import { fileKind, folderSimilarity, isTestPair, nameSimilarity, pathParts } from '../../src/core/next/learners/pathStructure';
+import {
+  abstractKey,
+  actionKey,
+  afterPhrase,
+  describeAction,
+  isPerformable,
+} from '../../src/core/next/signals/actions';
+import {
+  fileKind,
+  folderSimilarity,
+  isTestPair,
+  nameSimilarity,
+  pathParts,
+} from '../../src/core/next/learners/pathStructure';
 import { normalizeCommand, SECRET } from '../../src/core/next/signals/shellCommand';
 
 describe('next-step vocabulary', () => {

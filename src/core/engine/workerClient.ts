@@ -7,7 +7,13 @@ import type { BaseShape, EngineHandle, EngineLoader } from './lifecycle';
 import { describeError } from '../log';
 import type { LoadOptions } from './load';
 import { describeModel } from '../status';
-import { plainRequest, toPersonalData, type EngineCommand, type EngineReply, type EngineWorkerData } from './workerProtocol';
+import {
+  plainRequest,
+  toPersonalData,
+  type EngineCommand,
+  type EngineReply,
+  type EngineWorkerData,
+} from './workerProtocol';
 
 /** The completion worker is gone: it crashed, exited, or was released. */
 export class EngineStoppedError extends Error {

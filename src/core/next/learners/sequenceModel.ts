@@ -1,4 +1,11 @@
-import { abstractKey, abstractOfKey, actionKey, isPerformable, type Action, type PerformableAction } from '../signals/actions';
+import {
+  abstractKey,
+  abstractOfKey,
+  actionKey,
+  isPerformable,
+  type Action,
+  type PerformableAction,
+} from '../signals/actions';
 import { TransitionTable } from './transitionTable';
 
 /**
