@@ -4,7 +4,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nativeTelemetryFolder } from '../../src/core/model/nativeTelemetry';
+import { nativeTelemetryFolder } from '../../src/core/base/nativeTelemetry';
 import { findLeaks, STRACE_ARGS, straceAvailable } from '../unit/fixtures/syscallTrace';
 import { activateOndi, eventually } from './helpers';
 

@@ -16,7 +16,7 @@ import { parseModelReport, sameStage } from '../../src/core/dashboard/modelRepor
 import { NETWORK_MODULES, scanBundles } from '../../src/core/dashboard/networkCheck';
 import { parseDashboardRequest } from '../../src/core/dashboard/requests';
 import { deleteStoredFiles, listStoredFiles } from '../../src/core/dashboard/storedFiles';
-import { nativeTelemetryFolder, readNativeTelemetryState } from '../../src/core/model/nativeTelemetry';
+import { nativeTelemetryFolder, readNativeTelemetryState } from '../../src/core/base/nativeTelemetry';
 import { EMPTY_TALLY } from '../../src/core/next/nextStepPredictor';
 
 const HOUR = 3_600_000;

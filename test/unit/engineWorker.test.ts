@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AdapterContents } from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
-import type { WorkerScript } from '../../src/core/adapt/workerClient';
+import type { WorkerScript } from '../../src/core/base/threads';
 import type { CompletionEngine, CompletionRequest } from '../../src/core/complete/types';
 import { EngineStoppedError, WorkerEngine, workerEngineLoader } from '../../src/core/engine/workerClient';
 import { EngineLifecycle } from '../../src/core/engine/lifecycle';

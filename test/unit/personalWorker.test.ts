@@ -3,13 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
-import {
-  LearningCancelledError,
-  startMeasuring,
-  startTraining,
-  type WorkerScript,
-} from '../../src/core/adapt/workerClient';
+import { LearningCancelledError, startMeasuring, startTraining } from '../../src/core/adapt/workerClient';
 import type { WorkerEvent } from '../../src/core/adapt/workerProtocol';
+import type { WorkerScript } from '../../src/core/base/threads';
 import { readModelFolder } from '../../src/core/model/modelFolder';
 
 const repo = path.resolve(__dirname, '../..');

@@ -1,17 +1,10 @@
-import { Worker } from 'node:worker_threads';
-import { disableNativeTelemetry } from '../model/nativeTelemetry';
+import { spawnWorker, type WorkerScript } from '../base/threads';
 import { LearningControl } from './learningControl';
 import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent } from './workerProtocol';
 
 /** The run ended because it was asked to stop (pause, reset, the editor closing). */
 export class LearningCancelledError extends Error {
   override readonly name = 'LearningCancelledError';
-}
-
-export interface WorkerScript {
-  /** A bundled worker (dist/adaptWorker.js, dist/engineWorker.js), or its TypeScript source under tsx in tests. */
-  readonly file: string;
-  readonly typescript?: boolean;
 }
 
 export interface WorkerRun<T> {
@@ -26,15 +19,6 @@ export interface RunOptions {
   readonly cpuShare?: number;
   /** How long an aborted worker may take to reach its checkpoint before it is terminated. */
   readonly graceMs?: number;
-}
-
-/** Starts `script` in a new thread with `workerData` (structured clone). */
-export function spawnWorker(script: WorkerScript, workerData: unknown): Worker {
-  // every worker loads onnxruntime: its environment copy must already say "no telemetry"
-  disableNativeTelemetry();
-  return script.typescript
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script.file)});`, { eval: true, workerData })
-    : new Worker(script.file, { workerData });
 }
 
 type JobWithoutControl<J> = Omit<J, 'control'>;

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { AdapterContents } from '../adapt/adapterFile';
-import { spawnWorker, type WorkerScript } from '../adapt/workerClient';
+import { spawnWorker, type WorkerScript } from '../base/threads';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
 import type { BaseShape, EngineHandle, EngineLoader } from './lifecycle';

@@ -1,9 +1,10 @@
 // The one module that talks to onnxruntime-node: session options, input checks, tensor
 // disposal and a queue so that runs never overlap.
 // first, so that the runtime's native library never starts its telemetry
-import './nativeTelemetry';
+import '../base/nativeTelemetry';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { SerialQueue } from '../base/serialQueue';
 import { KvCache, type LayerCache } from './kvCache';
 import { ModelFolderError, type ModelInfo } from './modelFolder';
 
@@ -23,7 +24,7 @@ export interface SessionOptions {
 }
 
 export class OnnxModel {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private disposed = false;
 
   /** Whether one run can score several positions (exports before logit_positions scored the last only). */
@@ -73,15 +74,13 @@ export class OnnxModel {
    * `logitsAt` of them. Runs are queued: one at a time, in call order.
    */
   step(ids: readonly number[], cache: KvCache, logitsAt = 1): Promise<StepOutput> {
-    const run = this.queue.then(() => this.run(ids, cache, logitsAt));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(ids, cache, logitsAt));
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.queue;
+    await this.queue.idle();
     await this.session.release();
   }
 

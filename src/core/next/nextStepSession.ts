@@ -1,3 +1,5 @@
+import { Emitter, type Disposable } from '../base/emitter';
+import { SerialQueue } from '../base/serialQueue';
 import { describeError, type Logger } from '../log';
 import { actionKey, type Action } from './signals/actions';
 import { EventLog } from './signals/eventLog';
@@ -34,15 +36,18 @@ const MAX_FORGOTTEN = 200;
 export class NextStepSession {
   private predictor = new NextStepPredictor();
   private readonly events = new EventLog();
-  private readonly listeners = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly saving = new SerialQueue();
   private dirty = false;
   private disposed = false;
   private seeded: Promise<void> = Promise.resolve();
   private forgotten: ForgottenHabit[] = [];
 
-  private constructor(private readonly options: NextStepSessionOptions) {}
+  private readonly changes: Emitter;
+
+  private constructor(private readonly options: NextStepSessionOptions) {
+    this.changes = new Emitter((error) => options.log.error('next steps: a listener failed', error));
+  }
 
   /** Loads the stored log (recovering from a bad file) and starts seeding from git in the background. */
   static async open(options: NextStepSessionOptions): Promise<NextStepSession> {
@@ -94,7 +99,7 @@ export class NextStepSession {
   focus(file: string | undefined): void {
     if (this.disposed) return;
     this.predictor.focus(file !== undefined && this.options.isExcluded(file) ? undefined : file);
-    this.notify();
+    this.changes.fire();
   }
 
   /** Learns the files of a commit just made (from the git extension). */
@@ -152,15 +157,14 @@ export class NextStepSession {
   }
 
   /** Calls `listener` after anything that may change the suggestions. */
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.listen(listener);
   }
 
   /** Deletes everything learned: the stored log, its unreadable copies and the in-memory model. */
   async forget(): Promise<void> {
     this.cancelSave();
-    await this.saving;
+    await this.saving.idle();
     this.events.clear();
     this.predictor = new NextStepPredictor();
     this.forgotten = [];
@@ -168,13 +172,13 @@ export class NextStepSession {
     await deleteEventLog(this.options.logFile);
     this.options.log.info('next steps: history deleted');
     this.seeded = this.seedFromGit();
-    this.notify();
+    this.changes.fire();
   }
 
   /** Writes pending changes now. */
   async flush(): Promise<void> {
     this.cancelSave();
-    if (!this.dirty) return this.saving;
+    if (!this.dirty) return this.saving.idle();
     this.dirty = false;
     const events = [...this.events.events];
     const state = this.predictor.state();
@@ -182,26 +186,25 @@ export class NextStepSession {
     const oldest = events[0]?.at ?? Infinity;
     const forgotten = this.forgotten.filter((f) => f.at >= oldest);
     // Saves run one after another, so an older snapshot never overwrites a newer one.
-    this.saving = this.saving.then(async () => {
+    return this.saving.run(async () => {
       try {
         await saveEventLog(this.options.logFile, events, state, this.now(), forgotten);
       } catch (error) {
         this.options.log.error(`next steps: could not save ${this.options.logFile}`, error);
       }
     });
-    return this.saving;
   }
 
   async dispose(): Promise<void> {
     await this.flush();
     this.disposed = true;
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private changed(): void {
     this.dirty = true;
     this.scheduleSave();
-    this.notify();
+    this.changes.fire();
   }
 
   private scheduleSave(): void {
@@ -210,16 +213,6 @@ export class NextStepSession {
       this.saveTimer = undefined;
       void this.flush();
     }, this.options.saveDelayMs ?? 5000);
-  }
-
-  private notify(): void {
-    for (const listener of this.listeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.options.log.error('next steps: a listener failed', error);
-      }
-    }
   }
 
   private cancelSave(): void {
@@ -245,7 +238,7 @@ export class NextStepSession {
         await new Promise((resolve) => setImmediate(resolve));
       }
       this.options.log.info(`next steps: learned ${commits.length} commit(s) of git history`);
-      this.notify();
+      this.changes.fire();
     } catch (error) {
       // Not a git repository, or git is missing: suggestions still come from the event log.
       this.options.log.info(`next steps: no git history to learn from (${describeError(error).split('\n')[0] ?? ''})`);

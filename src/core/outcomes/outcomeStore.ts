@@ -1,4 +1,6 @@
 import { promises as fs } from 'node:fs';
+import { Emitter, type Disposable } from '../base/emitter';
+import { SerialQueue } from '../base/serialQueue';
 import { describeError, type Logger } from '../log';
 import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
 import {
@@ -33,10 +35,11 @@ export class OutcomeStore {
   private readonly loaded: Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly listeners = new Set<() => void>();
+  private readonly writing = new SerialQueue();
+  private readonly changes: Emitter;
 
   constructor(private readonly options: OutcomeStoreOptions) {
+    this.changes = new Emitter((error) => options.log.error('a listener of the outcome statistics failed', error));
     this.loaded = this.load();
   }
 
@@ -63,17 +66,15 @@ export class OutcomeStore {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.writing = this.writing.then(() => this.write());
-    return this.writing;
+    return this.writing.run(() => this.write());
   }
 
   /**
    * Calls `listener` after every change, and after each write of the file (its size shows on
    * the dashboard). Changes come per completion: listeners that do real work throttle.
    */
-  onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.listen(listener);
   }
 
   /** Forgets every statistic and deletes the file, after any write already under way. */
@@ -84,15 +85,14 @@ export class OutcomeStore {
     this.current = emptyOutcomeStats();
     this.dirty = false;
     const file = this.options.file;
-    this.writing = this.writing.then(async () => {
+    await this.writing.run(async () => {
       if (file) await fs.rm(file, { force: true });
     });
-    await this.writing;
-    this.notify();
+    this.changes.fire();
   }
 
   async dispose(): Promise<void> {
-    this.listeners.clear();
+    this.changes.dispose();
     await this.flush();
   }
 
@@ -104,17 +104,7 @@ export class OutcomeStore {
       this.timer = setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 5000);
       this.timer.unref();
     }
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const listener of this.listeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.options.log.error('a listener of the outcome statistics failed', error);
-      }
-    }
+    this.changes.fire();
   }
 
   private async load(): Promise<void> {
@@ -125,7 +115,7 @@ export class OutcomeStore {
         const parsed = parseOutcomeStats(raw);
         if (parsed) {
           this.current = (this.early ?? []).reduce((stats, change) => change(stats), parsed);
-          this.notify();
+          this.changes.fire();
         } else {
           log.warn(`outcome statistics in ${file} have an unknown format; starting over`);
         }
@@ -144,7 +134,7 @@ export class OutcomeStore {
     this.dirty = false;
     try {
       await writeFileAtomic(file, JSON.stringify(this.current));
-      this.notify();
+      this.changes.fire();
     } catch (error) {
       this.dirty = true;
       log.error(`writing outcome statistics to ${file} failed`, error);

@@ -10,7 +10,7 @@ import { NETWORK_MODULES, scanBundles, type BundleScan } from '../../core/dashbo
 import { listStoredFiles } from '../../core/dashboard/storedFiles';
 import type { EngineLifecycle } from '../../core/engine/lifecycle';
 import { readModelFolder } from '../../core/model/modelFolder';
-import { readNativeTelemetryState } from '../../core/model/nativeTelemetry';
+import { readNativeTelemetryState } from '../../core/base/nativeTelemetry';
 import type { NextSteps } from '../next/nextSteps';
 import type { PersonalLearning } from '../personal/personalLearning';
 

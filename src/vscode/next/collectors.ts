@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { SerialQueue } from '../../core/base/serialQueue';
 import type { Logger } from '../../core/log';
 import type { Action } from '../../core/next/signals/actions';
 import { OpenConfirmation, type SelectionKind } from '../../core/next/signals/openConfirmation';
@@ -30,10 +31,10 @@ const FRESH_COMMIT_SECONDS = 120;
 export function startCollectors(sink: CollectorSink, git: GitApi | undefined, log: Logger): vscode.Disposable {
   const ignored = gitIgnoreFilter(git);
   // Actions go through one queue so the asynchronous git-ignore check never reorders them.
-  let queue: Promise<void> = Promise.resolve();
+  const queue = new SerialQueue();
   const record = (action: Action, uri?: vscode.Uri): void => {
-    queue = queue
-      .then(async () => {
+    queue
+      .run(async () => {
         if (uri && (await ignored(uri))) return;
         sink.record(action);
       })

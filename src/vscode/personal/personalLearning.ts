@@ -16,12 +16,8 @@ import {
   personalModelFile,
 } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
-import {
-  LearningCancelledError,
-  startMeasuring,
-  startTraining,
-  type WorkerScript,
-} from '../../core/adapt/workerClient';
+import { LearningCancelledError, startMeasuring, startTraining } from '../../core/adapt/workerClient';
+import type { WorkerScript } from '../../core/base/threads';
 import type { LearnedMeta, LiftResult, WorkerEvent, WorkspaceScope } from '../../core/adapt/workerProtocol';
 import type { LearningControl } from '../../core/adapt/learningControl';
 import type { OndiConfig } from '../../core/config';
