@@ -1,4 +1,7 @@
-/** Command identifiers; each must match `contributes.commands` in package.json (a host test checks). */
+/**
+ * Every command Ondi registers, in one table. package.json's `contributes.commands` lists
+ * exactly these (test/unit/commandIds.test.ts checks).
+ */
 export const COMMAND_IDS = {
   showLog: 'ondi.showLog',
   toggleInlineCompletions: 'ondi.toggleInlineCompletions',
@@ -7,4 +10,16 @@ export const COMMAND_IDS = {
   showDashboard: 'ondi.showDashboard',
   /** Run by VS Code when an Ondi inline completion is accepted; hidden from the palette. */
   completionAccepted: 'ondi.completionAccepted',
+
+  nextStep: 'ondi.nextStep',
+  whyNextStep: 'ondi.whyNextStep',
+  forgetNextSteps: 'ondi.forgetNextSteps',
+
+  trainPersonalModel: 'ondi.trainPersonalModel',
+  pauseLearning: 'ondi.pauseLearning',
+  resumeLearning: 'ondi.resumeLearning',
+  resetPersonalModel: 'ondi.resetPersonalModel',
+  exportPersonalModel: 'ondi.exportPersonalModel',
+  importPersonalModel: 'ondi.importPersonalModel',
+  showLearned: 'ondi.showLearned',
 } as const;

@@ -6,7 +6,6 @@ import { LearningCancelledError } from '../../core/adapt/workerClient';
 import { describeError, type Logger } from '../../core/log';
 import { COMMAND_IDS } from '../commandIds';
 import type { NextSteps } from '../next/nextSteps';
-import { PERSONAL_COMMAND_IDS } from '../personal/personalCommands';
 import { UserFacingError, type PersonalLearning } from '../personal/personalLearning';
 
 export interface DashboardActionDeps {
@@ -25,13 +24,13 @@ export function dashboardActions(deps: DashboardActionDeps): (request: Dashboard
   return async (request) => {
     switch (request.type) {
       case 'pauseLearning':
-        await vscode.commands.executeCommand(PERSONAL_COMMAND_IDS.pause);
+        await vscode.commands.executeCommand(COMMAND_IDS.pauseLearning);
         return;
       case 'resumeLearning':
-        await vscode.commands.executeCommand(PERSONAL_COMMAND_IDS.resume);
+        await vscode.commands.executeCommand(COMMAND_IDS.resumeLearning);
         return;
       case 'trainNow':
-        await vscode.commands.executeCommand(PERSONAL_COMMAND_IDS.trainNow);
+        await vscode.commands.executeCommand(COMMAND_IDS.trainPersonalModel);
         return;
       case 'showMenu':
         await vscode.commands.executeCommand(COMMAND_IDS.showMenu);

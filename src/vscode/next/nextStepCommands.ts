@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log';
 import type { NextStep } from '../../core/next/nextStepPredictor';
 import type { NextStepSession } from '../../core/next/nextStepSession';
 import { stepRefusal } from '../../core/workspaceTrust';
-import { NEXT_COMMAND_IDS } from './nextCommandIds';
+import { COMMAND_IDS } from '../commandIds';
 import { asPercent, iconOf } from './nextStepStatusBar';
 import { performStep } from './performStep';
 
@@ -23,9 +23,9 @@ export interface NextStepArgs {
 /** "Ondi: Next Step", "Ondi: Why This Suggestion?" and "Ondi: Forget Next-Step History". */
 export function registerNextStepCommands(deps: NextStepCommandDeps): vscode.Disposable[] {
   return [
-    register(deps.log, NEXT_COMMAND_IDS.nextStep, (args?: NextStepArgs) => nextStep(deps, args)),
-    register(deps.log, NEXT_COMMAND_IDS.whyNextStep, () => whyNextStep(deps)),
-    register(deps.log, NEXT_COMMAND_IDS.forgetNextSteps, (args?: { confirmed?: boolean }) =>
+    register(deps.log, COMMAND_IDS.nextStep, (args?: NextStepArgs) => nextStep(deps, args)),
+    register(deps.log, COMMAND_IDS.whyNextStep, () => whyNextStep(deps)),
+    register(deps.log, COMMAND_IDS.forgetNextSteps, (args?: { confirmed?: boolean }) =>
       forget(deps, args?.confirmed === true),
     ),
   ];

@@ -7,7 +7,7 @@ import { createPathExcluder } from '../../core/privacy/globs';
 import { mayLearnFromWorkspace } from '../../core/workspaceTrust';
 import { startCollectors } from './collectors';
 import { getGitApi } from './gitApi';
-import { NEXT_COMMAND_IDS } from './nextCommandIds';
+import { COMMAND_IDS } from '../commandIds';
 import { registerNextStepCommands } from './nextStepCommands';
 import { NextStepStatusBar } from './nextStepStatusBar';
 import { RelatedFilesCodeLens } from './relatedFilesCodeLens';
@@ -40,7 +40,7 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
   const { log } = deps;
   let session: NextStepSession | undefined;
   const changed = new vscode.EventEmitter<void>();
-  const statusBar = new NextStepStatusBar(NEXT_COMMAND_IDS.nextStep);
+  const statusBar = new NextStepStatusBar(COMMAND_IDS.nextStep);
   const codeLens = new RelatedFilesCodeLens(() => session);
   const disposables: vscode.Disposable[] = [
     changed,

@@ -4,19 +4,9 @@ import type { LiftResult } from '../../core/adapt/workerProtocol';
 import { LearningCancelledError } from '../../core/adapt/workerClient';
 import { describeError, type Logger } from '../../core/log';
 import { toAbortSignal } from '../abortSignal';
+import { COMMAND_IDS } from '../commandIds';
 import { mayLearnFromWorkspace, UNTRUSTED_LEARNING } from '../../core/workspaceTrust';
 import { UserFacingError, type PersonalLearning } from './personalLearning';
-
-/** Personalization commands; each is contributed in package.json under the "Ondi" category. */
-export const PERSONAL_COMMAND_IDS = {
-  trainNow: 'ondi.trainPersonalModel',
-  pause: 'ondi.pauseLearning',
-  resume: 'ondi.resumeLearning',
-  reset: 'ondi.resetPersonalModel',
-  export: 'ondi.exportPersonalModel',
-  import: 'ondi.importPersonalModel',
-  showLearned: 'ondi.showLearned',
-} as const;
 
 /** The read-only page "Show What Ondi Learned" opens. */
 export const LEARNED_URI = vscode.Uri.from({ scheme: 'ondi-learned', path: '/What Ondi Learned.md' });
@@ -28,19 +18,19 @@ export function registerPersonalCommands(personal: PersonalLearning, log: Logger
   return [
     page,
     vscode.workspace.registerTextDocumentContentProvider(LEARNED_URI.scheme, page),
-    register(log, PERSONAL_COMMAND_IDS.trainNow, () => trainNow(personal)),
-    register(log, PERSONAL_COMMAND_IDS.pause, async () => {
+    register(log, COMMAND_IDS.trainPersonalModel, () => trainNow(personal)),
+    register(log, COMMAND_IDS.pauseLearning, async () => {
       await personal.pause();
       vscode.window.setStatusBarMessage('Ondi: learning paused', 3000);
     }),
-    register(log, PERSONAL_COMMAND_IDS.resume, async () => {
+    register(log, COMMAND_IDS.resumeLearning, async () => {
       await personal.resume();
       vscode.window.setStatusBarMessage('Ondi: learning resumed; it runs when the editor is idle', 3000);
     }),
-    register(log, PERSONAL_COMMAND_IDS.reset, () => reset(personal)),
-    register(log, PERSONAL_COMMAND_IDS.export, (target) => exportModel(personal, asUri(target))),
-    register(log, PERSONAL_COMMAND_IDS.import, (source) => importModel(personal, asUri(source))),
-    register(log, PERSONAL_COMMAND_IDS.showLearned, () => showLearned(personal, page)),
+    register(log, COMMAND_IDS.resetPersonalModel, () => reset(personal)),
+    register(log, COMMAND_IDS.exportPersonalModel, (target) => exportModel(personal, asUri(target))),
+    register(log, COMMAND_IDS.importPersonalModel, (source) => importModel(personal, asUri(source))),
+    register(log, COMMAND_IDS.showLearned, () => showLearned(personal, page)),
   ];
 }
 
