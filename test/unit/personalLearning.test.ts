@@ -19,7 +19,6 @@ import {
 } from '../../src/core/adapt/learningScheduler';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import {
-  clearLeftovers,
   deletePersonalModel,
   learnedMetaOf,
   loadPersonalModel,
@@ -29,6 +28,7 @@ import {
 import { onBatteryPower } from '../../src/core/adapt/power';
 import { loadGitignore } from '../../src/core/privacy/gitignore';
 import { presentStatus } from '../../src/core/status';
+import { clearLeftovers } from '../../src/core/store/leftovers';
 import { collectWorkspace } from '../../src/worker/adaptJob';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-personal-'));

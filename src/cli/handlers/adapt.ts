@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { clearLeftovers } from '../../core/adapt/personalStore';
 import { readDocuments, workspaceSecrets } from '../../core/adapt/workspaceDocuments';
 import { trainPersonal } from '../../core/adapt/trainPersonal';
 import { writeAdapterFile } from '../../core/adapt/adapterFile';
 import { loadEngine } from '../../core/engine/load';
+import { clearLeftovers } from '../../core/store/leftovers';
 import { namingFile } from '../../core/store/writeError';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { checkWritableFile } from '../outputPath';

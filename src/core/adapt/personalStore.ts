@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../log';
+import { clearLeftovers } from '../store/leftovers';
 import { AdapterFileError, readAdapterFile, type AdapterContents, type BaseModel } from './adapterFile';
 import type { LearnedMeta } from './workerProtocol';
 
@@ -47,48 +48,9 @@ export async function loadPersonalModel(file: string, base: string | BaseModel):
   }
 }
 
-/**
- * Temporary files of writers that are gone (the atomic write names them
- * `<file>.<pid>.<time>.tmp`); those of a live writer, another window, are left alone.
- */
-export async function clearLeftovers(file: string): Promise<number> {
-  const dir = path.dirname(file);
-  const base = path.basename(file);
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const name of names) {
-    const m = new RegExp(`^${escapeRegExp(base)}\\.(\\d+)\\.\\d+\\.tmp$`).exec(name);
-    if (!m || isAlive(Number(m[1]))) continue;
-    await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
-    removed++;
-  }
-  return removed;
-}
-
 /** Everything learned for this workspace: the model, its temporary files and its lock. */
 export async function deletePersonalModel(file: string): Promise<void> {
   await fs.rm(path.dirname(file), { recursive: true, force: true });
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isProcessAlive } from './processAlive';
 
 /**
  * Writes `data` to `file` so that readers see either the old or the new content, never half
@@ -58,23 +59,11 @@ export async function clearDeadWritersTemps(file: string): Promise<number> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || isAlive(Number(m[1]))) continue;
+    if (!m || isProcessAlive(Number(m[1]))) continue;
     await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
     removed++;
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The file's JSON, or undefined when it does not exist yet; unreadable JSON throws. */
