@@ -12,13 +12,7 @@ import type {
   WorkerEvent,
   WorkspaceScope,
 } from '../core/adapt/workerProtocol';
-import {
-  learnableFiles,
-  NEVER_LEARN,
-  readDocuments,
-  workspaceSecrets,
-  type TokenBudget,
-} from '../core/adapt/workspaceDocuments';
+import { learnableFiles, readDocuments, workspaceSecrets, type TokenBudget } from '../core/adapt/workspaceDocuments';
 import type { SourceEntry } from '../core/privacy/sourceFiles';
 import { scoreEngine } from '../core/eval/completionEval';
 import { sampleLineCases } from '../core/eval/lineSamples';
@@ -26,6 +20,7 @@ import { loadEngine } from '../core/engine/load';
 import { namingFile } from '../core/store/writeError';
 import { applyPersonal } from '../core/engine/modelEngine';
 import { createPathExcluder } from '../core/privacy/globs';
+import { NEVER_LEARN } from '../core/privacy/neverLearn';
 
 /** Recently edited text counts this much more than a workspace file. */
 export const RECENT_WEIGHT = 3;

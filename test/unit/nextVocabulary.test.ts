@@ -13,7 +13,8 @@ import {
   nameSimilarity,
   pathParts,
 } from '../../src/core/next/learners/pathStructure';
-import { normalizeCommand, SECRET } from '../../src/core/next/signals/shellCommand';
+import { normalizeCommand } from '../../src/core/next/signals/shellCommand';
+import { SECRET } from '../../src/core/privacy/commandSecrets';
 
 describe('next-step vocabulary', () => {
   it('gives equal keys to the same step and abstracts files to their kind', () => {

@@ -3,11 +3,9 @@ import * as path from 'node:path';
 import { listSourceFiles, readSourceText, type SkipLog, type SourceEntry, type SourceFs } from '../privacy/sourceFiles';
 import { loadGitignore } from '../privacy/gitignore';
 import { createPathExcluder } from '../privacy/globs';
+import { NEVER_LEARN } from '../privacy/neverLearn';
 import { dotenvValues, redactSecrets } from '../privacy/redact';
 import type { TrainingDocument } from './trainPersonal';
-
-/** Never learned from, whatever the settings say. */
-export const NEVER_LEARN = ['**/.env*', '**/*.pem', '**/*.key', '**/id_*', '**/secrets*', '**/node_modules/**'];
 
 export interface CollectedDocuments {
   readonly documents: TrainingDocument[];

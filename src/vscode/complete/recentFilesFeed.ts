@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { NEVER_LEARN } from '../../core/adapt/workspaceDocuments';
 import type { OndiConfig } from '../../core/config';
 import { createOfferGate } from '../../core/complete/gate';
 import { MAX_FILE_CHARS } from '../../core/complete/recentFiles';
 import type { CompletionEngine } from '../../core/complete/types';
 import { createPathExcluder } from '../../core/privacy/globs';
+import { NEVER_LEARN } from '../../core/privacy/neverLearn';
 
 export interface RecentFilesFeedDeps {
   readonly config: () => OndiConfig;

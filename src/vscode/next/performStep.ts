@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PerformableAction } from '../../core/next/signals/actions';
-import { SECRET } from '../../core/next/signals/shellCommand';
+import { SECRET } from '../../core/privacy/commandSecrets';
 import { taskLabel, workspaceUri } from './workspacePaths';
 
 /** Remembers (per user) that Ondi may type suggested commands into a terminal and run them. */

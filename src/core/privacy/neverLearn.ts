@@ -1,0 +1,2 @@
+/** Files never learned from nor offered as context, whatever the settings say. */
+export const NEVER_LEARN = ['**/.env*', '**/*.pem', '**/*.key', '**/id_*', '**/secrets*', '**/node_modules/**'];
