@@ -13,14 +13,39 @@ import { privacyCard } from './privacy';
  */
 declare function acquireVsCodeApi(): { postMessage(message: DashboardRequest): void };
 
-const vscode = acquireVsCodeApi();
-const post = (request: DashboardRequest): void => vscode.postMessage(request);
-const charts = new ChartBoard();
-const app = document.getElementById('app') ?? document.body;
-let data: DashboardData | undefined;
-let busy: string | undefined;
+/** What the page shows: the latest data and the action under way, if any. */
+interface PageState {
+  data: DashboardData | undefined;
+  busy: string | undefined;
+}
 
-function render(): void {
+function startPage(): void {
+  const vscode = acquireVsCodeApi();
+  const post = (request: DashboardRequest): void => vscode.postMessage(request);
+  const charts = new ChartBoard();
+  const app = document.getElementById('app') ?? document.body;
+  const state: PageState = { data: undefined, busy: undefined };
+  const redraw = (): void => render(state, app, charts, post);
+
+  window.addEventListener('message', (event: MessageEvent<DashboardMessage>) => {
+    const message = event.data;
+    if (message.type === 'data') state.data = message.data;
+    else if (message.type === 'busy') state.busy = message.what;
+    redraw();
+  });
+
+  // VS Code swaps the body's theme class and its CSS variables when the theme changes.
+  new MutationObserver(redraw).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+  post({ type: 'ready' });
+}
+
+function render(
+  { data, busy }: PageState,
+  app: HTMLElement,
+  charts: ChartBoard,
+  post: (request: DashboardRequest) => void,
+): void {
   if (!data) return;
   const theme = readTheme();
   charts.begin();
@@ -61,14 +86,4 @@ function render(): void {
   charts.end();
 }
 
-window.addEventListener('message', (event: MessageEvent<DashboardMessage>) => {
-  const message = event.data;
-  if (message.type === 'data') data = message.data;
-  else if (message.type === 'busy') busy = message.what;
-  render();
-});
-
-// VS Code swaps the body's theme class and its CSS variables when the theme changes.
-new MutationObserver(render).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-
-post({ type: 'ready' });
+startPage();

@@ -30,6 +30,7 @@ export function personalCard(
     p.state !== 'training' && button('Train now', act.train, { class: 'secondary', 'data-action': 'train' }),
   );
   const state = el('p', { class: `state learning-${p.state}` }, `Learning: ${p.stateText}.`);
+  const problem = p.problem && el('p', { class: 'problem' }, p.problem);
   const learned = p.learned;
   if (!learned) {
     return card(
@@ -37,7 +38,7 @@ export function personalCard(
       'personal',
       state,
       controls,
-      p.problem && el('p', { class: 'problem' }, p.problem),
+      problem,
       empty(
         'Ondi has not learned from this workspace yet. It learns when the editor has been idle for a while, or now with "Train now".',
       ),
@@ -49,7 +50,7 @@ export function personalCard(
     'personal',
     state,
     controls,
-    p.problem && el('p', { class: 'problem' }, p.problem),
+    problem,
     el(
       'div',
       { class: 'figures' },

@@ -141,18 +141,20 @@ const KEY_BODY_LINE = /^[\s"'`+]*(?:[A-Za-z0-9+/=]{16,}|[A-Za-z-]+: .*|=[A-Za-z0
 /** Private key blocks, END line or not (a key pasted without its end is still a key). */
 export function privateKeySpans(text: string): { start: number; end: number }[] {
   const spans: { start: number; end: number }[] = [];
-  PRIVATE_KEY_BEGIN.lastIndex = 0;
-  for (let m = PRIVATE_KEY_BEGIN.exec(text); m; m = PRIVATE_KEY_BEGIN.exec(text)) {
+  // copies per call: a global pattern's lastIndex would be state shared by every caller
+  const begin = new RegExp(PRIVATE_KEY_BEGIN);
+  const endLine = new RegExp(PRIVATE_KEY_END);
+  for (let m = begin.exec(text); m; m = begin.exec(text)) {
     const start = m.index;
-    PRIVATE_KEY_END.lastIndex = start;
-    const end = PRIVATE_KEY_END.exec(text);
+    endLine.lastIndex = start;
+    const end = endLine.exec(text);
     const nextBegin = text.indexOf('-----BEGIN ', start + m[0].length);
     if (end && (nextBegin < 0 || end.index < nextBegin)) {
       spans.push({ start, end: end.index + end[0].length });
     } else {
       spans.push({ start, end: keyBodyEnd(text, start + m[0].length) });
     }
-    PRIVATE_KEY_BEGIN.lastIndex = spans[spans.length - 1]?.end ?? start + 1;
+    begin.lastIndex = spans[spans.length - 1]?.end ?? start + 1;
   }
   return spans;
 }

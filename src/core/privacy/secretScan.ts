@@ -17,8 +17,9 @@ export interface SecretSpan {
 export function findSecrets(text: string): SecretSpan[] {
   const spans: SecretSpan[] = privateKeySpans(text).map((s) => ({ ...s, kind: 'private-key' }));
   for (const rule of SECRET_RULES) {
-    rule.pattern.lastIndex = 0;
-    for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {
+    // a copy per call: a global pattern's lastIndex would be state shared by every caller
+    const pattern = new RegExp(rule.pattern);
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const at: readonly [number, number] | undefined =
         rule.group === undefined ? [m.index, m.index + m[0].length] : m.indices?.[rule.group];
       const value = rule.group === undefined ? m[0] : m[rule.group];

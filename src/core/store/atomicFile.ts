@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isProcessAlive } from './processAlive';
+import { pidOf, removeDeadWritersFiles } from './leftovers';
 
 /**
  * Writes `data` to `file` so that readers see either the old or the new content, never half
@@ -44,26 +44,13 @@ export async function writeFileAtomic(
 /**
  * Removes the temporary files that writers of `file` killed in the middle of a write left
  * behind (`.<name>.<pid>.<random>.tmp`, the default name above); those of a live writer,
- * another window, stay. Without this every crash during a save would leak one file.
+ * another window, stay.
  */
-export async function clearDeadWritersTemps(file: string): Promise<number> {
-  const dir = path.dirname(file);
+export function clearDeadWritersTemps(file: string): Promise<number> {
   const prefix = `.${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
-    if (!m || isProcessAlive(Number(m[1]))) continue;
-    await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
-    removed++;
-  }
-  return removed;
+  return removeDeadWritersFiles(path.dirname(file), (name) =>
+    name.startsWith(prefix) ? pidOf(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))) : undefined,
+  );
 }
 
 /** The file's JSON, or undefined when it does not exist yet; unreadable JSON throws. */
