@@ -31,17 +31,22 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    // Core stays plain TypeScript so it runs under mocha and in the CLI without an editor.
+    // Core stays plain TypeScript so it runs under mocha and in the CLI without an editor; it
+    // is what the entries (extension, workers, CLI) are built from, never the other way round.
     files: ['src/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreRestrictions()] },
+  },
+  {
+    // The bottom layers: building blocks, durability, privacy and the model know nothing of
+    // completion, learning or next steps, so each can be tested and reused alone.
+    files: ['src/core/{base,store,privacy,model}/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [{ name: 'vscode', message: 'src/core must not depend on VS Code; put editor code in src/vscode.' }],
-          patterns: [
-            { group: ['**/vscode/*', '**/vscode'], message: 'src/core must not import the VS Code adapters.' },
-          ],
-        },
+        coreRestrictions({
+          regex: '^\\.\\./(?!(base|store)/)',
+          message: 'src/core/base, store, privacy and model import only from src/core/base and src/core/store.',
+        }),
       ],
     },
   },
@@ -50,11 +55,22 @@ export default tseslint.config(
     files: ['src/webview/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [{ name: 'vscode', message: 'the webview talks to the extension through messages only.' }],
-          patterns: [{ group: ['node:*', '**/vscode/*'], message: 'the webview runs in a browser.' }],
+          patterns: [
+            { group: ['node:*'], message: 'the webview runs in a browser.' },
+            {
+              regex: '^\\.\\./core/dashboard/dashboardData$',
+              allowTypeImports: true,
+              message: 'the webview may import only types from the dashboard data.',
+            },
+            {
+              regex: '^\\.\\./(?!core/dashboard/dashboardData$)',
+              message: 'the webview may import only types from src/core/dashboard/dashboardData.',
+            },
+          ],
         },
       ],
     },
@@ -64,3 +80,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
+
+/** What no file under src/core may import (plus `extra`): the editor, the adapters, the entries. */
+function coreRestrictions(extra) {
+  return {
+    paths: [{ name: 'vscode', message: 'src/core must not depend on VS Code; put editor code in src/vscode.' }],
+    patterns: [
+      {
+        regex: '^(\\.\\./)+(vscode|cli|worker)(/|$)',
+        message: 'src/core must not import src/vscode, src/cli or src/worker: they build on core.',
+      },
+      ...(extra ? [extra] : []),
+    ],
+  };
+}
