@@ -3,6 +3,8 @@
 # export -> int8) and parity checks on the committed artifacts. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
+# onnxruntime's native library has telemetry of its own (see src/core/base/nativeTelemetry.ts)
+export ORT_DISABLE_TELEMETRY=1
 PY=$(bash venv.sh) || { echo "0 passed, 1 failed"; exit 1; }
 "$PY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning tests "$@" 2>&1 | tee /tmp/ondi-models-pytest.log
 # pytest's summary ("3 passed, 1 failed, 2 errors in 9s") -> the one line the CI sums

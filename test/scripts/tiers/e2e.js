@@ -27,6 +27,9 @@ async function runE2eTier() {
   const userDataDir = path.join(scratch, 'user-data');
   const extensionsDir = path.join(scratch, 'extensions');
   const workspace = path.join(scratch, 'demo-shop');
+  // a home folder of its own: what the dashboard reports about it must not depend on earlier runs
+  const home = path.join(scratch, 'home');
+  fs.mkdirSync(home);
   fs.cpSync(demoWorkspace, workspace, { recursive: true });
   // VS Code's own suggest widget (TypeScript's member list after "this.") would take Tab
   // from Ondi's ghost text; a person who wants both gets them, the tests look at Ondi alone.
@@ -46,6 +49,7 @@ async function runE2eTier() {
     userDataDir,
     extensionsDir,
     folder: workspace,
+    env: { HOME: home },
     logFile: path.join(outDir, 'code-server.log'),
   });
   try {
