@@ -29,7 +29,7 @@ import { onBatteryPower } from '../../src/core/adapt/power';
 import { loadGitignore } from '../../src/core/privacy/gitignore';
 import { presentStatus } from '../../src/core/status';
 import { clearLeftovers } from '../../src/core/store/leftovers';
-import { collectWorkspace } from '../../src/worker/adaptJob';
+import { collectWorkspace } from '../../src/core/adapt/workspaceSources';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-personal-'));
 
@@ -459,8 +459,9 @@ describe('what the worker may learn from', () => {
     await fs.writeFile(path.join(a, 'kept.ts'), 'export const kept = 1;\n');
     const gone = path.join(a, 'no-such-folder');
     const log: string[] = [];
-    const ws = await collectWorkspace({ folders: [gone, a], excludeGlobs: [], respectGitignore: true }, (m) =>
-      log.push(m),
+    const ws = await collectWorkspace(
+      { folders: [gone, a], excludeGlobs: [], respectGitignore: true },
+      { log: (m) => log.push(m) },
     );
     assert.deepEqual(
       ws.sources.map((s) => path.basename(s.path)),

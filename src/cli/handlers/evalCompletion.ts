@@ -2,14 +2,13 @@ import { NgramCache } from '../../core/adapt/ngramCache';
 import { KnnStore } from '../../core/adapt/knnStore';
 import { PersonalModel } from '../../core/adapt/personalModel';
 import { snippetIndexOf } from '../../core/complete/snippetIndex';
-import { tokenStream, trainPersonal } from '../../core/adapt/trainPersonal';
-import { readDocuments, workspaceSecrets } from '../../core/adapt/workspaceDocuments';
+import { trainWorkspace } from '../../core/adapt/trainWorkspace';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
 import { loadEngine } from '../../core/engine/load';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
-import { listTrainingFiles } from './trainingFiles';
+import { collectTrainingFolder, nothingReadableUnder } from './trainingFiles';
 
 /** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
@@ -28,7 +27,7 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     throw new UsageError(`--test ${test} cannot be read (${error.code ?? error.message})`);
   });
   if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
-  const trainFiles = values.train ? await listTrainingFiles(values.train, 'train', log) : undefined;
+  const trainFolder = values.train ? await collectTrainingFolder(values.train, 'train', log) : undefined;
   const engine = await loadEngine(values.model ?? shippedModel(), { drafts: values.drafts !== 'off' });
   try {
     const maxTokens = intOption(values, 'max-tokens', 48);
@@ -38,23 +37,11 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     const base = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
     let adapted = null;
     let adapt = null;
-    if (values.train && trainFiles) {
-      const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
-      const budget = { maxTokens: DEFAULT_ADAPT_TOKENS, countTokens };
-      const collected = await readDocuments(trainFiles, { known: await workspaceSecrets(values.train), budget, log });
-      if (collected.documents.length === 0)
-        throw new UsageError(`no readable source files to learn from under ${values.train}`);
-      const trained = parts.includes('adapter')
-        ? await trainPersonal(engine.model, engine.tokenizer, collected.documents, { maxTokens: DEFAULT_ADAPT_TOKENS })
-        : {
-            ...tokenStream(engine.tokenizer, collected.documents, engine.info.eosTokenId, DEFAULT_ADAPT_TOKENS),
-            adapter: undefined,
-            knn: undefined,
-            seconds: 0,
-            finalLoss: NaN,
-            useAdapter: false,
-            validation: undefined,
-          };
+    if (values.train && trainFolder) {
+      const { trained } = await trainWorkspace(trainFolder, engine, {
+        maxTokens: DEFAULT_ADAPT_TOKENS,
+        adapter: parts.includes('adapter'),
+      }).catch(nothingReadableUnder(values.train));
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
       progress(
         `adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`,
