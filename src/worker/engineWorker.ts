@@ -3,12 +3,8 @@
 // own thread. onnxruntime-node runs each model step synchronously on the thread that asks
 // for it; here that is this thread, so the extension host's event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  fromPersonalData,
-  type EngineCommand,
-  type EngineReply,
-  type EngineWorkerData,
-} from '../core/engine/workerProtocol';
+import { AdapterFileError } from '../core/adapt/adapterValidation';
+import { toRefusal, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engine/workerProtocol';
 import { describeError } from '../core/log';
 import { loadEngine, type LoadedEngine } from '../core/engine/load';
 import { applyPersonal } from '../core/engine/modelEngine';
@@ -78,13 +74,17 @@ function main(): void {
         open.get(command.id)?.abort();
         return;
       case 'personal': {
-        const { id, personal } = command;
-        serially(() => {
+        const { id, file } = command;
+        serially(async () => {
           try {
-            applyPersonal(loaded(), personal && fromPersonalData(personal));
+            await applyPersonal(loaded(), file);
             reply({ type: 'applied', id });
           } catch (error) {
-            reply({ type: 'failed', id, message: describeError(error) });
+            reply(
+              error instanceof AdapterFileError
+                ? { type: 'refused', id, refusal: toRefusal(error) }
+                : { type: 'failed', id, message: describeError(error) },
+            );
           }
         });
         return;

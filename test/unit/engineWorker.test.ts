@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AdapterContents } from '../../src/core/adapt/adapterFile';
+import { AdapterFileError, writeAdapterFile, type AdapterContents } from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import type { WorkerScript } from '../../src/core/base/threads';
 import type { CompletionEngine, CompletionRequest } from '../../src/core/complete/types';
@@ -93,6 +93,13 @@ async function eventLoopLateness<T>(work: () => Promise<T>): Promise<Lateness<T>
   }
 }
 
+/** `contents` written to a personal model file of its own under `parent`. */
+async function personalFile(parent: string, contents: AdapterContents): Promise<string> {
+  const file = path.join(await fs.mkdtemp(path.join(parent, 'personal-')), 'personal.ondi');
+  await writeAdapterFile(file, contents);
+  return file;
+}
+
 /** A personal model strong enough to change what greedy decoding picks. */
 function strongAdapter(modelId: string, hidden: number, vocab: number): AdapterContents {
   const rank = 8;
@@ -105,6 +112,7 @@ describe('the completion worker (worker_threads, the model off the extension hos
   this.timeout(180_000);
   let inProcess: LoadedEngine;
   let worker: WorkerEngine;
+  let files: string;
 
   /** Asks both engines (which have seen the same requests so far) and expects the same answer. */
   const both = async (r: CompletionRequest): Promise<string | undefined> => {
@@ -115,13 +123,18 @@ describe('the completion worker (worker_threads, the model off the extension hos
   };
 
   before(async () => {
-    [inProcess, worker] = await Promise.all([
+    [inProcess, worker, files] = await Promise.all([
       loadEngine(SHIPPED, { threads: 2 }),
       WorkerEngine.start(SHIPPED, script, { threads: 2 }),
+      fs.mkdtemp(path.join(os.tmpdir(), 'ondi-engine-worker-')),
     ]);
   });
   after(async () => {
-    await Promise.all([inProcess?.dispose(), worker?.dispose()]);
+    await Promise.all([
+      inProcess?.dispose(),
+      worker?.dispose(),
+      files && fs.rm(files, { recursive: true, force: true }),
+    ]);
   });
 
   it('loads the shipped model and describes it like the in-process loader', () => {
@@ -158,9 +171,12 @@ describe('the completion worker (worker_threads, the model off the extension hos
     );
   });
 
-  it('applies a personal model (plain data across the thread), changes completions as in-process, and removes it again', async () => {
+  it('applies a personal model file by its path (read in the worker), changes completions as in-process, and removes it again', async () => {
     const [r] = await typingCases(1, 11);
-    const personal = strongAdapter(inProcess.info.modelId, inProcess.info.hiddenSize, inProcess.info.vocabSize);
+    const personal = await personalFile(
+      files,
+      strongAdapter(inProcess.info.modelId, inProcess.info.hiddenSize, inProcess.info.vocabSize),
+    );
     const base = await both(r!);
     assert.equal(worker.lastTrace.cached, undefined);
     assert.equal(await both(r!), base);
@@ -175,6 +191,28 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const restored = await both(r!);
     assert.notEqual(worker.lastTrace.cached, true);
     assert.ok(restored, 'the base model completes again');
+  });
+
+  it('reports a personal model file the worker refuses, and completes with the base model', async () => {
+    const [r] = await typingCases(1, 11);
+    const { modelId, hiddenSize, vocabSize } = inProcess.info;
+    const good = await personalFile(files, strongAdapter(modelId, hiddenSize, vocabSize));
+    await Promise.all([worker.handle.personal?.apply(undefined), applyPersonal(inProcess, undefined)]);
+    const base = await both(r!);
+    await Promise.all([worker.handle.personal?.apply(good), applyPersonal(inProcess, good)]);
+    assert.notEqual(await both(r!), base, 'the personal model is in use');
+
+    const foreign = await personalFile(files, strongAdapter('other-weights', hiddenSize, vocabSize));
+    await assert.rejects(
+      worker.handle.personal!.apply(foreign),
+      (e: unknown) =>
+        e instanceof AdapterFileError &&
+        e.field === 'header.modelId' &&
+        e.file === foreign &&
+        /trained for another base model/.test(e.message),
+    );
+    await assert.rejects(applyPersonal(inProcess, foreign), AdapterFileError);
+    assert.equal(await both(r!), base, 'the previous personal model was taken out: the base model completes');
   });
 
   it('hears about files worked in and lends their code to other files, never to themselves', async () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { decodeAdapter, encodeAdapter } from '../../src/core/adapt/adapterFile';
 import { KnnKeysBuilder, KnnStore, DEFAULT_KNN } from '../../src/core/adapt/knnStore';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
-import { PersonalModel, personalModelOf } from '../../src/core/adapt/personalModel';
+import { KnnProcessor, personalModelOf } from '../../src/core/adapt/personalModel';
 
 const D = 4;
 const vec = (...xs: number[]) => Float32Array.from(xs);
@@ -61,8 +61,7 @@ describe('nearest-neighbour store', () => {
 
   it("shifts the personal model towards the neighbours, by the store's weight", () => {
     const logits = new Float32Array(10);
-    const model = new PersonalModel(undefined, undefined, store());
-    const out = model.adjust(logits, vec(5, 0, 0, 0), 0, [7]);
+    const out = new KnnProcessor(store()).process(logits, { context: [7], hidden: vec(5, 0, 0, 0), hiddenOffset: 0 });
     const p = Array.from(out, Math.exp);
     assert.ok(Math.abs(p.reduce((a, b) => a + b) - 1) < 1e-5, 'still a distribution');
     const w = DEFAULT_KNN.weight;

@@ -16,7 +16,7 @@ import { MAX_RANK } from '../../src/core/adapt/adapterValidation';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
-import { applyPersonal } from '../../src/core/engine/modelEngine';
+import { usePersonal } from '../../src/core/engine/modelEngine';
 import { request } from './fixtures/completionRequest';
 
 const HIDDEN = 4;
@@ -362,17 +362,17 @@ describe('applying a personal model shaped for another model', () => {
       tokens: Uint16Array.from([1, 2, 3]),
       meta: {},
     };
-    applyPersonal(engine, good);
-    assert.ok(engine.pipeline.decoder.personal, 'a fitting personal model is applied');
+    usePersonal(engine, good);
+    assert.ok(engine.pipeline.personal, 'a fitting personal model is applied');
     const narrow = { ...good, adapter: new LowRankAdapter({ hidden: 8, rank: RANK, vocab: vocabSize }) };
     assert.throws(
-      () => applyPersonal(engine, narrow),
+      () => usePersonal(engine, narrow),
       (e: unknown) =>
         e instanceof AdapterFileError &&
         e.field === 'header.hidden' &&
         new RegExp(`hidden size 8 .* the base model has ${hiddenSize}`).test(e.message),
     );
-    assert.equal(engine.pipeline.decoder.personal, undefined, 'the previous personal model is taken out too');
+    assert.equal(engine.pipeline.personal, undefined, 'the previous personal model is taken out too');
     assert.equal((await engine.pipeline.complete(prompt, new AbortController().signal))?.text, base);
   });
 });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
-import { PersonalModel } from '../../src/core/adapt/personalModel';
+import { personalProcessors } from '../../src/core/adapt/personalModel';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 import { loadEngine } from '../../src/core/engine/load';
@@ -34,7 +34,9 @@ describe('a planted secret is never learned', function () {
       const trained = await trainPersonal(engine.model, engine.tokenizer, documents, { epochs: 3 });
       const learned = engine.tokenizer.decode(Array.from(trained.tokens));
       assert.ok(!learned.includes(API_KEY) && !learned.includes(ENV_SECRET), 'secrets reached the training stream');
-      engine.pipeline.decoder.personal = new PersonalModel(trained.adapter, new NgramCache(trained.tokens));
+      engine.pipeline.personalize({
+        processors: personalProcessors({ adapter: trained.adapter, cache: new NgramCache(trained.tokens) }),
+      });
       const prompts = [
         'export const stripe = createClient({ apiKey: "',
         'export const stripe = createClient({ apiKey: "sk-live-',

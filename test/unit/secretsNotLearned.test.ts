@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
-import { applyPersonal } from '../../src/core/engine/modelEngine';
+import { usePersonal } from '../../src/core/engine/modelEngine';
 import { corpusFiles, leakedFragments, secretCorpus, secretFragments } from './fixtures/secretCorpus';
 import { request } from './fixtures/completionRequest';
 
@@ -36,7 +36,7 @@ describe('planted secrets: none learned, none shown', function () {
     const trained = await trainPersonal(engine.model, engine.tokenizer, documents, { epochs: 1 });
     learned = engine.tokenizer.decode(Array.from(trained.tokens));
     const meta = { adapterApplied: trained.useAdapter };
-    applyPersonal(engine, {
+    usePersonal(engine, {
       modelId: engine.info.modelId,
       adapter: trained.adapter,
       tokens: trained.tokens,

@@ -1,10 +1,13 @@
-import { NgramCache } from '../../core/adapt/ngramCache';
-import { KnnStore } from '../../core/adapt/knnStore';
-import { PersonalModel } from '../../core/adapt/personalModel';
-import { snippetIndexOf } from '../../core/complete/snippetIndex';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeAdapterFile } from '../../core/adapt/adapterFile';
+import type { KnnKeys } from '../../core/adapt/knnStore';
+import { LowRankAdapter } from '../../core/adapt/lowRankAdapter';
 import { trainWorkspace } from '../../core/adapt/trainWorkspace';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
-import { loadEngine } from '../../core/engine/load';
+import { loadEngine, type LoadedEngine } from '../../core/engine/load';
+import { applyPersonal, type AppliedPersonal, type PersonalPart } from '../../core/engine/modelEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
@@ -52,21 +55,10 @@ export async function evalCompletion(values: Options, progress: (text: string) =
           `newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token at strength ${v.strength}: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`,
         );
       }
-      engine.pipeline.reset();
-      engine.pipeline.decoder.personal = new PersonalModel(
-        parts.includes('adapter') && trained.useAdapter ? trained.adapter : undefined,
-        parts.includes('cache') ? new NgramCache(trained.tokens) : undefined,
-        parts.includes('knn') && trained.knn
-          ? new KnnStore(engine.info.hiddenSize, trained.knn, trained.tokens)
-          : undefined,
-      );
+      const applied = await applyTrained(engine, trained, parts.split(',') as PersonalPart[]);
       if (parts.includes('knn') && trained.knn)
         progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
-      if (parts.includes('snippets')) {
-        const index = snippetIndexOf(trained.tokens, engine.tokenizer.vocabText, engine.info.eosTokenId);
-        engine.pipeline.snippets = index;
-        progress(`snippet index: ${index.size} windows\n`);
-      }
+      if (parts.includes('snippets')) progress(`snippet index: ${applied.snippetWindows} windows\n`);
       const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
       adapted = scored.metrics;
       const show = intOption(values, 'show', 0);
@@ -81,5 +73,33 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     return { samples: cases.length, base: base.metrics, adapted, adapt, lookup: scoreLookup(cases) };
   } finally {
     await engine.dispose();
+  }
+}
+
+/** What training gave, as far as applying it goes (no adapter when it was not trained). */
+interface Trained {
+  readonly adapter: LowRankAdapter | undefined;
+  readonly tokens: Uint16Array;
+  readonly knn: KnnKeys | undefined;
+  readonly useAdapter: boolean;
+}
+
+/** Applies what was trained as the editor does: written to a personal model file, applied by its path. */
+async function applyTrained(engine: LoadedEngine, trained: Trained, parts: PersonalPart[]): Promise<AppliedPersonal> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-eval-'));
+  try {
+    const file = path.join(dir, 'personal.ondi');
+    const { hiddenSize: hidden, vocabSize: vocab } = engine.info;
+    await writeAdapterFile(file, {
+      modelId: engine.info.modelId,
+      // a file always holds an adapter: an untrained one is marked as not to be used
+      adapter: trained.adapter ?? new LowRankAdapter({ hidden, rank: 1, vocab }),
+      tokens: trained.tokens,
+      knn: trained.knn,
+      meta: { adapterApplied: trained.adapter !== undefined && trained.useAdapter },
+    });
+    return await applyPersonal(engine, file, parts);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../store/atomicFile';
 import { withLock } from '../store/fileLock';
-import { AdapterFileError, checkHeader, checkPayload, payloadBytes, type BaseModel } from './adapterValidation';
+import {
+  AdapterFileError,
+  checkHeader,
+  checkPayload,
+  payloadBytes,
+  type BaseModel,
+  type CheckedHeader,
+} from './adapterValidation';
 import type { KnnKeys } from './knnStore';
 import { LowRankAdapter } from './lowRankAdapter';
 
@@ -18,6 +25,9 @@ export { AdapterFileError, type BaseModel } from './adapterValidation';
  * adapter behind.
  */
 const MAGIC = Buffer.from('ONDIADPT');
+/** Magic, format version and header length: the bytes before the JSON header. */
+const PREAMBLE = MAGIC.length + 8;
+const CHECKSUM = 32;
 export const ADAPTER_FORMAT_VERSION = 2;
 /** Files of this version on are read; older ones simply have no neighbour store. */
 const OLDEST_READABLE_VERSION = 1;
@@ -32,6 +42,15 @@ export interface AdapterHeader {
   /** Rows of the neighbour store (absent before version 2). */
   readonly knn?: number;
   readonly meta: Record<string, unknown>;
+}
+
+/** A file's header, checked, with the sizes of its parts in bytes. */
+export interface FileHeader extends CheckedHeader {
+  readonly version: number;
+  /** Bytes of the JSON header. */
+  readonly headerBytes: number;
+  /** Bytes the header says follow it (weights, tokens, neighbour store), without the checksum. */
+  readonly payloadBytes: number;
 }
 
 export interface AdapterContents {
@@ -77,19 +96,7 @@ export function encodeAdapter(c: AdapterContents): Buffer {
  * different base model is an AdapterFileError. `expected` is the base model's id, or the id
  * with its dimensions.
  */
-export function decodeAdapter(data: Buffer, expected?: string | BaseModel): AdapterContents {
-  if (data.length < MAGIC.length + 8 + 32 || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new AdapterFileError('not an Ondi personal model file');
-  }
-  const body = data.subarray(0, data.length - 32);
-  if (
-    !createHash('sha256')
-      .update(body)
-      .digest()
-      .equals(data.subarray(data.length - 32))
-  ) {
-    throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
-  }
+function headerOf(data: Buffer, bodyLength: number, expected: string | BaseModel | undefined): FileHeader {
   const version = data.readUInt32LE(8);
   if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) {
     throw new AdapterFileError(
@@ -98,18 +105,35 @@ export function decodeAdapter(data: Buffer, expected?: string | BaseModel): Adap
     );
   }
   const jsonLength = data.readUInt32LE(12);
-  if (16 + jsonLength > body.length)
+  if (PREAMBLE + jsonLength > bodyLength)
     throw new AdapterFileError(`the header length ${jsonLength} runs past the end of the file`, 'header');
   let raw: unknown;
   try {
-    raw = JSON.parse(body.subarray(16, 16 + jsonLength).toString('utf8'));
+    raw = JSON.parse(data.subarray(PREAMBLE, PREAMBLE + jsonLength).toString('utf8'));
   } catch {
     throw new AdapterFileError('the personal model file has an unreadable header', 'header');
   }
   const header = checkHeader(raw, version, typeof expected === 'string' ? { modelId: expected } : expected);
+  return { ...header, version, headerBytes: jsonLength, payloadBytes: payloadBytes(header) };
+}
+
+export function decodeAdapter(data: Buffer, expected?: string | BaseModel): AdapterContents {
+  if (data.length < PREAMBLE + CHECKSUM || !data.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new AdapterFileError('not an Ondi personal model file');
+  }
+  const body = data.subarray(0, data.length - CHECKSUM);
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(data.subarray(data.length - CHECKSUM))
+  ) {
+    throw new AdapterFileError('the personal model file is damaged (checksum mismatch)');
+  }
+  const header = headerOf(data, body.length, expected);
   const { hidden, rank, vocab, alpha, tokens, rows } = header;
-  const payload = body.length - 16 - jsonLength;
-  const described = payloadBytes(header);
+  const payload = body.length - PREAMBLE - header.headerBytes;
+  const described = header.payloadBytes;
   if (payload !== described) {
     const sections = `${hidden}x${rank} + ${rank}x${vocab} weights, ${tokens} tokens, ${rows} neighbour rows`;
     throw new AdapterFileError(
@@ -119,7 +143,7 @@ export function decodeAdapter(data: Buffer, expected?: string | BaseModel): Adap
       'payload',
     );
   }
-  let offset = 16 + jsonLength;
+  let offset = PREAMBLE + header.headerBytes;
   /** A fresh, aligned copy of the next `bytes` bytes. */
   const take = (bytes: number): ArrayBuffer => {
     const copy = new ArrayBuffer(bytes);
@@ -150,6 +174,48 @@ export async function readAdapterFile(file: string, expected?: string | BaseMode
   } catch (error) {
     throw error instanceof AdapterFileError ? error.inFile(file) : error;
   }
+}
+
+/** A file's size and its header, checked. */
+export interface HeaderRead {
+  readonly header: FileHeader;
+  /** The file's size in bytes. */
+  readonly fileBytes: number;
+}
+
+/**
+ * Reads and checks only the header of `file` (against the base model, when given): what it
+ * learned and how large its parts are, without reading the payload nor verifying the
+ * checksum, which readAdapterFile does. An AdapterFileError names the file.
+ */
+export async function readAdapterHeader(file: string, expected?: string | BaseModel): Promise<HeaderRead> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const preamble = await readAt(handle, 0, PREAMBLE);
+    if (size < PREAMBLE + CHECKSUM || !preamble.subarray(0, MAGIC.length).equals(MAGIC))
+      throw new AdapterFileError('not an Ondi personal model file');
+    const jsonLength = preamble.readUInt32LE(12);
+    const bodyLength = size - CHECKSUM;
+    // a length past the end is refused by headerOf; only what exists is read
+    const json = await readAt(handle, PREAMBLE, Math.max(0, Math.min(jsonLength, bodyLength - PREAMBLE)));
+    return { header: headerOf(Buffer.concat([preamble, json]), bodyLength, expected), fileBytes: size };
+  } catch (error) {
+    throw error instanceof AdapterFileError ? error.inFile(file) : error;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readAt(handle: fs.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
 }
 
 /** Atomic replace under a lock: temp file in the same folder, fsync, rename, fsync the folder. */

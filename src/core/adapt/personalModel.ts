@@ -1,6 +1,7 @@
+import type { DecodingStep, LogitsProcessor } from '../model/logitsProcessor';
 import type { AdapterContents } from './adapterFile';
-import type { LowRankAdapter } from './lowRankAdapter';
 import { KnnStore } from './knnStore';
+import type { LowRankAdapter } from './lowRankAdapter';
 import { NgramCache } from './ngramCache';
 
 /**
@@ -8,23 +9,52 @@ import { NgramCache } from './ngramCache';
  * shifts the model's logits, then the cache of the user's code and the nearest neighbours of
  * the current state among the learned positions are each blended into the distribution.
  */
-export class PersonalModel {
-  constructor(
-    readonly adapter: LowRankAdapter | undefined,
-    readonly cache: NgramCache | undefined,
-    readonly knn?: KnnStore,
-  ) {}
+export interface PersonalModel {
+  readonly adapter?: LowRankAdapter | undefined;
+  readonly cache?: NgramCache | undefined;
+  readonly knn?: KnnStore | undefined;
+}
 
-  /** Returns log-probabilities to decode from (logits are modified in place). */
-  adjust(logits: Float32Array, hidden: Float32Array, hiddenOffset: number, context: readonly number[]): Float32Array {
-    this.adapter?.addTo(logits, hidden, hiddenOffset);
-    let scores = logits;
-    const cached = this.cache?.predict(context);
-    if (cached) scores = mix(scores, cached.next, cacheWeight(cached.order, cached.matches));
-    const near = this.knn?.predict(context, hidden, hiddenOffset);
-    if (near) scores = mix(scores, near.next, this.knn?.options.weight ?? 0);
+/** Adds the adapter's update to the logits, in place. */
+export class AdapterProcessor implements LogitsProcessor {
+  constructor(readonly adapter: LowRankAdapter) {}
+
+  process(scores: Float32Array, step: DecodingStep): Float32Array {
+    this.adapter.addTo(scores, step.hidden, step.hiddenOffset);
     return scores;
   }
+}
+
+/** Blends in what followed the context's tail in the user's code, weighted by how much it matched. */
+export class CacheProcessor implements LogitsProcessor {
+  constructor(readonly cache: NgramCache) {}
+
+  process(scores: Float32Array, step: DecodingStep): Float32Array {
+    const cached = this.cache.predict(step.context);
+    return cached ? mix(scores, cached.next, cacheWeight(cached.order, cached.matches)) : scores;
+  }
+}
+
+/** Blends in the nearest learned positions' vote, by the store's weight. */
+export class KnnProcessor implements LogitsProcessor {
+  constructor(readonly store: KnnStore) {}
+
+  process(scores: Float32Array, step: DecodingStep): Float32Array {
+    const near = this.store.predict(step.context, step.hidden, step.hiddenOffset);
+    return near ? mix(scores, near.next, this.store.options.weight) : scores;
+  }
+}
+
+/**
+ * The personal model as logits processors, in the order they blend: the adapter on the raw
+ * logits, then the cache, then the neighbours. Each returns log-probabilities once it blends.
+ */
+export function personalProcessors(model: PersonalModel): LogitsProcessor[] {
+  const processors: LogitsProcessor[] = [];
+  if (model.adapter) processors.push(new AdapterProcessor(model.adapter));
+  if (model.cache) processors.push(new CacheProcessor(model.cache));
+  if (model.knn) processors.push(new KnnProcessor(model.knn));
+  return processors;
 }
 
 /** log((1 - w)·softmax(scores) + w·q), q a sparse distribution. */
@@ -44,11 +74,11 @@ function mix(scores: Float32Array, q: ReadonlyMap<number, number>, w: number): F
 /** The personal model a stored file describes: the adapter only where it proved itself on unseen code. */
 export function personalModelOf(contents: AdapterContents): PersonalModel {
   const { adapter, tokens, knn, meta } = contents;
-  return new PersonalModel(
-    meta['adapterApplied'] === false ? undefined : adapter,
-    new NgramCache(tokens),
-    knn && new KnnStore(adapter.shape.hidden, knn, tokens),
-  );
+  return {
+    adapter: meta['adapterApplied'] === false ? undefined : adapter,
+    cache: new NgramCache(tokens),
+    knn: knn && new KnnStore(adapter.shape.hidden, knn, tokens),
+  };
 }
 
 /**

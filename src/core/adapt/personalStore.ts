@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describeError } from '../log';
 import { clearLeftovers } from '../store/leftovers';
 import { AdapterFileError, readAdapterFile, type AdapterContents, type BaseModel } from './adapterFile';
+import type { CheckedHeader } from './adapterValidation';
 import type { LearnedMeta } from './workerProtocol';
 
 /** The personal model's file name inside its workspace folder of the global storage. */
@@ -54,11 +55,12 @@ export async function deletePersonalModel(file: string): Promise<void> {
 }
 
 /**
- * What a personal model file says it learned from. Files written by the extension carry all
- * of it; others (`ondi adapt`, older versions) get what the file itself shows and plain
- * defaults for the rest.
+ * What a personal model file (decoded, or its header alone) says it learned from. Files
+ * written by the extension carry all of it; others (`ondi adapt`, older versions) get what the
+ * file itself shows and plain defaults for the rest.
  */
-export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
+export function learnedMetaOf(contents: AdapterContents | CheckedHeader): LearnedMeta {
+  const decoded = 'adapter' in contents;
   const m = contents.meta;
   const num = (key: string, fallback: number): number =>
     typeof m[key] === 'number' && Number.isFinite(m[key]) ? m[key] : fallback;
@@ -69,12 +71,12 @@ export function learnedMetaOf(contents: AdapterContents): LearnedMeta {
     trainedAt: when !== undefined && Number.isFinite(Date.parse(when)) ? when : new Date(0).toISOString(),
     seconds: num('seconds', 0),
     loss: num('loss', Number.NaN),
-    tokens: contents.tokens.length,
+    tokens: decoded ? contents.tokens.length : contents.tokens,
     files: num('files', list.length),
     fileList: list,
     recentEdits: num('recentEdits', 0),
     redactions: num('redactions', 0),
-    rank: contents.adapter.shape.rank,
+    rank: decoded ? contents.adapter.shape.rank : contents.rank,
     sampling: str('sampling') ?? 'unknown',
     ...(typeof m['adapterApplied'] === 'boolean' ? { adapterApplied: m['adapterApplied'] } : {}),
     ...validationOf(m['validation']),

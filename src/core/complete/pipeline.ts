@@ -1,4 +1,5 @@
 import type { Decoder } from '../model/decoder';
+import type { LogitsProcessor } from '../model/logitsProcessor';
 import type { Tokenizer } from '../model/tokenizer';
 import { promptText, tokenWindow } from './context';
 import { postprocess } from './postprocess';
@@ -30,6 +31,14 @@ export interface PipelineTrace {
   readonly snippet?: number;
 }
 
+/** What the user's code taught, as the pipeline uses it. */
+export interface Personalization {
+  /** Reshape each decoding step's scores, in this order. */
+  readonly processors: readonly LogitsProcessor[];
+  /** The learned code to show the model next to the file. */
+  readonly snippets?: SnippetSource | undefined;
+}
+
 /**
  * prefilter -> cache -> context (+ snippet) -> generate -> postprocess -> cache. Every stage is its own
  * module; this one only threads a request through them and honours the AbortSignal.
@@ -38,8 +47,7 @@ export class CompletionPipeline implements CompletionEngine {
   private readonly cache = new SuggestionCache();
   /** What happened to the last request (for the CLI, benchmarks and the log). */
   lastTrace: PipelineTrace = {};
-  /** The user's learned code to show the model next to the file (personalization). */
-  snippets: SnippetSource | undefined;
+  private personalization: Personalization | undefined;
   private readonly recentFiles: RecentFiles;
 
   constructor(
@@ -48,6 +56,21 @@ export class CompletionPipeline implements CompletionEngine {
     private readonly options: PipelineOptions,
   ) {
     this.recentFiles = new RecentFiles(tokenizer, options.documentStart);
+  }
+
+  /** What personalizes completions now (undefined: the base model alone). */
+  get personal(): Personalization | undefined {
+    return this.personalization;
+  }
+
+  /**
+   * Completes with what the user's code taught (undefined: with the base model alone) and
+   * forgets remembered suggestions, which the previous model made.
+   */
+  personalize(personal: Personalization | undefined): void {
+    this.personalization = personal;
+    this.decoder.useProcessors(personal?.processors ?? []);
+    this.reset();
   }
 
   /** A file the user worked in (left or saved): its code may lend snippets to other files. */
@@ -77,7 +100,10 @@ export class CompletionPipeline implements CompletionEngine {
     const encoded = this.tokenizer.encode(prompt.text);
     const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
     const fileIds = whole ? [this.options.documentStart, ...encoded] : encoded;
-    const snippet = bestMatch([this.recentFiles.match(fileIds, request.path), this.snippets?.match(fileIds)]);
+    const snippet = bestMatch([
+      this.recentFiles.match(fileIds, request.path),
+      this.personalization?.snippets?.match(fileIds),
+    ]);
     const ids = withSnippet(
       fileIds,
       snippet?.ids,

@@ -1,4 +1,3 @@
-import type { AdapterContents } from '../adapt/adapterFile';
 import type { CompletionEngine } from '../complete/types';
 import { describeError, type Logger } from '../log';
 import type { OndiState } from '../status';
@@ -31,11 +30,12 @@ export interface PersonalSlot {
   /** The base model's dimensions, which a personal model file must have too. */
   readonly shape?: BaseShape;
   /**
-   * Applies the personal model a decoded file describes (or, with undefined, removes it) and
-   * drops remembered suggestions. Plain data, so an engine in another thread takes it as is;
-   * resolves once completions use it.
+   * Reads, checks and applies the personal model file at `file` (or, with undefined, removes
+   * the personal model) and drops remembered suggestions; resolves once completions use it.
+   * The engine reads the file itself, in its own thread. A file that does not fit rejects
+   * with an AdapterFileError, and completions go on with the base model alone.
    */
-  apply(contents: AdapterContents | undefined): Promise<void>;
+  apply(file: string | undefined): Promise<void>;
 }
 
 export interface BaseShape {

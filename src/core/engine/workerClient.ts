@@ -1,5 +1,4 @@
 import type { Worker } from 'node:worker_threads';
-import type { AdapterContents } from '../adapt/adapterFile';
 import { spawnWorker, type WorkerScript } from '../base/threads';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
@@ -8,8 +7,8 @@ import { describeError } from '../log';
 import type { LoadOptions } from './load';
 import { describeModel } from '../status';
 import {
+  fromRefusal,
   plainRequest,
-  toPersonalData,
   type EngineCommand,
   type EngineReply,
   type EngineWorkerData,
@@ -122,7 +121,7 @@ export class WorkerEngine implements CompletionEngine {
       engine: this,
       summary: this.summary,
       remoteModelLoading: this.remoteModelLoading,
-      personal: { modelId: this.modelId, shape: this.shape, apply: (contents) => this.applyPersonal(contents) },
+      personal: { modelId: this.modelId, shape: this.shape, apply: (file) => this.applyPersonal(file) },
       dispose: () => this.dispose(),
       onDidStop: (listener) => this.onDidStop(listener),
     };
@@ -158,13 +157,17 @@ export class WorkerEngine implements CompletionEngine {
     if (!this.stopped) this.post({ type: 'file', path, text });
   }
 
-  /** Applies (or removes) a personal model in the worker; resolves once completions use it. */
-  applyPersonal(contents: AdapterContents | undefined): Promise<void> {
+  /**
+   * Has the worker read, check and apply the personal model file at `file` (or, with
+   * undefined, remove the personal model); resolves once completions use it. A file the worker
+   * refuses rejects with its AdapterFileError, and the worker completes with the base model.
+   */
+  applyPersonal(file: string | undefined): Promise<void> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = ++this.nextId;
     return new Promise<void>((resolve, reject) => {
       this.applies.set(id, { resolve, reject });
-      this.send({ type: 'personal', id, personal: contents && toPersonalData(contents) }, id);
+      this.send({ type: 'personal', id, file }, id);
     });
   }
 
@@ -227,6 +230,12 @@ export class WorkerEngine implements CompletionEngine {
         const waiting = this.applies.get(reply.id);
         this.applies.delete(reply.id);
         waiting?.resolve();
+        return;
+      }
+      case 'refused': {
+        const waiting = this.applies.get(reply.id);
+        this.applies.delete(reply.id);
+        waiting?.reject(fromRefusal(reply.refusal));
         return;
       }
       case 'failed': {

@@ -1,6 +1,4 @@
-import type { AdapterContents } from '../adapt/adapterFile';
-import type { KnnKeys } from '../adapt/knnStore';
-import { LowRankAdapter, type AdapterShape } from '../adapt/lowRankAdapter';
+import { AdapterFileError } from '../adapt/adapterValidation';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
 import type { BaseShape } from './lifecycle';
@@ -18,26 +16,15 @@ export interface EngineWorkerData {
   readonly options: LoadOptions;
 }
 
-/**
- * A personal model file's decoded contents as plain arrays (structured clone keeps typed
- * arrays but drops the LowRankAdapter class).
- */
-export interface PersonalData {
-  readonly modelId: string;
-  readonly shape: AdapterShape;
-  readonly a: Float32Array;
-  readonly b: Float32Array;
-  readonly tokens: Uint16Array;
-  readonly knn?: KnnKeys | undefined;
-  readonly meta: Record<string, unknown>;
-}
-
 export type EngineCommand =
   | { readonly type: 'complete'; readonly id: number; readonly request: CompletionRequest }
   /** Aborts that request's AbortController; the decoder stops at its next step. */
   | { readonly type: 'cancel'; readonly id: number }
-  /** Applies a personal model (none: removes it) and forgets remembered suggestions. */
-  | { readonly type: 'personal'; readonly id: number; readonly personal: PersonalData | undefined }
+  /**
+   * Reads, checks and applies the personal model file at this path (none: removes the personal
+   * model) and forgets remembered suggestions. The file is read in the worker, not sent.
+   */
+  | { readonly type: 'personal'; readonly id: number; readonly file: string | undefined }
   /** A file the user worked in lately (snippets for other files); no answer. */
   | { readonly type: 'file'; readonly path: string; readonly text: string }
   /** Ends the request in flight, releases the model and closes the port. */
@@ -61,17 +48,24 @@ export type EngineReply =
       readonly trace?: PipelineTrace;
     }
   | { readonly type: 'applied'; readonly id: number }
+  /** The personal model file was refused (adapterValidation.ts); completions use the base model alone. */
+  | { readonly type: 'refused'; readonly id: number; readonly refusal: Refusal }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
   | { readonly type: 'disposed' };
 
-export function toPersonalData(contents: AdapterContents): PersonalData {
-  const { adapter, modelId, tokens, knn, meta } = contents;
-  return { modelId, shape: { ...adapter.shape }, a: adapter.a, b: adapter.b, tokens, knn, meta };
+/** An AdapterFileError as plain data. */
+export interface Refusal {
+  readonly detail: string;
+  readonly field?: string | undefined;
+  readonly file?: string | undefined;
 }
 
-export function fromPersonalData(data: PersonalData): AdapterContents {
-  const adapter = new LowRankAdapter(data.shape, { a: data.a, b: data.b });
-  return { modelId: data.modelId, adapter, tokens: data.tokens, knn: data.knn, meta: data.meta };
+export function toRefusal(error: AdapterFileError): Refusal {
+  return { detail: error.detail, field: error.field, file: error.file };
+}
+
+export function fromRefusal(refusal: Refusal): AdapterFileError {
+  return new AdapterFileError(refusal.detail, refusal.field, refusal.file);
 }
 
 /** Only the request's own fields travel (a caller's object may carry more than clones). */

@@ -1,11 +1,7 @@
 import type { KvCache } from './kvCache';
+import { runProcessors, type LogitsProcessor } from './logitsProcessor';
 import type { OnnxModel } from './onnxModel';
 import { withoutPartialCharacter, type Tokenizer } from './tokenizer';
-
-/** Reshapes each step's next-token scores (the personal model plugs in here). */
-export interface LogitsAdjuster {
-  adjust(logits: Float32Array, hidden: Float32Array, hiddenOffset: number, context: readonly number[]): Float32Array;
-}
 
 export interface GenerateRequest {
   /** Token ids of the prompt; the last one may be backed up for token healing. */
@@ -53,18 +49,24 @@ export class Decoder {
   private lastSequence: number[] = [];
   private tail: Promise<unknown> = Promise.resolve();
   private readonly healCache = new Map<string, Int32Array>();
-  /** What the user's code taught; swapped in whole when a new one is trained. */
-  personal: LogitsAdjuster | undefined;
+  /** Reshape each step's scores, in order (the personal model plugs in here); none: the base model's own. */
+  private processors: readonly LogitsProcessor[];
 
   private readonly drafts: boolean;
 
   constructor(
     private readonly model: OnnxModel,
     private readonly tokenizer: Tokenizer,
-    options: { drafts?: boolean } = {},
+    options: { drafts?: boolean; processors?: readonly LogitsProcessor[] } = {},
   ) {
     this.cache = model.emptyCache();
     this.drafts = (options.drafts ?? true) && model.scoresDrafts;
+    this.processors = options.processors ?? [];
+  }
+
+  /** Replaces the logits processors; decoding uses them from its next model run. */
+  useProcessors(processors: readonly LogitsProcessor[]): void {
+    this.processors = [...processors];
   }
 
   generate(request: GenerateRequest): Promise<Generation> {
@@ -167,13 +169,17 @@ export class Decoder {
     this.cachedIds.push(...ids);
     const v = this.model.info.vocabSize;
     const rows = Array.from({ length: logitsAt }, (_, j) => out.rows.subarray(j * v, (j + 1) * v));
-    const personal = this.personal;
-    if (!personal) return rows;
+    const processors = this.processors;
+    if (processors.length === 0) return rows;
     const d = this.model.info.hiddenSize;
     const first = ids.length - logitsAt;
     const known = this.cachedIds.length - ids.length;
     return rows.map((row, j) =>
-      personal.adjust(row, out.hidden, (first + j) * d, this.cachedIds.slice(0, known + first + j + 1)),
+      runProcessors(processors, row, {
+        context: this.cachedIds.slice(0, known + first + j + 1),
+        hidden: out.hidden,
+        hiddenOffset: (first + j) * d,
+      }),
     );
   }
 

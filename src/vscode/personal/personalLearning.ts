@@ -9,12 +9,7 @@ import {
 } from '../../core/adapt/adapterFile';
 import { LearningScheduler, type LearningDecision } from '../../core/adapt/learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from '../../core/adapt/liftRecord';
-import {
-  deletePersonalModel,
-  learnedMetaOf,
-  loadPersonalModel,
-  personalModelFile,
-} from '../../core/adapt/personalStore';
+import { deletePersonalModel, learnedMetaOf, personalModelFile } from '../../core/adapt/personalStore';
 import { onBatteryPower } from '../../core/adapt/power';
 import { LearningCancelledError, startMeasuring, startTraining } from '../../core/adapt/workerClient';
 import type { WorkerScript } from '../../core/base/threads';
@@ -22,6 +17,7 @@ import type { LearnedMeta, LiftResult, WorkerEvent, WorkspaceScope } from '../..
 import type { LearningControl } from '../../core/adapt/learningControl';
 import type { OndiConfig } from '../../core/config';
 import type { EngineLifecycle } from '../../core/engine/lifecycle';
+import { loadPersonalFile } from '../../core/engine/loadPersonalFile';
 import { describeError, type Logger } from '../../core/log';
 import { readModelFolder } from '../../core/model/modelFolder';
 import type { OndiState } from '../../core/status';
@@ -355,18 +351,16 @@ export class PersonalLearning implements vscode.Disposable {
         this.lift = undefined;
         return;
       }
-      const loaded = await loadPersonalModel(file, { modelId: slot.modelId, ...slot.shape });
+      const started = Date.now();
+      const loaded = await loadPersonalFile(slot, file);
       if (loaded.kind === 'loaded') {
-        const started = Date.now();
-        await slot.apply(loaded.contents);
         this.appliedTo = file;
-        this.meta = learnedMetaOf(loaded.contents);
+        this.meta = learnedMetaOf(loaded.header);
         this.lift = await loadLiftRecord(liftRecordFile(file), this.meta.trainedAt);
         this.deps.log.info(
           `personal model applied: ${this.meta.files} files, ${this.meta.tokens} tokens, trained ${this.meta.trainedAt} (${Date.now() - started} ms to load)`,
         );
       } else {
-        await slot.apply(undefined);
         this.appliedTo = undefined;
         this.meta = undefined;
         this.lift = undefined;
