@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { encodeAdapter, writeAdapterFile } from '../../src/core/adapt/adapterFile';
+import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { CLI_COMMANDS } from '../../src/cli/commands';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from '../../src/cli/run';
+import { readModelFolder } from '../../src/core/model/modelFolder';
+import { loadTokenizer } from '../../src/core/model/tokenizer';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -86,6 +91,51 @@ describe('ondi CLI with the shipped model', function () {
     assert.deepEqual(Object.keys(out).sort(), ['completion', 'ms']);
     assert.equal(out.completion, ' plt');
     assert.ok(out.ms > 0);
+  });
+
+  it('completes with the personal model file given by --adapter', async () => {
+    const file = path.join(root, 'test/fixtures/cli/plot.py');
+    const model = path.join(root, 'models/ondi-code');
+    const info = await readModelFolder(model);
+    const tokenizer = await loadTokenizer(model, info);
+    // a project that always calls pyplot "mpl": the learned code's cache and snippets say so
+    const learned = tokenizer.encode(
+      'import numpy as np\nimport matplotlib.pyplot as mpl\n\nmpl.plot(x, y)\n'.repeat(12),
+    );
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-cli-adapter-'));
+    try {
+      const personal = path.join(dir, 'personal.ondi');
+      await writeAdapterFile(personal, {
+        modelId: info.modelId,
+        adapter: new LowRankAdapter({ hidden: info.hiddenSize, rank: 2, vocab: info.vocabSize }),
+        tokens: Uint16Array.from(learned),
+        meta: { adapterApplied: false },
+      });
+      const args = ['complete', '--file', file, '--line', '2', '--col', '28', '--json'];
+      const adapted = await run(...args, '--adapter', personal);
+      assert.equal(adapted.code, EXIT_OK, adapted.stdout);
+      assert.equal((JSON.parse(adapted.stdout) as { completion: string }).completion, ' mpl');
+
+      const data = encodeAdapter({
+        modelId: 'other-weights',
+        adapter: new LowRankAdapter({ hidden: info.hiddenSize, rank: 2, vocab: info.vocabSize }),
+        tokens: Uint16Array.from(learned),
+        meta: {},
+      });
+      const foreign = path.join(dir, 'foreign.ondi');
+      await fs.writeFile(foreign, data);
+      const refused = await run(...args, '--adapter', foreign);
+      assert.equal(refused.code, EXIT_USAGE);
+      assert.match(
+        (JSON.parse(refused.stdout) as { error: string }).error,
+        /--adapter .*foreign\.ondi: the personal model was trained for another base model/,
+      );
+      const missing = await run(...args, '--adapter', path.join(dir, 'missing.ondi'));
+      assert.equal(missing.code, EXIT_USAGE);
+      assert.match((JSON.parse(missing.stdout) as { error: string }).error, /missing\.ondi cannot be read \(ENOENT\)/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a position outside the file with a usage error', async () => {

@@ -1,15 +1,19 @@
 import { promises as fs } from 'node:fs';
 import { lineEndingOf, toLf, withLineEnding } from '../../core/complete/lineEndings';
-import { loadEngine } from '../../core/engine/load';
+import { AdapterFileError } from '../../core/adapt/adapterFile';
+import { loadEngine, type LoadedEngine } from '../../core/engine/load';
+import { applyPersonal } from '../../core/engine/modelEngine';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 
-/** `ondi complete --file F --line L --col C` (1-based line and column, as editors show them). */
+/**
+ * `ondi complete --file F --line L --col C [--adapter P]` (1-based line and column, as editors
+ * show them), with the personal model file P when given.
+ */
 export async function complete(values: Options): Promise<{ completion: string; ms: number }> {
   const file = stringOption(values, 'file');
   const line = intOption(values, 'line');
   const col = intOption(values, 'col');
-  if (values.adapter) throw new UsageError('--adapter: personal adapters are not available yet');
   // a FIFO or a device would block the read forever, or never end
   const stat = await fs.stat(file).catch(() => {
     throw new UsageError(`cannot read ${file}`);
@@ -27,6 +31,7 @@ export async function complete(values: Options): Promise<{ completion: string; m
   const offset = rows.slice(0, line - 1).reduce((n, r) => n + r.length + 1, 0) + col - 1;
   const engine = await loadEngine(values.model ?? shippedModel());
   try {
+    if (values.adapter !== undefined) await applyAdapter(engine, values.adapter);
     const result = await engine.pipeline.complete(
       {
         prefix: text.slice(0, offset),
@@ -44,5 +49,17 @@ export async function complete(values: Options): Promise<{ completion: string; m
     };
   } finally {
     await engine.dispose();
+  }
+}
+
+/** A file that cannot be read or is not a fitting personal model is the caller's to fix: a usage error. */
+async function applyAdapter(engine: LoadedEngine, file: string): Promise<void> {
+  try {
+    await applyPersonal(engine, file);
+  } catch (error) {
+    if (error instanceof AdapterFileError) throw new UsageError(`--adapter ${error.message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined) throw new UsageError(`--adapter ${file} cannot be read (${code})`);
+    throw error;
   }
 }
