@@ -110,9 +110,9 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
         if (!checkpoint.between()) throw new CancelledError('measuring was stopped');
       };
     checkpoint.restart();
-    applyPersonal(engine, undefined);
+    await applyPersonal(engine, undefined);
     const base = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(0));
-    applyPersonal(engine, contents);
+    await applyPersonal(engine, job.adapterFile);
     const adapted = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(cases.length));
     return {
       basis,

@@ -1,15 +1,9 @@
 import * as vscode from 'vscode';
-import { formatLearnedReport } from '../../core/adapt/learnedReport';
-import type { LiftResult } from '../../core/adapt/workerProtocol';
-import { LearningCancelledError } from '../../core/adapt/workerClient';
 import { describeError, type Logger } from '../../core/log';
-import { toAbortSignal } from '../abortSignal';
 import { COMMAND_IDS } from '../commandIds';
 import { mayLearnFromWorkspace, UNTRUSTED_LEARNING } from '../../core/workspaceTrust';
+import { LearnedPage, showLearned } from './learnedPage';
 import { UserFacingError, type PersonalLearning } from './personalLearning';
-
-/** The read-only page "Show What Ondi Learned" opens. */
-export const LEARNED_URI = vscode.Uri.from({ scheme: 'ondi-learned', path: '/What Ondi Learned.md' });
 
 const FILE_FILTERS = { 'Ondi personal model': ['ondi'] };
 
@@ -17,7 +11,7 @@ export function registerPersonalCommands(personal: PersonalLearning, log: Logger
   const page = new LearnedPage();
   return [
     page,
-    vscode.workspace.registerTextDocumentContentProvider(LEARNED_URI.scheme, page),
+    page.register(),
     register(log, COMMAND_IDS.trainPersonalModel, () => trainNow(personal)),
     register(log, COMMAND_IDS.pauseLearning, async () => {
       await personal.pause();
@@ -123,74 +117,4 @@ async function importModel(personal: PersonalLearning, given: vscode.Uri | undef
     `Ondi: personal model imported${meta ? ` (${meta.files} files, ${meta.tokens.toLocaleString('en-US')} tokens)` : ''}; completions use it now.`,
   );
   return true;
-}
-
-async function showLearned(personal: PersonalLearning, page: LearnedPage): Promise<string> {
-  const status = personal.status;
-  let lift: LiftResult | undefined;
-  let liftNote: string | undefined;
-  if (!status.meta) {
-    liftNote = undefined;
-  } else {
-    try {
-      lift = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: 'Ondi: measuring on your recent edits',
-          cancellable: true,
-        },
-        async (progress, token) => {
-          const abort = toAbortSignal(token);
-          let reported = 0;
-          try {
-            return await personal.measureLift(abort.signal, (done, total) => {
-              const percent = (100 * done) / Math.max(1, total);
-              progress.report({ increment: percent - reported, message: `${done}/${total} completions` });
-              reported = percent;
-            });
-          } finally {
-            abort.dispose();
-          }
-        },
-      );
-    } catch (error) {
-      liftNote =
-        error instanceof LearningCancelledError ? 'Not measured: cancelled.' : `Not measured: ${describeError(error)}.`;
-    }
-  }
-  const text = formatLearnedReport({
-    meta: personal.status.meta,
-    file: status.file,
-    fileBytes: await personal.fileBytes(),
-    learning: personal.describeLearning(),
-    problem: status.problem,
-    lift,
-    liftNote,
-    now: new Date(),
-  });
-  page.set(text);
-  const doc = await vscode.workspace.openTextDocument(LEARNED_URI);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(doc, { preview: false });
-  return text;
-}
-
-/** Serves the page's current text; fires a change so an open editor refreshes. */
-class LearnedPage implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private text = '';
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  set(text: string): void {
-    this.text = text;
-    this.changed.fire(LEARNED_URI);
-  }
-
-  provideTextDocumentContent(): string {
-    return this.text;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
 }

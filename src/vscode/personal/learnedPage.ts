@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { formatLearnedReport } from '../../core/adapt/learnedReport';
+import type { LiftResult } from '../../core/adapt/workerProtocol';
+import { LearningCancelledError } from '../../core/adapt/workerClient';
+import { describeError } from '../../core/log';
+import { toAbortSignal } from '../abortSignal';
+import type { PersonalLearning } from './personalLearning';
+
+/** The read-only page "Show What Ondi Learned" opens. */
+export const LEARNED_URI = vscode.Uri.from({ scheme: 'ondi-learned', path: '/What Ondi Learned.md' });
+
+/** "Show What Ondi Learned": measures the lift (cancellable) and opens the report as markdown. */
+export async function showLearned(personal: PersonalLearning, page: LearnedPage): Promise<string> {
+  const status = personal.status;
+  let lift: LiftResult | undefined;
+  let liftNote: string | undefined;
+  if (!status.meta) {
+    liftNote = undefined;
+  } else {
+    try {
+      lift = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Ondi: measuring on your recent edits',
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const abort = toAbortSignal(token);
+          let reported = 0;
+          try {
+            return await personal.measureLift(abort.signal, (done, total) => {
+              const percent = (100 * done) / Math.max(1, total);
+              progress.report({ increment: percent - reported, message: `${done}/${total} completions` });
+              reported = percent;
+            });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+    } catch (error) {
+      liftNote =
+        error instanceof LearningCancelledError ? 'Not measured: cancelled.' : `Not measured: ${describeError(error)}.`;
+    }
+  }
+  const text = formatLearnedReport({
+    meta: personal.status.meta,
+    file: status.file,
+    fileBytes: await personal.fileBytes(),
+    learning: personal.describeLearning(),
+    problem: status.problem,
+    lift,
+    liftNote,
+    now: new Date(),
+  });
+  page.set(text);
+  const doc = await vscode.workspace.openTextDocument(LEARNED_URI);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return text;
+}
+
+/** Serves the page's current text; fires a change so an open editor refreshes. */
+export class LearnedPage implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(text: string): void {
+    this.text = text;
+    this.changed.fire(LEARNED_URI);
+  }
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+
+  /** Serves the page's scheme. */
+  register(): vscode.Disposable {
+    return vscode.workspace.registerTextDocumentContentProvider(LEARNED_URI.scheme, this);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
