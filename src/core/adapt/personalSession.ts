@@ -11,7 +11,8 @@ import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from 
 import { personalFiles, UserFacingError } from './personalFiles';
 import { deletePersonalModel, learnedMetaOf, personalModelFile } from './personalStore';
 import { onBatteryPower } from './power';
-import { LearningCancelledError, startMeasuring, startTraining, type WorkerRun } from './workerClient';
+import { LearningRun } from './learningRun';
+import { LearningCancelledError, startMeasuring, startTraining } from './workerClient';
 import type { LearnedMeta, LiftResult, RecentText, WorkerEvent, WorkspaceScope } from './workerProtocol';
 
 /** The token budget of one training (the same as `ondi adapt`'s default). */
@@ -64,14 +65,6 @@ export interface PersonalStatus {
   readonly lift: LiftRecord | undefined;
 }
 
-interface Run {
-  readonly worker: WorkerRun<LearnedMeta>;
-  readonly abort: AbortController;
-  percent: number;
-  held: boolean;
-  readonly done: Promise<void>;
-}
-
 /**
  * Personal learning for the open workspace, without the editor: loads its personal model when
  * the engine is ready (a damaged or foreign file is reported, deleted and learned again),
@@ -89,7 +82,7 @@ export class PersonalSession {
   private readonly queue = new SerialQueue();
   private meta: LearnedMeta | undefined;
   private appliedTo: string | undefined;
-  private run: Run | undefined;
+  private run: LearningRun | undefined;
   private problem: string | undefined;
   private changes = 0;
   private lastFailure: number | undefined;
@@ -193,7 +186,7 @@ export class PersonalSession {
   /** A setting changed: the CPU share applies to a running job at once; the rest at the next decision. */
   configChanged(): void {
     this.run?.worker.control.setCpuShare(this.deps.config()['learning.cpuShare']);
-    if (!this.deps.config()['learning.enabled']) this.run?.abort.abort();
+    if (!this.deps.config()['learning.enabled']) this.run?.cancel();
     void this.scheduler.poke();
     this.changed.fire();
   }
@@ -356,9 +349,7 @@ export class PersonalSession {
   }
 
   private async stopRun(): Promise<void> {
-    const run = this.run;
-    run?.abort.abort();
-    await run?.done;
+    await this.run?.stop();
   }
 
   private requireModelFile(): string {
@@ -380,29 +371,29 @@ export class PersonalSession {
     if (!file || this.disposed) return;
     const config = this.deps.config();
     const changesAtStart = this.changes;
-    const abort = new AbortController();
     const recent = await this.deps.recentEdits.snapshot();
-    const worker = this.jobs.train(
-      this.deps.worker,
-      {
-        ...this.scope(),
-        kind: 'train',
-        modelFolder: this.deps.modelFolder,
-        outFile: file,
-        recent,
-        rank: config['learning.rank'],
-        maxTokens: LEARNING_TOKENS,
-      },
-      { signal: abort.signal, cpuShare: config['learning.cpuShare'], onEvent: (e) => this.workerEvent(e) },
+    const run = LearningRun.start((signal) =>
+      this.jobs.train(
+        this.deps.worker,
+        {
+          ...this.scope(),
+          kind: 'train',
+          modelFolder: this.deps.modelFolder,
+          outFile: file,
+          recent,
+          rank: config['learning.rank'],
+          maxTokens: LEARNING_TOKENS,
+        },
+        { signal, cpuShare: config['learning.cpuShare'], onEvent: (e) => this.workerEvent(e) },
+      ),
     );
-    let finish: () => void = () => undefined;
-    this.run = { worker, abort, percent: 0, held: false, done: new Promise((r) => (finish = r)) };
+    this.run = run;
     this.changed.fire();
     this.deps.log.info(
       `learning this workspace (rank ${config['learning.rank']}, CPU share ${config['learning.cpuShare']})`,
     );
     try {
-      const meta = await worker.result;
+      const meta = await run.worker.result;
       this.changes = Math.max(0, this.changes - changesAtStart);
       this.lastFailure = undefined;
       this.problem = undefined;
@@ -421,29 +412,22 @@ export class PersonalSession {
       }
     } finally {
       this.run = undefined;
-      finish();
+      run.settled();
       this.changed.fire();
     }
   }
 
   private hold(held: boolean): void {
-    const run = this.run;
-    if (!run) return;
-    run.held = held;
-    if (held) run.worker.control.pause();
-    else run.worker.control.resume();
+    if (!this.run) return;
+    this.run.hold(held);
     this.changed.fire();
   }
 
   private workerEvent(e: WorkerEvent): void {
     if (e.type === 'log') {
       this.deps.log[e.level === 'error' ? 'warn' : e.level](`learning worker: ${e.message}`);
-    } else if (e.type === 'progress' && this.run) {
-      const percent = e.phase === 'learning' ? (100 * e.done) / Math.max(1, e.total) : e.phase === 'saving' ? 100 : 0;
-      if (Math.floor(percent) !== Math.floor(this.run.percent)) {
-        this.run.percent = percent;
-        this.changed.fire();
-      }
+    } else if (e.type === 'progress' && this.run?.progress(e)) {
+      this.changed.fire();
     }
   }
 
