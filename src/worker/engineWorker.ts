@@ -3,6 +3,7 @@
 // own thread. onnxruntime-node runs each model step synchronously on the thread that asks
 // for it; here that is this thread, so the extension host's event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
+import { SerialQueue } from '../core/base/serialQueue';
 import { AdapterFileError } from '../core/adapt/adapterValidation';
 import { toRefusal, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engine/workerProtocol';
 import { describeError } from '../core/log';
@@ -36,11 +37,10 @@ function main(): void {
     }
   };
   // The load first, then every command in order: one model call at a time.
-  let queue: Promise<void> = load();
-  const serially = (work: () => Promise<void> | void): void => {
-    // each piece of work answers for itself; nothing it throws may stop the queue
-    queue = queue.then(work).catch(() => undefined);
-  };
+  const queue = new SerialQueue();
+  // each piece of work answers for itself; what it throws goes nowhere else
+  const serially = (work: () => Promise<void> | void): void => void queue.run(work).catch(() => undefined);
+  serially(load);
 
   const loaded = (): LoadedEngine => {
     if (!engine) throw new Error('the model is not loaded');

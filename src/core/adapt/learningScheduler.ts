@@ -4,6 +4,9 @@
  * not on battery where the platform tells, and only when there is something new to learn.
  * The decision is a pure function of plain facts; the scheduler around it owns the timers.
  */
+
+import { SerialQueue } from '../base/serialQueue';
+
 export interface LearningFacts {
   readonly now: number;
   /** `ondi.learning.enabled`. */
@@ -100,7 +103,7 @@ export class LearningScheduler {
   private held = false;
   private timer: unknown;
   private idleTimer: unknown;
-  private evaluating: Promise<void> = Promise.resolve();
+  private readonly evaluations = new SerialQueue();
   private disposed = false;
   private readonly now: () => number;
   private readonly timers: Timers;
@@ -134,8 +137,7 @@ export class LearningScheduler {
   poke(): Promise<void> {
     if (this.disposed) return Promise.resolve();
     // one evaluation at a time, in order
-    this.evaluating = this.evaluating.then(() => this.evaluate()).catch(() => undefined);
-    return this.evaluating;
+    return this.evaluations.run(() => this.evaluate()).catch(() => undefined);
   }
 
   /** Runs a training now, whatever the schedule says (resolves when it is over). */

@@ -1,3 +1,4 @@
+import { Emitter } from '../base/emitter';
 import type { CompletionEngine } from '../complete/types';
 import { describeError, type Logger } from '../log';
 import type { OndiState } from '../status';
@@ -66,17 +67,20 @@ export const DEFAULT_RESTART: RestartPolicy = { delayMs: 2_000, maxRestarts: 3, 
 export class EngineLifecycle {
   private currentState: OndiState = { kind: 'loading' };
   private handle: EngineHandle | undefined;
-  private readonly listeners = new Set<(state: OndiState) => void>();
   private loading: Promise<void> | undefined;
   private disposed = false;
   private lastLoader: EngineLoader | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly restarts: number[] = [];
 
+  private readonly changes: Emitter<OndiState>;
+
   constructor(
     private readonly log: Logger,
     private readonly restart: RestartPolicy = DEFAULT_RESTART,
-  ) {}
+  ) {
+    this.changes = new Emitter((error) => log.error('a state listener failed', error));
+  }
 
   get state(): OndiState {
     return this.currentState;
@@ -98,8 +102,7 @@ export class EngineLifecycle {
   }
 
   onDidChangeState(listener: (state: OndiState) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.listen(listener);
   }
 
   /** Starts a load unless one is running; resolves when it has settled (never rejects). */
@@ -115,7 +118,7 @@ export class EngineLifecycle {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.restartTimer);
-    this.listeners.clear();
+    this.changes.dispose();
     const handle = this.handle;
     this.handle = undefined;
     await this.release(handle);
@@ -183,12 +186,6 @@ export class EngineLifecycle {
 
   private setState(state: OndiState): void {
     this.currentState = state;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(state);
-      } catch (error) {
-        this.log.error('a state listener failed', error);
-      }
-    }
+    this.changes.fire(state);
   }
 }

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { Emitter } from '../base/emitter';
 import { spawnWorker, type WorkerScript } from '../base/threads';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
@@ -54,7 +55,8 @@ export class WorkerEngine implements CompletionEngine {
   private nextId = 0;
   private readonly completions = new Map<number, Waiting<Completion | undefined>>();
   private readonly applies = new Map<number, Waiting<void>>();
-  private readonly stopListeners: ((error: Error) => void)[] = [];
+  // heard once: the emitter is emptied when it fires; a listener's own failure must not keep the others from hearing it
+  private readonly stops = new Emitter<Error>(() => undefined);
   /** Set once the worker is gone or going: requests are refused with it. */
   private stopped: Error | undefined;
   /** The worker died by itself (not released). */
@@ -177,7 +179,7 @@ export class WorkerEngine implements CompletionEngine {
       const error = this.stopped;
       queueMicrotask(() => listener(error));
     } else if (!this.stopped) {
-      this.stopListeners.push(listener);
+      this.stops.listen(listener);
     }
   }
 
@@ -188,7 +190,7 @@ export class WorkerEngine implements CompletionEngine {
   async dispose(): Promise<void> {
     if (this.stopped) return;
     this.stopped = new EngineStoppedError('the completion engine was released');
-    this.stopListeners.length = 0;
+    this.stops.dispose();
     for (const waiting of this.completions.values()) waiting.resolve(undefined);
     this.completions.clear();
     // nothing is left to apply a personal model to
@@ -262,13 +264,8 @@ export class WorkerEngine implements CompletionEngine {
     for (const waiting of [...this.completions.values(), ...this.applies.values()]) waiting.reject(error);
     this.completions.clear();
     this.applies.clear();
-    for (const listener of this.stopListeners.splice(0)) {
-      try {
-        listener(error);
-      } catch {
-        // a listener's own failure must not keep the others from hearing it
-      }
-    }
+    this.stops.fire(error);
+    this.stops.dispose();
     void this.worker.terminate();
   }
 

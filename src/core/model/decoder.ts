@@ -1,3 +1,4 @@
+import { SerialQueue } from '../base/serialQueue';
 import type { KvCache } from './kvCache';
 import { runProcessors, type LogitsProcessor } from './logitsProcessor';
 import type { OnnxModel } from './onnxModel';
@@ -47,7 +48,7 @@ export class Decoder {
   private cache: KvCache;
   /** The previous request's prompt and what was generated after it. */
   private lastSequence: number[] = [];
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly healCache = new Map<string, Int32Array>();
   /** Reshape each step's scores, in order (the personal model plugs in here); none: the base model's own. */
   private processors: readonly LogitsProcessor[];
@@ -70,9 +71,7 @@ export class Decoder {
   }
 
   generate(request: GenerateRequest): Promise<Generation> {
-    const run = this.tail.then(() => this.run(request));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(request));
   }
 
   private async run(req: GenerateRequest): Promise<Generation> {
