@@ -32,13 +32,12 @@ export function personalCard(
   const state = el('p', { class: `state learning-${p.state}` }, `Learning: ${p.stateText}.`);
   const problem = p.problem && el('p', { class: 'problem' }, p.problem);
   const learned = p.learned;
+  const top = [state, controls, problem] as const;
   if (!learned) {
     return card(
       'Personalization',
       'personal',
-      state,
-      controls,
-      problem,
+      ...top,
       empty(
         'Ondi has not learned from this workspace yet. It learns when the editor has been idle for a while, or now with "Train now".',
       ),
@@ -48,9 +47,7 @@ export function personalCard(
   return card(
     'Personalization',
     'personal',
-    state,
-    controls,
-    problem,
+    ...top,
     el(
       'div',
       { class: 'figures' },
