@@ -74,6 +74,15 @@ describe('reading only the header of a personal model file', () => {
     await assert.rejects(readAdapterFile(file, 'model-a'), AdapterFileError, 'the full read refuses it');
   });
 
+  it('calls a file with the magic and then garbage damaged, not a newer format', async () => {
+    const file = path.join(dir, 'personal.ondi');
+    await fs.writeFile(file, Buffer.concat([Buffer.from('ONDIADPT'), Buffer.alloc(4000, 7)]));
+    await assert.rejects(
+      readAdapterHeader(file, 'model-a'),
+      /personal model file is damaged \(its format field reads 117901063\)/,
+    );
+  });
+
   it('checks the header against the base model and names the file and the field', async () => {
     const file = path.join(dir, 'personal.ondi');
     await writeAdapterFile(file, contents('model-a', 4, 10));

@@ -301,6 +301,7 @@ describe('personal model file validation (valid checksum, fields out of place)',
 
   it('refuses an unknown format version and a header length past the end', () => {
     rejects(craft({ version: 3 }), 'version', /unsupported personal model format 3 \(this version reads 1 to 2\)/);
+    rejects(craft({ version: 256 }), 'version', /damaged \(its format field reads 256\)/);
     const data = craft({});
     data.writeUInt32LE(data.length, 12);
     const body = data.subarray(0, data.length - 32);

@@ -91,6 +91,8 @@ export function encodeAdapter(c: AdapterContents): Buffer {
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
+const PLAUSIBLE_VERSIONS = 255;
+
 /**
  * Parses and verifies; any damage, a field that is out of place (adapterValidation.ts) or a
  * different base model is an AdapterFileError. `expected` is the base model's id, or the id
@@ -98,6 +100,10 @@ export function encodeAdapter(c: AdapterContents): Buffer {
  */
 function headerOf(data: Buffer, bodyLength: number, expected: string | BaseModel | undefined): FileHeader {
   const version = data.readUInt32LE(8);
+  // formats are numbered 1, 2, 3…: a number far beyond is garbage, not a newer Ondi's file
+  if (version > PLAUSIBLE_VERSIONS) {
+    throw new AdapterFileError(`the personal model file is damaged (its format field reads ${version})`, 'version');
+  }
   if (version < OLDEST_READABLE_VERSION || version > ADAPTER_FORMAT_VERSION) {
     throw new AdapterFileError(
       `unsupported personal model format ${version} (this version reads ${OLDEST_READABLE_VERSION} to ${ADAPTER_FORMAT_VERSION})`,
