@@ -6,7 +6,7 @@ import { postprocess } from './postprocess';
 import { prefilter } from './prefilter';
 import { completionMode, stopRule } from './stopRules';
 import { RecentFiles } from './recentFiles';
-import { bestMatch, withSnippet, type SnippetSource } from './snippets';
+import { bestMatch, withSnippet, type RetrievalSource, type SnippetSource } from './snippets';
 import { SuggestionCache } from './suggestionCache';
 import type { Completion, CompletionEngine, CompletionRequest } from './types';
 
@@ -49,6 +49,7 @@ export class CompletionPipeline implements CompletionEngine {
   lastTrace: PipelineTrace = {};
   private personalization: Personalization | undefined;
   private readonly recentFiles: RecentFiles;
+  private retrieval: RetrievalSource | undefined;
 
   constructor(
     readonly decoder: Decoder,
@@ -70,6 +71,12 @@ export class CompletionPipeline implements CompletionEngine {
   personalize(personal: Personalization | undefined): void {
     this.personalization = personal;
     this.decoder.useProcessors(personal?.processors ?? []);
+    this.reset();
+  }
+
+  /** Code of the whole workspace that may lend snippets (undefined: none). */
+  useRetrieval(source: RetrievalSource | undefined): void {
+    this.retrieval = source;
     this.reset();
   }
 
@@ -103,6 +110,7 @@ export class CompletionPipeline implements CompletionEngine {
     const snippet = bestMatch([
       this.recentFiles.match(fileIds, request.path),
       this.personalization?.snippets?.match(fileIds),
+      this.retrieval?.match(fileIds, request.prefix, request.path),
     ]);
     const ids = withSnippet(
       fileIds,

@@ -13,6 +13,14 @@ export interface SnippetSource {
   match(promptIds: readonly number[]): SnippetMatch | undefined;
 }
 
+/**
+ * Code found anywhere in the workspace (core/retrieval): searched by the text above the
+ * cursor, never from the file being completed (`path`).
+ */
+export interface RetrievalSource {
+  match(promptIds: readonly number[], prefix: string, path: string): SnippetMatch | undefined;
+}
+
 /** The most similar of several sources' snippets. */
 export function bestMatch(matches: readonly (SnippetMatch | undefined)[]): SnippetMatch | undefined {
   let best: SnippetMatch | undefined;
