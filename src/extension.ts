@@ -14,6 +14,7 @@ import { OndiInlineCompletionProvider } from './vscode/complete/inlineCompletion
 import { InlineCompletionRegistration } from './vscode/complete/inlineCompletionRegistration';
 import { startOutcomeRecording } from './vscode/complete/outcomeRecording';
 import { feedRecentFiles } from './vscode/complete/recentFilesFeed';
+import { feedWorkspaceIndex } from './vscode/complete/workspaceIndexFeed';
 import { createOutputChannelLogger } from './vscode/outputChannelLogger';
 import { Settings } from './vscode/settings';
 import { OndiStatusBar } from './vscode/statusBar';
@@ -79,6 +80,13 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   const inline = keep(new InlineCompletionRegistration(provider));
   inline.update(settings.current.languages);
   keep(feedRecentFiles({ config: () => settings.current, engine: () => engine.engine }));
+  keep(
+    feedWorkspaceIndex({
+      config: () => configUnderTrust(settings.current, vscode.workspace.isTrusted),
+      engine: () => engine.engine,
+      onDidChangeState: (listener) => engine.onDidChangeState(listener),
+    }),
+  );
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));

@@ -10,6 +10,8 @@ import { describeError } from '../core/log';
 import { loadEngine, type LoadedEngine } from '../core/engine/load';
 import { applyPersonal } from '../core/engine/modelEngine';
 import { remoteModelLoadingAllowed } from '../core/model/tokenizer';
+import { attachRetrieval } from '../core/retrieval/attachRetrieval';
+import type { WorkspaceRetrieval } from '../core/retrieval/workspaceRetrieval';
 
 function main(): void {
   const port = parentPort;
@@ -17,6 +19,8 @@ function main(): void {
   const reply = (message: EngineReply): void => port.postMessage(message);
   const data = workerData as EngineWorkerData;
   let engine: LoadedEngine | undefined;
+  /** The workspace's files for retrieval, once the host has named its folders. */
+  let retrieval: WorkspaceRetrieval | undefined;
   /** Requests that were asked and have not been answered: a cancel aborts one queued or running. */
   const open = new Map<number, AbortController>();
 
@@ -92,6 +96,20 @@ function main(): void {
       case 'file': {
         const { path, text } = command;
         serially(() => loaded().pipeline.noteFile(path, text));
+        return;
+      }
+      case 'workspace': {
+        const { scope } = command;
+        serially(() => {
+          retrieval ??= attachRetrieval(loaded());
+          // not awaited: the build reads one file at a time, and requests are answered between two
+          void retrieval.build(scope).catch(() => undefined);
+        });
+        return;
+      }
+      case 'workspaceFile': {
+        const { path } = command;
+        serially(() => void retrieval?.update(path).catch(() => undefined));
         return;
       }
       case 'dispose':

@@ -31,4 +31,15 @@ export interface CompletionEngine {
   complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined>;
   /** A file the user worked in lately, whose code may help complete other files. */
   noteFile?(path: string, text: string): void;
+  /**
+   * Index the files these folders hold that may be learned from, for retrieval (core/retrieval),
+   * in the background; no folders: forget them.
+   */
+  indexWorkspace?(scope: {
+    readonly folders: readonly string[];
+    readonly excludeGlobs: readonly string[];
+    readonly respectGitignore: boolean;
+  }): void;
+  /** A workspace file or folder was created, saved, renamed or deleted. */
+  indexFile?(path: string): void;
 }

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { WorkspaceScope } from '../adapt/workerProtocol';
 import { Emitter } from '../base/emitter';
 import { spawnWorker, type WorkerScript } from '../base/threads';
 import type { PipelineTrace } from '../complete/pipeline';
@@ -157,6 +158,18 @@ export class WorkerEngine implements CompletionEngine {
 
   noteFile(path: string, text: string): void {
     if (!this.stopped) this.post({ type: 'file', path, text });
+  }
+
+  indexWorkspace(scope: WorkspaceScope): void {
+    if (!this.stopped)
+      this.post({
+        type: 'workspace',
+        scope: { ...scope, folders: [...scope.folders], excludeGlobs: [...scope.excludeGlobs] },
+      });
+  }
+
+  indexFile(path: string): void {
+    if (!this.stopped) this.post({ type: 'workspaceFile', path });
   }
 
   /**

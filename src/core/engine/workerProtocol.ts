@@ -1,4 +1,5 @@
 import { AdapterFileError } from '../adapt/adapterValidation';
+import type { WorkspaceScope } from '../adapt/workerProtocol';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
 import type { BaseShape } from './lifecycle';
@@ -27,6 +28,13 @@ export type EngineCommand =
   | { readonly type: 'personal'; readonly id: number; readonly file: string | undefined }
   /** A file the user worked in lately (snippets for other files); no answer. */
   | { readonly type: 'file'; readonly path: string; readonly text: string }
+  /**
+   * Index every file of these folders that may be learned from, in the background, for
+   * retrieval (no folders: forget them all); no answer.
+   */
+  | { readonly type: 'workspace'; readonly scope: WorkspaceScope }
+  /** A file or folder of the workspace was created, saved, renamed or deleted; no answer. */
+  | { readonly type: 'workspaceFile'; readonly path: string }
   /** Ends the request in flight, releases the model and closes the port. */
   | { readonly type: 'dispose' };
 

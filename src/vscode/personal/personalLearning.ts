@@ -120,12 +120,12 @@ export class PersonalLearning implements vscode.Disposable {
   }
 }
 
-function localFolders(): vscode.WorkspaceFolder[] {
+export function localFolders(): vscode.WorkspaceFolder[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
 }
 
 /** What files.exclude hides in any folder: never learned either (a folder's contents too). */
-function hiddenGlobs(): string[] {
+export function hiddenGlobs(): string[] {
   const globs: string[] = [];
   for (const folder of localFolders()) {
     const filesExclude =
