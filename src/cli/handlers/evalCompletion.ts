@@ -8,6 +8,7 @@ import { trainWorkspace } from '../../core/adapt/trainWorkspace';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
 import { loadEngine, type LoadedEngine } from '../../core/engine/load';
 import { applyPersonal, type AppliedPersonal, type PersonalPart } from '../../core/engine/modelEngine';
+import { attachRetrieval, trainScope } from '../../core/retrieval/attachRetrieval';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
 import { DEFAULT_ADAPT_TOKENS } from './adapt';
@@ -17,8 +18,8 @@ import { collectTrainingFolder, nothingReadableUnder } from './trainingFiles';
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
   const parts = values.personal ?? 'adapter,cache,knn,snippets';
-  if (!/^(adapter|cache|knn|snippets)(,(adapter|cache|knn|snippets))*$/.test(parts))
-    throw new UsageError('--personal must list adapter, cache, knn and/or snippets, comma-separated');
+  if (!/^(adapter|cache|knn|snippets|retrieval)(,(adapter|cache|knn|snippets|retrieval))*$/.test(parts))
+    throw new UsageError('--personal must list adapter, cache, knn, snippets and/or retrieval, comma-separated');
   if (parts.includes('knn') && !parts.includes('adapter'))
     throw new UsageError('--personal knn needs adapter (its keys are gathered while the adapter trains)');
   const samples = intOption(values, 'samples', 500);
@@ -59,6 +60,8 @@ export async function evalCompletion(values: Options, progress: (text: string) =
       if (parts.includes('knn') && trained.knn)
         progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
       if (parts.includes('snippets')) progress(`snippet index: ${applied.snippetWindows} windows\n`);
+      if (parts.includes('retrieval'))
+        log(`retrieval: ${JSON.stringify(await attachRetrieval(engine, log).build(trainScope(values.train)))}`);
       const scored = await scoreEngine(engine.pipeline, cases, maxTokens, onProgress);
       adapted = scored.metrics;
       const show = intOption(values, 'show', 0);
