@@ -74,11 +74,18 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
     );
     const stored = await readAdapterFile(path.join(out, 'worker.ondi'));
 
+    // new code, and a copy of a learned file under another name, which the protocol leaves out
+    const unseen = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-train-test-'));
+    await fs.writeFile(
+      path.join(unseen, 'order.ts'),
+      'export function total(prices: number[]): number {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n',
+    );
+    await fs.copyFile(path.join(dir, 'src/cart.ts'), path.join(unseen, 'basket.ts'));
     const evaluated = await run(
       'eval',
       'completion',
       '--test',
-      dir,
+      unseen,
       '--train',
       dir,
       '--personal',
@@ -88,7 +95,13 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
       '--json',
     );
     assert.equal(evaluated.code, EXIT_OK, evaluated.stderr);
-    const evalTokens = (JSON.parse(evaluated.stdout) as { adapt: { tokens: number } }).adapt.tokens;
+    const scored = JSON.parse(evaluated.stdout) as { adapt: { tokens: number }; left_out: number };
+    const evalTokens = scored.adapt.tokens;
+    assert.equal(scored.left_out, 1, 'the renamed copy of cart.ts');
+    assert.match(
+      evaluated.stderr,
+      /left out 1 of 2 test files[^\n]*\n {2}basket\.ts repeats src\/cart\.ts \(100% of its lines\)/,
+    );
 
     assert.deepEqual(cliMeta.fileList, ['src/client.ts', 'src/money.ts', 'src/cart.ts'], 'newest first, rules kept');
     assert.deepEqual(workerMeta.fileList, cliMeta.fileList);

@@ -77,7 +77,8 @@ describe('zero network at the system-call level (strace on the ondi CLI)', funct
       'eval',
       'completion',
       '--test',
-      WORKSPACE,
+      // code the personal model did not learn: test files that repeat a train file are left out
+      path.join(ROOT, 'test/fixtures/cli'),
       '--train',
       WORKSPACE,
       '--samples',

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { saveWorkspaceModel, trainWorkspace } from '../../core/adapt/trainWorkspace';
+import { saveWorkspaceModel, trainWorkspace, type WorkspaceTraining } from '../../core/adapt/trainWorkspace';
+import type { Workspace } from '../../core/adapt/workspaceSources';
 import { loadEngine } from '../../core/engine/load';
 import { clearLeftovers } from '../../core/store/leftovers';
 import { intOption, stringOption, type Options } from '../args';
@@ -22,23 +23,44 @@ export async function adapt(values: Options, progress: (text: string) => void) {
   // temporary files of earlier runs killed while writing (same rule as the extension's store)
   const cleared = await clearLeftovers(path.resolve(out));
   if (cleared > 0) log(`removed ${cleared} unfinished write${cleared === 1 ? '' : 's'} next to ${out}`);
-  const engine = await loadEngine(values.model ?? shippedModel());
+  const training = await trainToFile(
+    workspace,
+    dir,
+    out,
+    { model: values.model ?? shippedModel(), maxTokens },
+    progress,
+  );
+  const { trained } = training;
+  return {
+    tokens: trained.tokens.length,
+    seconds: Math.round(trained.seconds * 100) / 100,
+    out,
+    files: training.meta.files,
+    loss: trained.finalLoss,
+  };
+}
+
+/**
+ * Trains a personal model on a collected folder (`dir`, for the messages) and saves it to `out`:
+ * the one way the command line makes a personal model file (`ondi adapt`, `ondi bench --personal`).
+ */
+export async function trainToFile(
+  workspace: Workspace,
+  dir: string,
+  out: string,
+  options: { readonly model: string; readonly maxTokens: number },
+  progress: (text: string) => void,
+): Promise<WorkspaceTraining> {
+  const engine = await loadEngine(options.model);
   try {
     const training = await trainWorkspace(workspace, engine, {
-      maxTokens,
+      maxTokens: options.maxTokens,
       onProgress: (done, total) => {
         if (done % 20 === 0 || done === total) progress(`adapt ${done}/${total}\n`);
       },
     }).catch(nothingReadableUnder(dir));
     await saveWorkspaceModel(out, engine.info.modelId, training);
-    const { trained } = training;
-    return {
-      tokens: trained.tokens.length,
-      seconds: Math.round(trained.seconds * 100) / 100,
-      out,
-      files: training.meta.files,
-      loss: trained.finalLoss,
-    };
+    return training;
   } finally {
     await engine.dispose();
   }

@@ -8,9 +8,12 @@ import { typeThrough, type TypingResult } from '../../core/bench/typingBench';
 import { DEFAULT_CONFIG } from '../../core/config';
 import { readSourceFiles } from '../../core/privacy/sourceFiles';
 import { round } from '../../core/eval/metrics';
-import { loadEngine } from '../../core/engine/load';
+import { loadEngine, type LoadedEngine } from '../../core/engine/load';
+import { runProcessors } from '../../core/model/logitsProcessor';
+import type { StepOutput } from '../../core/model/onnxModel';
 import { intOption, UsageError, type Options } from '../args';
 import { denseReference, packageRoot, shippedModel } from '../paths';
+import { applyPersonalFile, preparePersonalBench, type PersonalBench } from './benchPersonal';
 
 export interface ModelBench {
   params: number;
@@ -27,37 +30,61 @@ export interface ModelBench {
 
 const MODELS = (): Record<string, string> => ({ shipped: shippedModel(), dense: denseReference() });
 
+/** The model named `personal`: the shipped model with a personal model file applied. */
+const PERSONAL = 'personal';
+
 /**
  * `ondi bench`: each model in its own fresh process (so load time and memory are its own),
- * typing through the same real files; the two run back to back in this one invocation.
+ * typing through the same real files; they run back to back in this one invocation. With
+ * `--personal D2` the personal model trained on D2 is a third model, and every model types
+ * through the files of `--dir` that do not repeat a file of D2.
  */
 export async function bench(values: Options, progress: (text: string) => void) {
   if (values.only) return benchOne(values.only, values);
-  const models: Record<string, ModelBench> = {};
   for (const name of Object.keys(MODELS())) {
     if (!existsSync(path.join(MODELS()[name] ?? '', 'config.json'))) {
       throw new UsageError(
         `model "${name}" is missing at ${MODELS()[name]}; build the dense reference with: npm run model:reference`,
       );
     }
-    progress(`bench ${name}...\n`);
-    models[name] = await child(name, values);
-    progress(`${name}: ${JSON.stringify(models[name])}\n`);
+  }
+  const personal =
+    values.personal !== undefined
+      ? await preparePersonalBench(values.dir ?? path.join(packageRoot(), 'src'), values.personal, progress)
+      : undefined;
+  const models: Record<string, ModelBench> = {};
+  try {
+    for (const name of [...Object.keys(MODELS()), ...(personal ? [PERSONAL] : [])]) {
+      progress(`bench ${name}...\n`);
+      models[name] = await child(name, values, personal);
+      progress(`${name}: ${JSON.stringify(models[name])}\n`);
+    }
+  } finally {
+    await personal?.dispose();
   }
   const dense = models['dense'];
   const shipped = models['shipped'];
-  return { models, speedup_p50: dense && shipped ? round(dense.p50_ms / shipped.p50_ms) : null };
+  return {
+    models,
+    speedup_p50: dense && shipped ? round(dense.p50_ms / shipped.p50_ms) : null,
+    ...(personal
+      ? { personal: { adapt: personal.adapt, typed_files: personal.typedFiles, left_out: personal.leftOut } }
+      : {}),
+  };
 }
 
 async function benchOne(name: string, values: Options): Promise<ModelBench> {
-  const folder = MODELS()[name];
+  const folder = name === PERSONAL ? shippedModel() : MODELS()[name];
   if (!folder) throw new UsageError(`unknown model "${name}"`);
+  if (name === PERSONAL && values.adapter === undefined) throw new UsageError('the personal model needs --adapter P');
   const rssBefore = process.memoryUsage().rss;
   const engine = await loadEngine(folder, {
     ...(name === 'dense' ? { onnxFile: 'model.onnx' } : {}),
     suggestionCache: false,
   });
   try {
+    // the personal model's load is the base model's plus reading, checking and applying its file
+    const personal = name === PERSONAL ? await applyPersonalFile(engine, values.adapter ?? '') : undefined;
     // real TypeScript to type through: this project's own sources unless a folder is given
     const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
     if (files.length === 0) throw new UsageError('no source files to type through');
@@ -73,19 +100,13 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
             typeThrough(engine.pipeline, files, typingOptions),
           )
         : undefined;
-    // decode speed: 64 tokens after a fixed prompt, cache on
-    const ids = engine.tokenizer.encode(files[0]?.text.slice(0, 1200) ?? 'const a = 1;\n');
-    let out = await engine.model.step(ids, engine.model.emptyCache());
-    const started = performance.now();
-    for (let k = 0; k < 64; k++) {
-      out = await engine.model.step([out.logits.indexOf(Math.max(...out.logits))], out.cache);
-    }
-    const tokensPerS = 64 / ((performance.now() - started) / 1000);
+    const tokensPerS = await decodingSpeed(engine, files[0]?.text.slice(0, 1200) ?? 'const a = 1;\n');
     const { statSync } = await import('node:fs');
     return {
-      params: engine.info.params,
-      file_mb: round(statSync(engine.info.onnxFile).size / 1e6),
-      load_ms: round(engine.loadMs, 1),
+      // the personal model adds its adapter's matrices (when the held-out check kept it) and its file
+      params: engine.info.params + (personal?.params ?? 0),
+      file_mb: round((statSync(engine.info.onnxFile).size + (personal?.bytes ?? 0)) / 1e6),
+      load_ms: round(engine.loadMs + (personal?.ms ?? 0), 1),
       p50_ms: typing.p50_ms,
       p95_ms: typing.p95_ms,
       tokens_per_s: round(tokensPerS, 1),
@@ -146,11 +167,42 @@ async function typeWhileTraining(modelFolder: string, dir: string, type: () => P
   }
 }
 
-function child(name: string, values: Options): Promise<ModelBench> {
+/**
+ * Decoding speed: 64 greedy tokens after a fixed prompt, KV cache on, each step's scores
+ * through the personal model's processors when one is applied (as completions decode).
+ */
+async function decodingSpeed(engine: LoadedEngine, prompt: string): Promise<number> {
+  const processors = engine.pipeline.personal?.processors ?? [];
+  const hiddenSize = engine.info.hiddenSize;
+  // a copy: the generated tokens are pushed onto it
+  const context = [...engine.tokenizer.encode(prompt)];
+  const next = (out: StepOutput, fed: number): number => {
+    const scores = runProcessors(processors, out.logits, {
+      context,
+      hidden: out.hidden,
+      hiddenOffset: (fed - 1) * hiddenSize,
+    });
+    return scores.indexOf(Math.max(...scores));
+  };
+  let out = await engine.model.step(context, engine.model.emptyCache());
+  let token = next(out, context.length);
+  const started = performance.now();
+  for (let k = 0; k < 64; k++) {
+    context.push(token);
+    out = await engine.model.step([token], out.cache);
+    token = next(out, 1);
+  }
+  return 64 / ((performance.now() - started) / 1000);
+}
+
+function child(name: string, values: Options, personal: PersonalBench | undefined): Promise<ModelBench> {
   const args = [process.argv[1] ?? '', 'bench', '--only', name, '--json'];
   if (values['while-training']) args.push('--while-training');
   if (values.keystrokes) args.push('--keystrokes', values.keystrokes);
-  if (values.dir) args.push('--dir', values.dir);
+  // with a personal model every model types through the same unlearned files
+  const dir = personal?.typedDir ?? values.dir;
+  if (dir) args.push('--dir', dir);
+  if (name === PERSONAL && personal) args.push('--adapter', personal.file);
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -6,6 +6,7 @@ import type { KnnKeys } from '../../core/adapt/knnStore';
 import { LowRankAdapter } from '../../core/adapt/lowRankAdapter';
 import { trainWorkspace } from '../../core/adapt/trainWorkspace';
 import { loadCases, scoreEngine, scoreLookup } from '../../core/eval/completionEval';
+import { trainLinesOf, type RepeatedFile } from '../../core/eval/repeatedFiles';
 import { loadEngine, type LoadedEngine } from '../../core/engine/load';
 import { applyPersonal, type AppliedPersonal, type PersonalPart } from '../../core/engine/modelEngine';
 import { attachRetrieval, trainScope } from '../../core/retrieval/attachRetrieval';
@@ -27,11 +28,19 @@ export async function evalCompletion(values: Options, progress: (text: string) =
   if (values.drafts !== undefined && !['on', 'off'].includes(values.drafts))
     throw new UsageError('--drafts must be on or off');
   const log = (message: string): void => progress(`${message}\n`);
-  const cases = await loadCases(test, samples, seed, log).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`--test ${test} cannot be read (${error.code ?? error.message})`);
-  });
-  if (cases.length === 0) throw new UsageError(`no source lines to sample under ${test}`);
   const trainFolder = values.train ? await collectTrainingFolder(values.train, 'train', log) : undefined;
+  // every train file's lines (not only the budget's worth that is learned), for the copies check
+  const train = values.train ? await trainLinesOf(values.train) : undefined;
+  const { cases, files, leftOut } = await loadCases(test, samples, seed, { log, ...(train ? { train } : {}) }).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new UsageError(`--test ${test} cannot be read (${error.code ?? error.message})`);
+    },
+  );
+  if (leftOut) progress(describeLeftOut(leftOut, files, test, values.train ?? ''));
+  if (cases.length === 0)
+    throw new UsageError(
+      `no source lines to sample under ${test}${leftOut?.length ? ` (${leftOut.length} files left out as repeats of train files)` : ''}`,
+    );
   const engine = await loadEngine(values.model ?? shippedModel(), { drafts: values.drafts !== 'off' });
   try {
     const maxTokens = intOption(values, 'max-tokens', 48);
@@ -42,13 +51,13 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     let adapted = null;
     let adapt = null;
     if (values.train && trainFolder) {
-      const { trained } = await trainWorkspace(trainFolder, engine, {
+      const { trained, meta } = await trainWorkspace(trainFolder, engine, {
         maxTokens: DEFAULT_ADAPT_TOKENS,
         adapter: parts.includes('adapter'),
       }).catch(nothingReadableUnder(values.train));
       adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
       progress(
-        `adapted on ${trained.tokens.length} tokens in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`,
+        `adapted on ${trained.tokens.length} tokens from ${meta.files} files in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`,
       );
       if (trained.validation) {
         const v = trained.validation;
@@ -73,10 +82,32 @@ export async function evalCompletion(values: Options, progress: (text: string) =
           ),
         );
     }
-    return { samples: cases.length, base: base.metrics, adapted, adapt, lookup: scoreLookup(cases) };
+    return {
+      samples: cases.length,
+      base: base.metrics,
+      adapted,
+      adapt,
+      left_out: leftOut ? leftOut.length : null,
+      lookup: scoreLookup(cases),
+    };
   } finally {
     await engine.dispose();
   }
+}
+
+/** One progress line: how many test files repeat a train file, and the first few pairs. */
+function describeLeftOut(leftOut: readonly RepeatedFile[], files: number, test: string, train: string): string {
+  const pairs = leftOut
+    .slice(0, 5)
+    .map(
+      (r) =>
+        `  ${path.relative(test, r.path)} repeats ${path.relative(train, r.repeats.path)} (${Math.round(r.repeats.share * 100)}% of its lines)\n`,
+    );
+  return (
+    `left out ${leftOut.length} of ${files} test files: at least half of their lines stand in one train file\n` +
+    pairs.join('') +
+    (leftOut.length > pairs.length ? `  and ${leftOut.length - pairs.length} more\n` : '')
+  );
 }
 
 /** What training gave, as far as applying it goes (no adapter when it was not trained). */

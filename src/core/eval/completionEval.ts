@@ -2,6 +2,7 @@ import type { CompletionEngine } from '../complete/types';
 import { sampleLineCases, type LineCase } from './lineSamples';
 import { lookupCompletion } from './lookupBaseline';
 import { percentile, score, type Scores } from './metrics';
+import { leaveOutRepeats, type RepeatedFile, type TrainLines } from './repeatedFiles';
 import { readSourceFiles, type SkipLog } from '../privacy/sourceFiles';
 
 export interface CompletionMetrics extends Scores {
@@ -17,8 +18,28 @@ export interface CompletionEvalResult {
   readonly cases: readonly LineCase[];
 }
 
-export async function loadCases(testDir: string, samples: number, seed: number, log?: SkipLog): Promise<LineCase[]> {
-  return sampleLineCases(await readSourceFiles(testDir, log ? { log } : {}), samples, seed);
+export interface LoadedCases {
+  readonly cases: LineCase[];
+  /** Source files read under the test folder, those left out included. */
+  readonly files: number;
+  /** The test files left out as repeats of a train file (null when there is no train folder). */
+  readonly leftOut: RepeatedFile[] | null;
+}
+
+/**
+ * The sampled lines of the test folder; with the train folder's lines, test files that repeat
+ * a train file are left out first, so that the same files are sampled for base and personal model.
+ */
+export async function loadCases(
+  testDir: string,
+  samples: number,
+  seed: number,
+  options: { log?: SkipLog; train?: TrainLines } = {},
+): Promise<LoadedCases> {
+  const files = await readSourceFiles(testDir, options.log ? { log: options.log } : {});
+  if (!options.train) return { cases: sampleLineCases(files, samples, seed), files: files.length, leftOut: null };
+  const { kept, leftOut } = leaveOutRepeats(files, options.train);
+  return { cases: sampleLineCases(kept, samples, seed), files: files.length, leftOut };
 }
 
 /** Scores an engine on the cases through its own single-line completion path. */
