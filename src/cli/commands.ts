@@ -22,7 +22,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   {
     name: 'eval',
     usage:
-      'ondi eval completion --test D [--train D2] [--personal adapter,cache,knn,snippets] [--samples N] [--seed S] [--drafts off] [--json]\n' +
+      'ondi eval completion --test D [--train D2] [--personal adapter,cache,knn,snippets,retrieval] [--samples N] [--seed S] [--drafts off] [--json]\n' +
       '       ondi eval next --repo GITDIR [--commits N] [--json]',
     summary: 'measure line completion or next-file prediction',
   },

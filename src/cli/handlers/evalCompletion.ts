@@ -18,7 +18,8 @@ import { collectTrainingFolder, nothingReadableUnder } from './trainingFiles';
 /** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
 export async function evalCompletion(values: Options, progress: (text: string) => void) {
   const test = stringOption(values, 'test');
-  const parts = values.personal ?? 'adapter,cache,knn,snippets';
+  // what the extension applies, workspace retrieval included
+  const parts = values.personal ?? 'adapter,cache,knn,snippets,retrieval';
   if (!/^(adapter|cache|knn|snippets|retrieval)(,(adapter|cache|knn|snippets|retrieval))*$/.test(parts))
     throw new UsageError('--personal must list adapter, cache, knn, snippets and/or retrieval, comma-separated');
   if (parts.includes('knn') && !parts.includes('adapter'))
