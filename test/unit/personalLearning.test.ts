@@ -11,12 +11,7 @@ import {
   MAX_THROTTLE_MS,
   throttleDelayMs,
 } from '../../src/core/adapt/learningControl';
-import {
-  decideLearning,
-  LearningScheduler,
-  type LearningFacts,
-  type Timers,
-} from '../../src/core/adapt/learningScheduler';
+import { decideLearning, LearningScheduler, type LearningFacts } from '../../src/core/adapt/learningScheduler';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import {
   deletePersonalModel,
@@ -30,6 +25,7 @@ import { loadGitignore } from '../../src/core/privacy/gitignore';
 import { presentStatus } from '../../src/core/status';
 import { clearLeftovers } from '../../src/core/store/leftovers';
 import { collectWorkspace } from '../../src/core/adapt/workspaceSources';
+import { fakeTime } from './fixtures/fakeTime';
 
 const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-personal-'));
 
@@ -157,34 +153,6 @@ describe('when Ondi learns', () => {
     assert.ok(!d.train && d.retryInMs === 240_000);
   });
 });
-
-/** A clock and timers the test moves by hand. */
-function fakeTime() {
-  let now = 0;
-  let nextId = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers: Timers = {
-    set: (callback, ms) => {
-      pending.set(++nextId, { at: now + ms, callback });
-      return nextId;
-    },
-    clear: (handle) => void pending.delete(handle as number),
-  };
-  const advance = async (ms: number): Promise<void> => {
-    const end = now + ms;
-    for (;;) {
-      const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      pending.delete(due[0]);
-      now = due[1].at;
-      due[1].callback();
-      await new Promise((r) => setImmediate(r));
-    }
-    now = end;
-    await new Promise((r) => setImmediate(r));
-  };
-  return { timers, now: () => now, advance };
-}
 
 describe('the learning scheduler', () => {
   const make = (over: { onBattery?: boolean; paused?: () => boolean } = {}) => {

@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { LearningControl } from '../../src/core/adapt/learningControl';
-import type { Timers } from '../../src/core/adapt/learningScheduler';
 import { liftRecordFile } from '../../src/core/adapt/liftRecord';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { PersonalSession, type PersonalSessionDeps } from '../../src/core/adapt/personalSession';
@@ -14,36 +13,9 @@ import { DEFAULT_CONFIG, type OndiConfig } from '../../src/core/config';
 import type { PersonalSlot } from '../../src/core/engine/lifecycle';
 import type { Logger } from '../../src/core/log';
 import { configUnderTrust } from '../../src/core/workspaceTrust';
+import { fakeTime } from './fixtures/fakeTime';
 
 const IDLE_MS = DEFAULT_CONFIG['learning.idleSeconds'] * 1000;
-
-/** A clock and timers the test moves by hand. */
-function fakeTime() {
-  let now = 1_000_000;
-  let nextId = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers: Timers = {
-    set: (callback, ms) => {
-      pending.set(++nextId, { at: now + ms, callback });
-      return nextId;
-    },
-    clear: (handle) => void pending.delete(handle as number),
-  };
-  const advance = async (ms: number): Promise<void> => {
-    const end = now + ms;
-    for (;;) {
-      const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      pending.delete(due[0]);
-      now = due[1].at;
-      due[1].callback();
-      await settle();
-    }
-    now = end;
-    await settle();
-  };
-  return { timers, now: () => now, advance };
-}
 
 /** Lets promise chains and the file reads they wait on run (real time, a few milliseconds). */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
@@ -66,7 +38,7 @@ interface TrainCall {
 /** A session on a temporary storage folder, with an engine slot, the worker jobs and time faked. */
 async function makeSession(over: { config?: () => OndiConfig } = {}) {
   const storage = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-session-'));
-  const time = fakeTime();
+  const time = fakeTime({ start: 1_000_000, settle });
   const applied: (string | undefined)[] = [];
   const trains: TrainCall[] = [];
   const measures: Omit<MeasureJob, 'control'>[] = [];
