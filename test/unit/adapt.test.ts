@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { newAdamState, trainBatch, validationLoss, type TrainingPosition } from '../../src/core/adapt/adapterTrainer';
 import {
@@ -15,8 +14,9 @@ import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { personalModelOf } from '../../src/core/adapt/personalModel';
 import { REDACTED, redactSecrets } from '../../src/core/privacy/redact';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
+import { tempFolder } from './fixtures/tempFolder';
 
-const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-adapt-'));
+const tmp = (): Promise<string> => tempFolder('ondi-adapt-');
 
 describe('secret redaction', () => {
   it('removes key formats, assigned secrets and random-looking literals', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../src/core/store/atomicFile';
+import { tempFolder } from './fixtures/tempFolder';
 
 /** The pid of a process that has ended. */
 async function deadPid(): Promise<number> {
@@ -15,7 +15,7 @@ async function deadPid(): Promise<number> {
 
 describe('writeFileAtomic', () => {
   it('removes the temporary files of writers killed during a write, not those of live ones', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-atomic-'));
+    const dir = await tempFolder('ondi-atomic-');
     const file = path.join(dir, 'outcomes.json');
     const dead = `.outcomes.json.${await deadPid()}.0a1b2c3d.tmp`;
     const live = `.outcomes.json.${process.pid}.0a1b2c3d.tmp`;
@@ -26,6 +26,5 @@ describe('writeFileAtomic', () => {
 
     assert.deepEqual((await fs.readdir(dir)).sort(), [live, other, 'outcomes.json'].sort());
     assert.equal(await fs.readFile(file, 'utf8'), '{"whole":true}');
-    await fs.rm(dir, { recursive: true, force: true });
   });
 });

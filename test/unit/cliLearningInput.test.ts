@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT_OK, EXIT_USAGE, runCli } from '../../src/cli/run';
 import { namingFile } from '../../src/core/store/writeError';
+import { tempFolder } from './fixtures/tempFolder';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -14,7 +15,7 @@ async function run(...argv: string[]) {
 }
 
 const errorOf = (stdout: string): string => (JSON.parse(stdout) as { error: string }).error;
-const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-cli-input-'));
+const tmp = (): Promise<string> => tempFolder('ondi-cli-input-');
 /** A model folder that does not exist: a check that runs after loading the model would report it instead. */
 const NO_MODEL = path.join(os.tmpdir(), 'ondi-no-such-model');
 

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
 import { request } from './fixtures/completionRequest';
+import { tempFolder } from './fixtures/tempFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const PARITY = path.resolve(__dirname, '../../models/tests/parity.json');
@@ -121,19 +121,19 @@ describe('on-device engine (shipped model)', function () {
 
 describe('model folder', () => {
   it('explains a missing model', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-empty-'));
+    const dir = await tempFolder('ondi-empty-');
     await assert.rejects(
       readModelFolder(dir),
       (e: unknown) => e instanceof ModelFolderError && /config\.json is missing/.test(e.message),
     );
   });
   it('explains a corrupt config', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-bad-'));
+    const dir = await tempFolder('ondi-bad-');
     await fs.writeFile(path.join(dir, 'config.json'), '{not json');
     await assert.rejects(readModelFolder(dir), /not valid JSON/);
   });
   it('rejects a corrupt ONNX file with an error rather than a crash', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-corrupt-'));
+    const dir = await tempFolder('ondi-corrupt-');
     for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
       await fs.copyFile(path.join(SHIPPED, f), path.join(dir, f));
     await fs.mkdir(path.join(dir, 'onnx'));

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { tokenStream } from '../../src/core/adapt/trainPersonal';
 import {
@@ -12,8 +11,9 @@ import {
 } from '../../src/core/adapt/workspaceDocuments';
 import { nodeSourceFs, readSourceFiles, type SourceFs } from '../../src/core/privacy/sourceFiles';
 import type { Tokenizer } from '../../src/core/model/tokenizer';
+import { tempFolder } from './fixtures/tempFolder';
 
-const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-files-'));
+const tmp = (): Promise<string> => tempFolder('ondi-files-');
 
 /** Node's file system, except that `call` fails with `code` on the paths named (tests run as root, where chmod does not). */
 function failing(call: keyof SourceFs, code: string, paths: readonly string[]): SourceFs {

@@ -46,6 +46,7 @@ describe('outcome store', () => {
     second.record({ kind: 'dismissed', languageId: 'python', chars: 0 });
     await second.whenLoaded();
     assert.deepEqual(second.stats.counts, { shown: 1, accepted: 0, partial: 0, dismissed: 1 });
+    await second.dispose();
   });
 
   it('writes by itself shortly after a change, not per event', async () => {

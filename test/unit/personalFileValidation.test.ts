@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AdapterFileError,
@@ -18,6 +17,7 @@ import { loadPersonalModel } from '../../src/core/adapt/personalStore';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { usePersonal } from '../../src/core/engine/modelEngine';
 import { request } from './fixtures/completionRequest';
+import { tempFolder } from './fixtures/tempFolder';
 
 const HIDDEN = 4;
 const RANK = 2;
@@ -107,7 +107,7 @@ function rejects(data: Buffer, field: string, message: RegExp, base: BaseModel |
   );
 }
 
-const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-validate-'));
+const tmp = (): Promise<string> => tempFolder('ondi-validate-');
 
 describe('personal model file validation (valid checksum, fields out of place)', () => {
   it("reads the writer's file, also when crafted without a change", () => {

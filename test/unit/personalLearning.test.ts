@@ -26,8 +26,9 @@ import { presentStatus } from '../../src/core/status';
 import { clearLeftovers } from '../../src/core/store/leftovers';
 import { collectWorkspace } from '../../src/core/adapt/workspaceSources';
 import { fakeTime } from './fixtures/fakeTime';
+import { tempFolder } from './fixtures/tempFolder';
 
-const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), 'ondi-personal-'));
+const tmp = (): Promise<string> => tempFolder('ondi-personal-');
 
 describe('learning throttle and control', () => {
   it('sleeps so that work takes the given CPU share of the time', () => {

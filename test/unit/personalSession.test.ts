@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { LearningControl } from '../../src/core/adapt/learningControl';
 import { liftRecordFile } from '../../src/core/adapt/liftRecord';
@@ -14,6 +12,7 @@ import type { PersonalSlot } from '../../src/core/engine/lifecycle';
 import type { Logger } from '../../src/core/log';
 import { configUnderTrust } from '../../src/core/workspaceTrust';
 import { fakeTime } from './fixtures/fakeTime';
+import { tempFolder } from './fixtures/tempFolder';
 
 const IDLE_MS = DEFAULT_CONFIG['learning.idleSeconds'] * 1000;
 
@@ -37,7 +36,7 @@ interface TrainCall {
 
 /** A session on a temporary storage folder, with an engine slot, the worker jobs and time faked. */
 async function makeSession(over: { config?: () => OndiConfig } = {}) {
-  const storage = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-session-'));
+  const storage = await tempFolder('ondi-session-');
   const time = fakeTime({ start: 1_000_000, settle });
   const applied: (string | undefined)[] = [];
   const trains: TrainCall[] = [];

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAdapterFile } from '../../src/core/adapt/adapterFile';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { loadPersonalModel, personalModelFile } from '../../src/core/adapt/personalStore';
+import { tempFolder } from './fixtures/tempFolder';
 
 const ADAPTER_FILE_MODULE = path.resolve(__dirname, '../../src/core/adapt/adapterFile.ts');
 const ADAPTER_MODULE = path.resolve(__dirname, '../../src/core/adapt/lowRankAdapter.ts');
@@ -34,7 +34,7 @@ describe('the personal model survives a kill during its save', function () {
   this.timeout(120_000);
 
   it('always leaves a complete model to load: the previous good one or a newer one, never a torn file', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-kill-'));
+    const dir = await tempFolder('ondi-kill-');
     const file = personalModelFile(dir, ['/workspace']);
     const first = new LowRankAdapter(SHAPE);
     await writeAdapterFile(file, {

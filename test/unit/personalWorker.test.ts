@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPersonalModel } from '../../src/core/adapt/personalStore';
 import { LearningCancelledError, startMeasuring, startTraining } from '../../src/core/adapt/workerClient';
 import type { WorkerEvent } from '../../src/core/adapt/workerProtocol';
 import type { WorkerScript } from '../../src/core/base/threads';
 import { readModelFolder } from '../../src/core/model/modelFolder';
+import { tempFolder } from './fixtures/tempFolder';
 
 const repo = path.resolve(__dirname, '../..');
 const modelFolder = path.join(repo, 'models', 'ondi-code');
@@ -14,7 +14,7 @@ const script: WorkerScript = { file: path.join(repo, 'src', 'worker', 'adaptWork
 
 /** A small workspace: the demo shop plus some of Ondi's own core, so training has many windows. */
 async function workspace(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-worker-'));
+  const dir = await tempFolder('ondi-worker-');
   await fs.cp(path.join(repo, 'test', 'fixtures', 'demo-workspace'), dir, { recursive: true });
   await fs.cp(path.join(repo, 'src', 'core', 'complete'), path.join(dir, 'src', 'complete'), { recursive: true });
   await fs.writeFile(path.join(dir, '.gitignore'), 'src/complete/snippetIndex.ts\n');
@@ -28,7 +28,7 @@ describe('the learning worker (worker_threads, its own model instance)', functio
 
   it('learns a workspace plus recent edits, writes the personal model atomically and reports progress', async () => {
     const dir = await workspace();
-    const out = path.join(dir, '..', `${path.basename(dir)}-store`, 'personal.ondi');
+    const out = path.join(await tempFolder('ondi-worker-store-'), 'personal.ondi');
     const events: WorkerEvent[] = [];
     const run = startTraining(
       script,
@@ -83,7 +83,7 @@ describe('the learning worker (worker_threads, its own model instance)', functio
 
   it('holds while paused, goes on when resumed, and stops without writing when aborted', async () => {
     const dir = await workspace();
-    const out = path.join(dir, '..', `${path.basename(dir)}-store2`, 'personal.ondi');
+    const out = path.join(await tempFolder('ondi-worker-store-'), 'personal.ondi');
     const job = {
       ...scope(dir),
       kind: 'train' as const,

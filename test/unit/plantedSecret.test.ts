@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { personalProcessors } from '../../src/core/adapt/personalModel';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 import { loadEngine } from '../../src/core/engine/load';
+import { tempFolder } from './fixtures/tempFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const ENV_SECRET = 'pw-9f8e7d6c5b4a3f2e1d0c';
@@ -16,7 +16,7 @@ describe('a planted secret is never learned', function () {
   this.timeout(120000);
 
   it('the personal model trained on a folder with secrets never writes them', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-secret-'));
+    const dir = await tempFolder('ondi-secret-');
     await fs.writeFile(path.join(dir, '.env'), `DATABASE_PASSWORD=${ENV_SECRET}\n`);
     const client = [
       "import { createClient } from './client';",

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { trainPersonal } from '../../src/core/adapt/trainPersonal';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
@@ -8,13 +7,14 @@ import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { usePersonal } from '../../src/core/engine/modelEngine';
 import { corpusFiles, leakedFragments, secretCorpus, secretFragments } from './fixtures/secretCorpus';
 import { request } from './fixtures/completionRequest';
+import { tempFolder } from './fixtures/tempFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const MARKER = /\bREDACTED\b/;
 
 /** A workspace holding every planted secret, in code, config modules, comments, Python and YAML. */
 async function corpusWorkspace(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-corpus-'));
+  const dir = await tempFolder('ondi-corpus-');
   for (const [file, text] of corpusFiles(secretCorpus())) {
     await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await fs.writeFile(path.join(dir, file), text);

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAdapterFile } from '../../src/core/adapt/adapterFile';
 import { LearningControl } from '../../src/core/adapt/learningControl';
@@ -9,6 +8,7 @@ import type { WorkerEvent } from '../../src/core/adapt/workerProtocol';
 import { EXIT_OK, runCli } from '../../src/cli/run';
 import { shippedModel } from '../../src/cli/paths';
 import { runTrainJob } from '../../src/worker/adaptJob';
+import { tempFolder } from './fixtures/tempFolder';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -19,7 +19,7 @@ async function run(...argv: string[]) {
 
 /** Three files of different ages, one ignored by .gitignore, one never learned, a secret in .env. */
 async function folder(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-train-ws-'));
+  const dir = await tempFolder('ondi-train-ws-');
   await fs.mkdir(path.join(dir, 'src'));
   const write = async (name: string, text: string, ageSeconds: number): Promise<void> => {
     const file = path.join(dir, name);
@@ -50,7 +50,7 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
 
   it('learns the same files and tokens from the same folder, and records one metadata shape', async () => {
     const dir = await folder();
-    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-train-out-'));
+    const out = await tempFolder('ondi-train-out-');
 
     const cli = await run('adapt', '--dir', dir, '--out', path.join(out, 'cli.ondi'), '--json');
     assert.equal(cli.code, EXIT_OK, cli.stderr);
@@ -75,7 +75,7 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
     const stored = await readAdapterFile(path.join(out, 'worker.ondi'));
 
     // new code, and a copy of a learned file under another name, which the protocol leaves out
-    const unseen = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-train-test-'));
+    const unseen = await tempFolder('ondi-train-test-');
     await fs.writeFile(
       path.join(unseen, 'order.ts'),
       'export function total(prices: number[]): number {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n',
@@ -118,7 +118,7 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
 
   it('fills the same token budget newest first from the CLI and the worker', async () => {
     const dir = await folder();
-    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'ondi-train-out-'));
+    const out = await tempFolder('ondi-train-out-');
     const cli = await run('adapt', '--dir', dir, '--out', path.join(out, 'cli.ondi'), '--max-tokens', '30', '--json');
     assert.equal(cli.code, EXIT_OK, cli.stderr);
     const cliMeta = learnedMetaOf(await readAdapterFile(path.join(out, 'cli.ondi')));
