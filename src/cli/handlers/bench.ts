@@ -13,6 +13,7 @@ import { runProcessors } from '../../core/model/logitsProcessor';
 import type { StepOutput } from '../../core/model/onnxModel';
 import { intOption, UsageError, type Options } from '../args';
 import { denseReference, packageRoot, shippedModel } from '../paths';
+import { attachRetrieval, trainScope } from '../../core/retrieval/attachRetrieval';
 import { applyPersonalFile, preparePersonalBench, type PersonalBench } from './benchPersonal';
 
 export interface ModelBench {
@@ -85,6 +86,11 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
   try {
     // the personal model's load is the base model's plus reading, checking and applying its file
     const personal = name === PERSONAL ? await applyPersonalFile(engine, values.adapter ?? '') : undefined;
+    // and, as in the editor, windows of the whole learned workspace (built before typing, as the
+    // extension builds its index in the background once the model is ready)
+    if (name === PERSONAL && values.personal !== undefined) {
+      await attachRetrieval(engine).build(trainScope(values.personal));
+    }
     // real TypeScript to type through: this project's own sources unless a folder is given
     const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
     if (files.length === 0) throw new UsageError('no source files to type through');
@@ -202,7 +208,7 @@ function child(name: string, values: Options, personal: PersonalBench | undefine
   // with a personal model every model types through the same unlearned files
   const dir = personal?.typedDir ?? values.dir;
   if (dir) args.push('--dir', dir);
-  if (name === PERSONAL && personal) args.push('--adapter', personal.file);
+  if (name === PERSONAL && personal) args.push('--adapter', personal.file, '--personal', values.personal ?? '');
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
