@@ -12,7 +12,8 @@ import {
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
 import { personalModelOf } from '../../src/core/adapt/personalModel';
-import { REDACTED, redactSecrets } from '../../src/core/privacy/redact';
+import { redactSecrets } from '../../src/core/privacy/redact';
+import { LEGACY_MARKER } from '../../src/core/privacy/secretScan';
 import { collectDocuments } from '../../src/core/adapt/workspaceDocuments';
 import { tempFolder } from './fixtures/tempFolder';
 
@@ -31,7 +32,7 @@ describe('secret redaction', () => {
     assert.ok(redactions >= 5, String(redactions));
     for (const secret of ['sk-proj-AbCdEf', 'AKIAIOSFODNN7EXAMPLE', 'hunter2', 'Zm9vYmFy', 'MIIEow'])
       assert.ok(!text.includes(secret), secret);
-    assert.ok(!text.includes(REDACTED), 'no marker the model could learn to suggest');
+    assert.ok(!text.includes(LEGACY_MARKER), 'no marker the model could learn to suggest');
     assert.equal(text.split('\n').length, src.split('\n').length, 'lines holding a secret are learned empty');
   });
   it('leaves ordinary code alone', () => {

@@ -1,4 +1,4 @@
-import { findSecrets, LEGACY_MARKER } from './secretScan';
+import { findSecrets, secretSpans } from './secretScan';
 
 /**
  * Secrets are taken out before anything is learned from a file, so the personal model can
@@ -7,17 +7,13 @@ import { findSecrets, LEGACY_MARKER } from './secretScan';
  * suggested, and lines keep their numbers.
  */
 
-/** The marker earlier versions put in place of a secret (suggestions are cut before it). */
-export const REDACTED = LEGACY_MARKER;
-
 /** `known`: secret values found elsewhere (the workspace's .env files), removed wherever they appear. */
 export function redactSecrets(text: string, known: readonly string[] = []): { text: string; redactions: number } {
-  const spans: { start: number; end: number }[] = [...findSecrets(text)];
-  for (const value of known) {
-    if (value.length < 6) continue; // shorter ones would blank ordinary words everywhere
-    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length))
-      spans.push({ start: at, end: at + value.length });
-  }
+  // shorter declared values would blank ordinary words everywhere
+  const spans = secretSpans(
+    text,
+    known.filter((value) => value.length >= 6),
+  );
   if (spans.length === 0) return { text, redactions: 0 };
   return { text: blankLines(text, spans), redactions: spans.length };
 }

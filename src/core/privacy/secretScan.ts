@@ -32,6 +32,17 @@ export function findSecrets(text: string): SecretSpan[] {
   return merge(spans);
 }
 
+/** The detector's findings plus every place one of the `known` values (a workspace's .env) stands. */
+export function secretSpans(text: string, known: readonly string[] = []): SecretSpan[] {
+  const spans = findSecrets(text);
+  for (const value of known) {
+    if (value.length === 0) continue;
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1))
+      spans.push({ start: at, end: at + value.length, kind: 'declared' });
+  }
+  return spans;
+}
+
 function merge(spans: SecretSpan[]): SecretSpan[] {
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: SecretSpan[] = [];

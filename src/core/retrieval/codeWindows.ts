@@ -1,4 +1,4 @@
-import { findSecrets } from '../privacy/secretScan';
+import { secretSpans } from '../privacy/secretScan';
 
 /** How a file is cut into windows (the same shape the snippets from recent files use). */
 export interface WindowShape {
@@ -33,11 +33,7 @@ export function codeWindows(text: string, known: readonly string[] = [], shape =
   if (starts[starts.length - 1] !== text.length) starts.push(text.length);
   const lineCount = starts.length - 1;
   const at = (line: number): number => starts[Math.min(lineCount, line)] ?? text.length;
-  const secrets = findSecrets(text).map((s): [number, number] => [s.start, s.end]);
-  for (const value of known) {
-    if (value.length === 0) continue;
-    for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) secrets.push([i, i + value.length]);
-  }
+  const secrets = secretSpans(text, known);
   const out: CodeWindow[] = [];
   for (let first = 0; first < lineCount; first += shape.strideLines) {
     const window = {
@@ -45,7 +41,7 @@ export function codeWindows(text: string, known: readonly string[] = [], shape =
       searchEnd: at(first + shape.windowLines),
       to: at(first + shape.windowLines + shape.followLines),
     };
-    const secret = secrets.some(([start, end]) => start < window.to && end > window.from);
+    const secret = secrets.some(({ start, end }) => start < window.to && end > window.from);
     if (!secret && IDENTIFIER.test(text.slice(window.from, window.searchEnd))) out.push(window);
     if (first + shape.windowLines >= lineCount) break;
   }
