@@ -64,7 +64,9 @@ async function runE2eTier() {
         path.join(repoRoot, 'test/scripts/results-reporter.js'),
         '--timeout',
         '120000',
-        'test/e2e/**/*.test.ts',
+        // ONDI_E2E_FILES=<glob> and ONDI_E2E_GREP=<title part> run a subset while working on it
+        process.env.ONDI_E2E_FILES || 'test/e2e/**/*.test.ts',
+        ...(process.env.ONDI_E2E_GREP ? ['--grep', process.env.ONDI_E2E_GREP] : []),
       ],
       {
         cwd: repoRoot,
