@@ -20,6 +20,8 @@ export interface OndiConfig {
   readonly 'learning.cpuShare': number;
   /** Seconds without typing before Ondi starts (or goes on) learning. */
   readonly 'learning.idleSeconds': number;
+  /** Predict where the user edits next and let Tab go there. */
+  readonly 'nextEdit.enabled': boolean;
 }
 
 export const CONFIG_SECTION = 'ondi';
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: OndiConfig = Object.freeze({
   'learning.rank': 16,
   'learning.cpuShare': 0.5,
   'learning.idleSeconds': 30,
+  'nextEdit.enabled': true,
 });
 
 /** Limits shared with package.json's `minimum`/`maximum`, enforced here too. */
@@ -77,13 +80,18 @@ export function parseConfig(read: RawSettings): ParsedConfig {
     'learning.rank': readNumber(read, 'learning.rank', problem, true),
     'learning.cpuShare': readNumber(read, 'learning.cpuShare', problem, false),
     'learning.idleSeconds': readNumber(read, 'learning.idleSeconds', problem, true),
+    'nextEdit.enabled': readBoolean(read, 'nextEdit.enabled', problem),
   };
   return { config, problems };
 }
 
 type Report = (key: keyof OndiConfig, message: string) => void;
 
-function readBoolean(read: RawSettings, key: 'enable' | 'learning.enabled', report: Report): boolean {
+function readBoolean(
+  read: RawSettings,
+  key: 'enable' | 'learning.enabled' | 'nextEdit.enabled',
+  report: Report,
+): boolean {
   const value = read(key);
   if (value === undefined) {
     return DEFAULT_CONFIG[key];

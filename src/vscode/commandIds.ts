@@ -22,4 +22,13 @@ export const COMMAND_IDS = {
   exportPersonalModel: 'ondi.exportPersonalModel',
   importPersonalModel: 'ondi.importPersonalModel',
   showLearned: 'ondi.showLearned',
+
+  /** "Ondi: Next Edit": the predicted edit locations with a reason each. */
+  nextEditList: 'ondi.nextEdit.list',
+  /** Tab while a next edit is predicted: go to it. */
+  nextEditJump: 'ondi.nextEdit.jump',
+  /** Tab at a predicted location with a proposal: make the proposed edit. */
+  nextEditApply: 'ondi.nextEdit.apply',
+  /** Esc while the marker shows. */
+  nextEditDismiss: 'ondi.nextEdit.dismiss',
 } as const;

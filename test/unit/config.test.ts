@@ -55,6 +55,7 @@ describe('config', () => {
         'learning.rank': 8,
         'learning.cpuShare': 0.25,
         'learning.idleSeconds': 120,
+        'nextEdit.enabled': false,
       }),
     );
     assert.deepEqual(config, {
@@ -68,6 +69,7 @@ describe('config', () => {
       'learning.rank': 8,
       'learning.cpuShare': 0.25,
       'learning.idleSeconds': 120,
+      'nextEdit.enabled': false,
     });
     assert.deepEqual(problems, []);
   });
