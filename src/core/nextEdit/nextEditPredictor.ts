@@ -1,0 +1,183 @@
+import { definitionIn, evidenceOf, searchFile, withSiblings, type RawCandidate } from './candidateSources';
+import { hasWord } from './editDiff';
+import { EditRanker, type CandidateContext } from './editRanker';
+import { ImportIndex, testFileOf } from './relatedFiles';
+import { transformationOf, type Transformation } from './transformation';
+import type { EditCandidate, UserEdit, WorkspaceReader } from './types';
+
+export interface NextEditDeps {
+  readonly reader: WorkspaceReader;
+  /** Files that change with `path`, best first. */
+  readonly coChange?: (path: string) => readonly string[];
+}
+
+/** Bounds that keep one prediction within a few milliseconds on a large workspace. */
+const LIMITS = {
+  importers: 8,
+  coChanged: 4,
+  linesPerFile: 8000,
+  indexBudget: 48,
+  recentTransformations: 3,
+  remembered: 200,
+};
+
+/**
+ * Predicts where the user edits next, and what, from the edits just made: candidates come from
+ * the evidence of the last edit (see candidateSources.ts) in the edited file, the files that
+ * import it, its test file and the files that usually change with it; the learned ranker
+ * (editRanker.ts) orders them. Nothing leaves the device; it reads only what the reader gives.
+ */
+export class NextEditPredictor {
+  private readonly ranker = new EditRanker();
+  private readonly imports: ImportIndex;
+  /** Features of recently shown candidates, so feedback trains on what the ranker saw. */
+  private readonly shown = new Map<string, readonly number[]>();
+
+  constructor(private readonly deps: NextEditDeps) {
+    this.imports = new ImportIndex(deps.reader);
+  }
+
+  /** Candidates after the user's recent edits (newest last), best first, at most `limit`. */
+  predict(recent: readonly UserEdit[], limit = 5, signal?: AbortSignal): EditCandidate[] {
+    const last = recent[recent.length - 1];
+    if (!last || signal?.aborted) return [];
+    const text = this.deps.reader.read(last.path);
+    if (text === undefined) return [];
+    const lines = text.split('\n');
+    const evidence = withSiblings(evidenceOf(last, this.transformations(recent)), lines);
+    this.imports.refresh([last.path], LIMITS.indexBudget);
+
+    const raw: RawCandidate[] = searchFile(last.path, lines, evidence, {
+      skip: last.after,
+      maxLines: LIMITS.linesPerFile,
+    });
+    const importers = new Set(this.imports.importersOf(last.path, LIMITS.importers));
+    const coChanged = (this.deps.coChange?.(last.path) ?? []).filter((p) => p !== last.path).slice(0, LIMITS.coChanged);
+    const test = testFileOf(last.path, this.deps.reader.files());
+    const others = new Set([...importers, ...coChanged, ...(test ? [test] : [])]);
+    const names = this.names(evidence.ids, last);
+    for (const path of others) {
+      if (signal?.aborted) break;
+      const other = this.deps.reader.read(path);
+      if (other === undefined) continue;
+      const otherLines = other.split('\n');
+      const found = searchFile(path, otherLines, evidence, { maxLines: LIMITS.linesPerFile });
+      raw.push(...found);
+      if (found.length > 0) continue;
+      const kind = path === test ? 'test-file' : coChanged.includes(path) ? 'co-change' : undefined;
+      if (!kind) continue;
+      const at = firstLineWith(otherLines, names);
+      if (at !== undefined)
+        raw.push({
+          path,
+          line: at.line,
+          kind,
+          reason: kind === 'test-file' ? `tests ${at.name}` : `changes with ${last.path}, uses ${at.name}`,
+          match: 0.3,
+        });
+    }
+    return this.rank(raw, last, importers, coChanged, limit);
+  }
+
+  /** The user jumped to / applied (true) or ignored/dismissed (false) a shown candidate. */
+  feedback(candidate: EditCandidate, taken: boolean): void {
+    const features = this.shown.get(keyOf(candidate));
+    if (!features) return;
+    this.ranker.learn(features, candidate.kind, candidate.path, taken);
+  }
+
+  /** The ranker's features and weights, for inspection (JSON-able). */
+  inspect(): unknown {
+    return { ...this.ranker.inspect(), indexedFiles: this.imports.size };
+  }
+
+  private transformations(recent: readonly UserEdit[]): Transformation[] {
+    const out: Transformation[] = [];
+    const last = recent[recent.length - 1];
+    const undo = last ? transformationOf(last.newText, last.oldText) : undefined;
+    for (let i = recent.length - 1; i >= 0 && recent.length - i <= LIMITS.recentTransformations; i--) {
+      const edit = recent[i];
+      const t = edit ? transformationOf(edit.oldText, edit.newText) : undefined;
+      // An older change that is the inverse of the last one would undo it.
+      if (t && !(undo && JSON.stringify(t) === JSON.stringify(undo))) out.push(t);
+    }
+    return out;
+  }
+
+  /** Names a test or co-changed file would mention: the defined function, then the changed identifiers. */
+  private names(ids: ReturnType<typeof evidenceOf>['ids'], edit: UserEdit): string[] {
+    const defined = edit.newText
+      .split('\n')
+      .map((line) => definitionIn(line)?.name)
+      .filter((name): name is string => name !== undefined);
+    return [...new Set([...defined, ...(ids.renamed ? [ids.renamed.from] : []), ...ids.removed, ...ids.context])];
+  }
+
+  private rank(
+    raw: readonly RawCandidate[],
+    edit: UserEdit,
+    importers: ReadonlySet<string>,
+    coChanged: readonly string[],
+    limit: number,
+  ): EditCandidate[] {
+    // Per file and kind: how many, and each one's rank by distance from the edit.
+    const groups = new Map<string, RawCandidate[]>();
+    for (const c of raw) {
+      const key = `${c.path}\n${c.kind}`;
+      const group = groups.get(key);
+      if (group) group.push(c);
+      else groups.set(key, [c]);
+    }
+    const best = new Map<string, { candidate: EditCandidate; features: number[] }>();
+    for (const group of groups.values()) {
+      const ordered = [...group].sort((a, b) => distanceOf(a, edit) - distanceOf(b, edit));
+      ordered.forEach((c, kindRank) => {
+        const rank = coChanged.indexOf(c.path);
+        const context: CandidateContext = {
+          importer: importers.has(c.path),
+          ...(rank >= 0 ? { coChangeRank: rank } : {}),
+          kindCount: ordered.length,
+          kindRank,
+        };
+        const features = this.ranker.features(c, edit, context);
+        const candidate: EditCandidate = {
+          path: c.path,
+          line: c.line,
+          kind: c.kind,
+          reason: c.reason,
+          score: this.ranker.score(features),
+          ...(c.proposal ? { proposal: c.proposal } : {}),
+        };
+        const at = `${c.path}\n${c.line}`;
+        const known = best.get(at);
+        if (!known || known.candidate.score < candidate.score) best.set(at, { candidate, features });
+      });
+    }
+    const top = [...best.values()]
+      .sort((a, b) => b.candidate.score - a.candidate.score || a.candidate.line - b.candidate.line)
+      .slice(0, limit);
+    for (const { candidate, features } of top) this.shown.set(keyOf(candidate), features);
+    while (this.shown.size > LIMITS.remembered) {
+      const oldest = this.shown.keys().next().value;
+      if (oldest === undefined) break;
+      this.shown.delete(oldest);
+    }
+    return top.map((entry) => entry.candidate);
+  }
+}
+
+function distanceOf(c: RawCandidate, edit: UserEdit): number {
+  return c.path === edit.path ? Math.abs(c.line - edit.after.start) : c.line;
+}
+
+function keyOf(c: EditCandidate): string {
+  return `${c.path}\n${c.line}\n${c.kind}`;
+}
+
+function firstLineWith(lines: readonly string[], names: readonly string[]): { line: number; name: string } | undefined {
+  for (const name of names) {
+    const line = lines.findIndex((text) => text.includes(name) && hasWord(text, name));
+    if (line >= 0) return { line, name };
+  }
+  return undefined;
+}

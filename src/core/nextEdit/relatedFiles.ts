@@ -1,0 +1,104 @@
+import type { WorkspaceReader } from './types';
+
+/**
+ * Which files import which modules, kept current a bounded slice at a time: each refresh reads
+ * at most `budget` files (round robin over the workspace) plus the ones just edited, so a
+ * prediction never waits on a whole-workspace scan.
+ */
+export class ImportIndex {
+  private readonly modulesOf = new Map<string, { text: string; modules: ReadonlySet<string> }>();
+  private cursor = 0;
+
+  constructor(private readonly reader: WorkspaceReader) {}
+
+  refresh(edited: readonly string[], budget: number): void {
+    for (const path of edited) this.index(path);
+    const files = this.reader.files();
+    for (let n = 0; n < Math.min(budget, files.length); n++) {
+      this.cursor = (this.cursor + 1) % files.length;
+      const path = files[this.cursor];
+      if (path !== undefined) this.index(path);
+    }
+  }
+
+  /** Indexed files that import the module `path` defines (by its module name), at most `limit`. */
+  importersOf(path: string, limit: number): string[] {
+    const name = moduleName(path);
+    const out: string[] = [];
+    if (name === '') return out;
+    for (const [file, entry] of this.modulesOf) {
+      if (file !== path && entry.modules.has(name)) out.push(file);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.modulesOf.size;
+  }
+
+  private index(path: string): void {
+    const text = this.reader.read(path);
+    if (text === undefined) {
+      this.modulesOf.delete(path);
+      return;
+    }
+    const known = this.modulesOf.get(path);
+    if (known && known.text === text) return;
+    this.modulesOf.set(path, { text, modules: importedModules(text) });
+  }
+}
+
+const JS_IMPORT = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+const PY_FROM = /^\s*from\s+([.\w]+)\s+import\s+([\w\s,()*]+)/gm;
+const PY_IMPORT = /^\s*import\s+([\w.]+)/gm;
+
+/** The last segment of every module a file imports ("./api/users.js" and "app.api.users" give "users"). */
+export function importedModules(text: string): Set<string> {
+  const modules = new Set<string>();
+  for (const m of text.matchAll(JS_IMPORT)) modules.add(lastSegment(m[1] ?? ''));
+  for (const m of text.matchAll(PY_FROM)) {
+    modules.add(lastSegment(m[1] ?? ''));
+    // `from . import users` names the module after `import`.
+    for (const name of (m[2] ?? '').split(/[\s,()]+/)) if (name) modules.add(name);
+  }
+  for (const m of text.matchAll(PY_IMPORT)) modules.add(lastSegment(m[1] ?? ''));
+  modules.delete('');
+  return modules;
+}
+
+function lastSegment(specifier: string): string {
+  const parts = specifier.split(/[/.]/).filter((p) => p !== '');
+  let last = parts[parts.length - 1] ?? '';
+  if (/^(js|ts|tsx|jsx|mjs|cjs|py)$/.test(last) && parts.length > 1) last = parts[parts.length - 2] ?? '';
+  return last === 'index' || last === '__init__' ? (parts[parts.length - 2] ?? '') : last;
+}
+
+/** The name other files import a file by: its stem, or its folder's name for index/__init__. */
+export function moduleName(path: string): string {
+  const parts = path.split('/');
+  const base = (parts[parts.length - 1] ?? '').replace(/\.(d\.)?[^.]+$/, '');
+  return base === 'index' || base === '__init__' ? (parts[parts.length - 2] ?? '') : base;
+}
+
+/** The test file that goes with a source file (foo.ts: foo.test.ts, foo.spec.ts, test_foo.py, ...), if any. */
+export function testFileOf(path: string, files: readonly string[]): string | undefined {
+  const stem = moduleName(path);
+  if (stem === '' || /(\.|_)(test|spec)$|^test_/.test(stem)) return undefined;
+  const names = new Set([`${stem}.test`, `${stem}.spec`, `test_${stem}`, `${stem}_test`, `${stem}.tests`]);
+  let best: string | undefined;
+  for (const file of files) {
+    if (file === path) continue;
+    const base = (file.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
+    if (names.has(base) || (base === stem && /(^|\/)(tests?|__tests__|spec)\//.test(file))) {
+      if (best === undefined || sharedPrefix(file, path) > sharedPrefix(best, path)) best = file;
+    }
+  }
+  return best;
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
