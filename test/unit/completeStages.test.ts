@@ -72,14 +72,8 @@ describe('stop rules', () => {
 
 describe('postprocess', () => {
   it('trims trailing whitespace and drops empty output', () => {
-    assert.equal(postprocess({ completion: 'foo()  ', lineSuffix: '', linePrefix: '' }), 'foo()');
-    assert.equal(postprocess({ completion: '   ', lineSuffix: '', linePrefix: '' }), '');
-  });
-  it('does not retype what stands right of the cursor', () => {
-    assert.equal(postprocess({ completion: 'a, b);', lineSuffix: ');', linePrefix: 'f(' }), 'a, b');
-  });
-  it('drops closers the line never opened when the suffix closes it', () => {
-    assert.equal(postprocess({ completion: 'x)) + 1', lineSuffix: ')', linePrefix: 'f(' }), 'x)');
+    assert.equal(postprocess({ completion: 'foo()  ', linePrefix: '' }), 'foo()');
+    assert.equal(postprocess({ completion: '   ', linePrefix: '' }), '');
   });
   it('cuts repetitive loops back to one occurrence', () => {
     assert.equal(cutRepetition("'python', 'python', 'python', 'python'"), "'python', ");

@@ -89,7 +89,7 @@ describe('secret detection', () => {
 
 describe('suggestions never show a secret or the redaction marker', () => {
   const show = (linePrefix: string, completion: string): string =>
-    postprocess({ completion, lineSuffix: '', linePrefix });
+    postprocess({ completion, linePrefix });
 
   it('drops or cuts a suggestion before each planted secret', () => {
     const fragments = secretFragments(corpus);

@@ -135,7 +135,7 @@ export class CompletionPipeline implements CompletionEngine {
       ...(snippet ? { snippet: snippet.ids.length } : {}),
     };
     if (signal.aborted) return undefined;
-    const text = postprocess({ completion: generation.text, lineSuffix, linePrefix });
+    const text = postprocess({ completion: generation.text, linePrefix });
     if (!text) return undefined;
     this.cache.set(request.prefix, text);
     return { text, ms: performance.now() - started };

@@ -2,27 +2,19 @@ import { cutBeforeSecret } from '../privacy/secretFilter';
 
 /**
  * Cleans what the model produced before anyone sees it: nothing from the first secret (or
- * redaction marker) on is shown, trailing whitespace goes, repetitive
- * loops are cut back, text that already stands right of the cursor is not typed again, and
- * closing brackets that have no opener in the line are dropped. Returns '' when nothing
- * worth showing is left.
+ * redaction marker) on is shown, trailing whitespace goes, repetitive loops are cut back.
+ * Returns '' when nothing worth showing is left. Fitting the text to what stands right of the
+ * cursor (the editor's auto-closed brackets and quotes) is suffixReconcile's, done where the
+ * document is at hand, since a remembered suggestion may meet a different suffix.
  */
 export interface PostprocessInput {
   readonly completion: string;
-  /** Text right of the cursor on the cursor's line. */
-  readonly lineSuffix: string;
   /** Text left of the cursor on the cursor's line. */
   readonly linePrefix: string;
 }
 
-export function postprocess({ completion, lineSuffix, linePrefix }: PostprocessInput): string {
-  let text = cutRepetition(cutBeforeSecret(linePrefix, completion).replace(/[ \t]+$/gm, ''));
-  const suffix = lineSuffix.trim();
-  if (suffix && !text.includes('\n')) {
-    if (text.endsWith(suffix)) text = text.slice(0, text.length - suffix.length);
-    text = dropUnopenedClosers(linePrefix, text);
-  }
-  text = text.replace(/\s+$/, '');
+export function postprocess({ completion, linePrefix }: PostprocessInput): string {
+  const text = cutRepetition(cutBeforeSecret(linePrefix, completion).replace(/[ \t]+$/gm, '')).replace(/\s+$/, '');
   return text.trim() === '' ? '' : text;
 }
 
@@ -33,25 +25,4 @@ export function cutRepetition(text: string): string {
   // single characters repeated (e.g. '===' or '   ') are ordinary code
   if (m[1].length === 1 && m[0].length < 8) return text;
   return text.slice(0, m.index + m[1].length);
-}
-
-const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-
-/** With closers already right of the cursor, a completion must not close what the line never opened. */
-function dropUnopenedClosers(linePrefix: string, text: string): string {
-  const open: string[] = [];
-  for (const c of linePrefix) {
-    if (c === '(' || c === '[' || c === '{') open.push(c);
-    else if (PAIRS[c] && open[open.length - 1] === PAIRS[c]) open.pop();
-  }
-  let out = '';
-  for (const c of text) {
-    if (c === '(' || c === '[' || c === '{') open.push(c);
-    else if (PAIRS[c]) {
-      if (open[open.length - 1] !== PAIRS[c]) break;
-      open.pop();
-    }
-    out += c;
-  }
-  return out;
 }

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { OndiConfig } from '../../core/config';
 import { TypingCadence, waitUnlessAborted } from '../../core/complete/debounce';
 import { createOfferGate, type DocumentFacts, type OfferDecision } from '../../core/complete/gate';
-import { lfSplit, withLineEnding } from '../../core/complete/lineEndings';
 import type { OutcomeTracker } from '../../core/outcomes/outcomeTracker';
 import type { CompletionEngine, CompletionRequest } from '../../core/complete/types';
 import type { Logger } from '../../core/log';
 import { toAbortSignal } from '../abortSignal';
 import { acceptCommand } from './outcomeWatcher';
+import { placeCompletion, placementOf, SelectionItems, type PlacedItem, type Placement } from './itemPlacement';
 
 export interface InlineProviderDeps {
   readonly config: () => OndiConfig;
@@ -29,6 +29,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
   private gateFor: { config: OndiConfig; gate: (document: DocumentFacts) => OfferDecision } | undefined;
   private readonly cadence = new TypingCadence();
   private nextId = 0;
+  private readonly selections = new SelectionItems();
 
   constructor(private readonly deps: InlineProviderDeps) {}
 
@@ -55,29 +56,33 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
       if (!engine) {
         return [];
       }
+      // The suggest widget is open: complete what accepting its selected item would leave, and
+      // answer a suggestion the user moved back to from memory.
+      const selected = context.selectedCompletionInfo;
+      const selectionKey = selected ? SelectionItems.key(document, position, selected) : undefined;
+      if (selectionKey !== undefined && this.selections.has(selectionKey)) {
+        const remembered = this.selections.get(selectionKey);
+        return remembered ? [this.handOut(document, position, remembered).item] : [];
+      }
       const abort = toAbortSignal(token);
       try {
         if (!(await waitUnlessAborted(waitMs, abort.signal))) {
           return [];
         }
-        const completion = await engine.complete(toRequest(document, position, config), abort.signal);
-        if (!completion?.text || abort.signal.aborted) {
+        const placement = placementOf(document, position, selected);
+        const completion = await engine.complete(toRequest(document, position, config, placement), abort.signal);
+        if (abort.signal.aborted) {
           return [];
         }
-        // the pipeline speaks '\n'; a CRLF document gets its own breaks, as typing Enter would
-        const text = withLineEnding(completion.text, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
-        const id = `${++this.nextId}`;
-        this.deps.outcomes.shown({
-          id,
-          document: document.uri.toString(),
-          languageId: document.languageId,
-          position: at,
-          text,
-        });
+        // fitted to the closers right of the cursor, so accepting leaves no `)` or `}` twice
+        const placed = completion?.text ? placeCompletion(placement, completion.text, document) : undefined;
+        if (selectionKey !== undefined) this.selections.set(selectionKey, placed);
+        if (!completion || !placed) {
+          return [];
+        }
+        const { item, id } = this.handOut(document, position, placed);
         this.deps.latency(completion.ms);
         this.deps.log.debug(`completion ${id} after ${waitMs} ms wait, ${completion.ms.toFixed(1)} ms engine`);
-        const item = new vscode.InlineCompletionItem(text, new vscode.Range(position, position));
-        item.command = acceptCommand(id);
         return [item];
       } finally {
         abort.dispose();
@@ -86,6 +91,28 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
       this.deps.log.error('inline completion failed', error);
       return [];
     }
+  }
+
+  /** Counts the item as shown and gives it the accept command that reports it. */
+  private handOut(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    placed: PlacedItem,
+  ): { item: vscode.InlineCompletionItem; id: string } {
+    const id = `${++this.nextId}`;
+    // the tracker follows what the item adds from the cursor on (over the widget's selected
+    // item, what the user typed of it is already in the document)
+    const typed = document.getText(new vscode.Range(placed.range.start, position));
+    this.deps.outcomes.shown({
+      id,
+      document: document.uri.toString(),
+      languageId: document.languageId,
+      position: { line: position.line, character: position.character },
+      text: placed.text.startsWith(typed) ? placed.text.slice(typed.length) : placed.text,
+    });
+    const item = new vscode.InlineCompletionItem(placed.text, placed.range);
+    item.command = acceptCommand(id);
+    return { item, id };
   }
 
   /** Reuses the compiled gate until the config object changes. */
@@ -97,15 +124,22 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
   }
 }
 
-function toRequest(document: vscode.TextDocument, position: vscode.Position, config: OndiConfig): CompletionRequest {
-  // offsetAt counts each '\r\n' as two characters; lfSplit maps it into the '\n'-only text
-  const { prefix, suffix } = lfSplit(document.getText(), document.offsetAt(position));
+/** The request for a placement: at the cursor, or after the suggest widget's selected item applied. */
+function toRequest(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  config: OndiConfig,
+  placement: Placement = placementOf(document, position, undefined),
+): CompletionRequest {
+  const { prefix, suffix, start, lead } = placement;
   return {
     prefix,
     suffix,
     languageId: document.languageId,
     path: document.uri.fsPath,
-    position: { line: position.line, character: position.character },
+    position: lead.includes('\n')
+      ? { line: position.line, character: position.character }
+      : { line: start.line, character: start.character + lead.length },
     maxTokens: config.maxTokens,
   };
 }
