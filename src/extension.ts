@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OndiConfig } from './core/config';
 import type { OutcomeStats } from './core/outcomes/outcomes';
+import { timingFileSink } from './core/complete/requestTiming';
 import { EngineLifecycle } from './core/engine/lifecycle';
 import { workerEngineLoader } from './core/engine/workerClient';
 import type { OndiState } from './core/status';
@@ -76,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
     outcomes: outcomes.tracker,
     latency: (ms) => outcomes.store.latency(ms),
     log,
+    // one JSON line per request, only when a measurement asks for it (npm run bench:editor)
+    ...(process.env['ONDI_TIMING_FILE'] ? { timing: timingFileSink(process.env['ONDI_TIMING_FILE']) } : {}),
   });
   const inline = keep(new InlineCompletionRegistration(provider));
   inline.update(settings.current.languages);

@@ -4,6 +4,7 @@
 // for it; here that is this thread, so the extension host's event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { SerialQueue } from '../core/base/serialQueue';
+import { answerKind, type AnswerKind, type WorkerMarks } from '../core/complete/requestTiming';
 import { AdapterFileError } from '../core/adapt/adapterValidation';
 import { toRefusal, type EngineCommand, type EngineReply, type EngineWorkerData } from '../core/engine/workerProtocol';
 import { describeError } from '../core/log';
@@ -55,17 +56,23 @@ function main(): void {
     switch (command.type) {
       case 'complete': {
         const { id, request } = command;
+        const queuedAt = Date.now();
         const controller = new AbortController();
         open.set(id, controller);
         serially(async () => {
+          const startedAt = Date.now();
+          const timing = (kind?: AnswerKind): WorkerMarks => ({ queuedAt, startedAt, doneAt: Date.now(), kind });
           try {
             if (controller.signal.aborted) {
-              reply({ type: 'completed', id, completion: undefined });
+              reply({ type: 'completed', id, completion: undefined, timing: timing() });
               return;
             }
             const pipeline = loaded().pipeline;
+            const before = pipeline.lastTrace;
             const completion = await pipeline.complete(request, controller.signal);
-            reply({ type: 'completed', id, completion, trace: pipeline.lastTrace });
+            // a request dropped before the model ran leaves the previous request's trace in place
+            const kind = pipeline.lastTrace === before ? undefined : answerKind(pipeline.lastTrace);
+            reply({ type: 'completed', id, completion, trace: pipeline.lastTrace, timing: timing(kind) });
           } catch (error) {
             reply({ type: 'failed', id, message: describeError(error) });
           } finally {

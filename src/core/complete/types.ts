@@ -1,3 +1,5 @@
+import type { EngineTiming } from './requestTiming';
+
 /**
  * The plain data that crosses from the editor adapter into the completion pipeline. No VS Code
  * types here: positions are plain objects and cancellation is an AbortSignal.
@@ -28,7 +30,8 @@ export interface Completion {
 
 /** Whatever produces completions (the on-device model). Returns undefined when it has none. */
 export interface CompletionEngine {
-  complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined>;
+  /** `timing`, when given, hears when the request is posted and the engine's own marks (requestTiming.ts). */
+  complete(request: CompletionRequest, signal: AbortSignal, timing?: EngineTiming): Promise<Completion | undefined>;
   /** A file the user worked in lately, whose code may help complete other files. */
   noteFile?(path: string, text: string): void;
   /**

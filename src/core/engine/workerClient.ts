@@ -4,6 +4,7 @@ import { Emitter } from '../base/emitter';
 import { spawnWorker, type WorkerScript } from '../base/threads';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionEngine, CompletionRequest } from '../complete/types';
+import type { EngineTiming, WorkerMarks } from '../complete/requestTiming';
 import type { BaseShape, EngineHandle, EngineLoader } from './lifecycle';
 import { describeError } from '../log';
 import type { LoadOptions } from './load';
@@ -56,6 +57,8 @@ export class WorkerEngine implements CompletionEngine {
   private nextId = 0;
   private readonly completions = new Map<number, Waiting<Completion | undefined>>();
   private readonly applies = new Map<number, Waiting<void>>();
+  /** Timed requests until the worker answers them, cancelled ones too (they are answered late). */
+  private readonly timings = new Map<number, EngineTiming>();
   // heard once: the emitter is emptied when it fires; a listener's own failure must not keep the others from hearing it
   private readonly stops = new Emitter<Error>(() => undefined);
   /** Set once the worker is gone or going: requests are refused with it. */
@@ -130,7 +133,7 @@ export class WorkerEngine implements CompletionEngine {
     };
   }
 
-  complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined> {
+  complete(request: CompletionRequest, signal: AbortSignal, timing?: EngineTiming): Promise<Completion | undefined> {
     if (this.stopped) return Promise.reject(this.stopped);
     if (signal.aborted) return Promise.resolve(undefined);
     const id = ++this.nextId;
@@ -152,6 +155,10 @@ export class WorkerEngine implements CompletionEngine {
           reject(error);
         },
       });
+      if (timing) {
+        this.timings.set(id, timing);
+        timing.posted();
+      }
       this.send({ type: 'complete', id, request: plainRequest(request) }, id);
     });
   }
@@ -206,6 +213,7 @@ export class WorkerEngine implements CompletionEngine {
     this.stops.dispose();
     for (const waiting of this.completions.values()) waiting.resolve(undefined);
     this.completions.clear();
+    this.untimeAll();
     // nothing is left to apply a personal model to
     for (const waiting of this.applies.values()) waiting.resolve();
     this.applies.clear();
@@ -236,6 +244,7 @@ export class WorkerEngine implements CompletionEngine {
     switch (reply.type) {
       case 'completed': {
         if (reply.trace) this.lastTrace = reply.trace;
+        this.timed(reply.id, reply.timing);
         const waiting = this.completions.get(reply.id);
         this.completions.delete(reply.id);
         waiting?.resolve(reply.completion);
@@ -254,6 +263,7 @@ export class WorkerEngine implements CompletionEngine {
         return;
       }
       case 'failed': {
+        this.timed(reply.id, undefined);
         const waiting = this.completions.get(reply.id) ?? this.applies.get(reply.id);
         this.completions.delete(reply.id);
         this.applies.delete(reply.id);
@@ -277,6 +287,7 @@ export class WorkerEngine implements CompletionEngine {
     for (const waiting of [...this.completions.values(), ...this.applies.values()]) waiting.reject(error);
     this.completions.clear();
     this.applies.clear();
+    this.untimeAll();
     this.stops.fire(error);
     this.stops.dispose();
     void this.worker.terminate();
@@ -290,8 +301,23 @@ export class WorkerEngine implements CompletionEngine {
       const waiting = this.completions.get(id) ?? this.applies.get(id);
       this.completions.delete(id);
       this.applies.delete(id);
+      this.timed(id, undefined);
       waiting?.reject(new Error(`the request could not be sent to the completion worker: ${describeError(error)}`));
     }
+  }
+
+  /** Hands the worker's marks of request `id` to its timing, if it was timed. */
+  private timed(id: number, marks: WorkerMarks | undefined): void {
+    const timing = this.timings.get(id);
+    if (!timing) return;
+    this.timings.delete(id);
+    timing.answered(marks);
+  }
+
+  /** No answer will come: the timings of open requests end without the worker's marks. */
+  private untimeAll(): void {
+    for (const timing of this.timings.values()) timing.answered(undefined);
+    this.timings.clear();
   }
 
   private post(command: EngineCommand): void {

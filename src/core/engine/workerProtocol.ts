@@ -2,6 +2,7 @@ import { AdapterFileError } from '../adapt/adapterValidation';
 import type { WorkspaceScope } from '../adapt/workerProtocol';
 import type { PipelineTrace } from '../complete/pipeline';
 import type { Completion, CompletionRequest } from '../complete/types';
+import type { WorkerMarks } from '../complete/requestTiming';
 import type { BaseShape } from './lifecycle';
 import type { LoadOptions } from './load';
 
@@ -54,6 +55,8 @@ export type EngineReply =
       readonly id: number;
       readonly completion: Completion | undefined;
       readonly trace?: PipelineTrace;
+      /** When the worker received, started and finished it (requestTiming.ts). */
+      readonly timing?: WorkerMarks;
     }
   | { readonly type: 'applied'; readonly id: number }
   /** The personal model file was refused (adapterValidation.ts); completions use the base model alone. */

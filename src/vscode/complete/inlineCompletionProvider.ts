@@ -5,6 +5,12 @@ import { createOfferGate, type DocumentFacts, type OfferDecision } from '../../c
 import type { OutcomeTracker } from '../../core/outcomes/outcomeTracker';
 import type { CompletionEngine, CompletionRequest } from '../../core/complete/types';
 import type { Logger } from '../../core/log';
+import {
+  RequestTiming,
+  type TimingOutcome,
+  type TimingRecord,
+  type TimingStart,
+} from '../../core/complete/requestTiming';
 import { toAbortSignal } from '../abortSignal';
 import { acceptCommand } from './outcomeWatcher';
 import { placeCompletion, placementOf, SelectionItems, type PlacedItem, type Placement } from './itemPlacement';
@@ -18,6 +24,8 @@ export interface InlineProviderDeps {
   /** Engine milliseconds of each completion handed out. */
   readonly latency: (ms: number) => void;
   readonly log: Logger;
+  /** Hears one record per request, when something measures (ONDI_TIMING_FILE); absent: nothing is timed. */
+  readonly timing?: (record: TimingRecord) => void;
 }
 
 /**
@@ -30,6 +38,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
   private readonly cadence = new TypingCadence();
   private nextId = 0;
   private readonly selections = new SelectionItems();
+  private requests = 0;
 
   constructor(private readonly deps: InlineProviderDeps) {}
 
@@ -39,6 +48,10 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[]> {
+    const calledAt = Date.now();
+    let timing: RequestTiming | undefined;
+    let outcome: TimingOutcome = 'failed';
+    let chars: number | undefined;
     try {
       const at = { line: position.line, character: position.character };
       this.deps.outcomes.requested(document.uri.toString(), at);
@@ -46,14 +59,17 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
       // Asked for explicitly (Alt+\): answer at once; while typing, wait as long as the
       // user's cadence says a further keystroke is likely.
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
-      const waitMs = explicit ? 0 : this.cadence.delay(Date.now(), config.debounceMs);
+      const waitMs = explicit ? 0 : this.cadence.delay(calledAt, config.debounceMs);
+      timing = this.startTiming({ path: document.uri.fsPath, ...at, explicit, waitMs, calledAt });
       const decision = this.gate(config)({ languageId: document.languageId, path: document.uri.fsPath });
       if (!decision.offer) {
         this.deps.log.debug(`no completion for ${document.uri.fsPath}: ${decision.reason}`);
+        outcome = 'gated';
         return [];
       }
       const engine = this.deps.engine();
       if (!engine) {
+        outcome = 'no-engine';
         return [];
       }
       // The suggest widget is open: complete what accepting its selected item would leave, and
@@ -62,27 +78,39 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
       const selectionKey = selected ? SelectionItems.key(document, position, selected) : undefined;
       if (selectionKey !== undefined && this.selections.has(selectionKey)) {
         const remembered = this.selections.get(selectionKey);
+        outcome = remembered ? 'shown' : 'empty';
+        chars = remembered?.text.length;
         return remembered ? [this.handOut(document, position, remembered).item] : [];
       }
       const abort = toAbortSignal(token);
       try {
         if (!(await waitUnlessAborted(waitMs, abort.signal))) {
+          outcome = 'cancelled';
           return [];
         }
+        timing?.waited();
         const placement = placementOf(document, position, selected);
-        const completion = await engine.complete(toRequest(document, position, config, placement), abort.signal);
+        const completion = await engine.complete(
+          toRequest(document, position, config, placement),
+          abort.signal,
+          timing,
+        );
         if (abort.signal.aborted) {
+          outcome = 'cancelled';
           return [];
         }
         // fitted to the closers right of the cursor, so accepting leaves no `)` or `}` twice
         const placed = completion?.text ? placeCompletion(placement, completion.text, document) : undefined;
         if (selectionKey !== undefined) this.selections.set(selectionKey, placed);
         if (!completion || !placed) {
+          outcome = 'empty';
           return [];
         }
         const { item, id } = this.handOut(document, position, placed);
         this.deps.latency(completion.ms);
         this.deps.log.debug(`completion ${id} after ${waitMs} ms wait, ${completion.ms.toFixed(1)} ms engine`);
+        outcome = 'shown';
+        chars = placed.text.length;
         return [item];
       } finally {
         abort.dispose();
@@ -90,7 +118,15 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     } catch (error) {
       this.deps.log.error('inline completion failed', error);
       return [];
+    } finally {
+      timing?.finish(outcome, chars);
     }
+  }
+
+  /** A timing for this request, when something listens for one. */
+  private startTiming(start: Omit<TimingStart, 'id'>): RequestTiming | undefined {
+    const sink = this.deps.timing;
+    return sink ? new RequestTiming({ id: ++this.requests, ...start }, sink) : undefined;
   }
 
   /** Counts the item as shown and gives it the accept command that reports it. */
