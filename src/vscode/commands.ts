@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { histogramPercentile } from '../core/outcomes/latencyHistogram';
-import { summarizeOutcomes, type OutcomeStats } from '../core/outcomes/outcomes';
+import { completionFigures, menuLine } from '../core/outcomes/figures';
+import type { OutcomeStats } from '../core/outcomes/outcomes';
 import type { Logger } from '../core/log';
 import { COMMAND_IDS } from './commandIds';
 import type { Settings } from './settings';
@@ -53,7 +53,8 @@ async function showMenu(deps: CommandDeps): Promise<void> {
     { label: `$(output) Show Log`, command: COMMAND_IDS.showLog },
     { label: `$(sparkle) ${toggleLabel}`, command: COMMAND_IDS.toggleInlineCompletions },
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: `$(graph) ${summarizeOutcomes(stats, histogramPercentile(stats.latency, 50))}` },
+    // the dashboard's figures, in its words (core/outcomes/figures.ts)
+    { label: `$(graph) ${menuLine(completionFigures(stats))}` },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Ondi', placeHolder: 'What should Ondi do?' });
   if (picked?.command) {

@@ -3,10 +3,13 @@ import type { ChartConfiguration } from 'chart.js';
 import type { ChartBoard, Theme } from './charts';
 import { card, el, empty, figure, fmt } from './dom';
 
-/** What became of the completions shown on this machine: counts, over time, per language, latency. */
+/**
+ * What became of the completions shown on this machine: counts, over time, per language, model
+ * latency. Every figure and label comes as built by core/outcomes/figures.ts, the menu's too.
+ */
 export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme: Theme): HTMLElement {
-  const t = c.totals;
-  if (t.shown === 0) {
+  const f = c.figures;
+  if (f.shown === 0) {
     return card(
       'Completions',
       'completions',
@@ -15,25 +18,30 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       ),
     );
   }
-  const pending = Math.max(0, t.shown - t.accepted - t.partial - t.dismissed);
+  const { tab, word, line } = f.acceptedBy;
   return card(
     'Completions',
     'completions',
+    el('p', { class: 'summary', 'data-summary': 'completions' }, c.summary),
     el(
       'div',
       { class: 'figures' },
-      figure(fmt.int(t.shown), 'shown', 'shown'),
-      figure(fmt.int(t.accepted), 'accepted', 'accepted'),
-      figure(fmt.int(t.partial), 'partially accepted', 'partial'),
-      figure(fmt.int(t.dismissed), 'dismissed', 'dismissed'),
-      figure(fmt.percent(c.acceptRate), 'acceptance rate', 'acceptRate'),
-      figure(fmt.ms(c.latency.p50), 'p50 latency', 'p50'),
-      figure(fmt.ms(c.latency.p95), 'p95 latency', 'p95'),
+      figure(fmt.int(f.shown), `shown (model ${fmt.int(f.shownModel)}, cached ${fmt.int(f.shownCached)})`, 'shown'),
+      figure(
+        fmt.int(f.accepted),
+        `accepted of ${fmt.int(f.shown)} shown: Tab ${fmt.int(tab)}, word ${fmt.int(word)}, line ${fmt.int(line)}`,
+        'accepted',
+      ),
+      figure(fmt.percent(f.acceptRate), 'accepts per suggestion shown', 'acceptRate'),
+      figure(fmt.int(f.typedAlong), 'typed along (not counted as accepted)', 'typedAlong'),
+      figure(fmt.int(f.dismissed), 'dismissed', 'dismissed'),
+      figure(fmt.ms(f.p50Ms), `model p50 over ${fmt.int(f.modelCalls)} calls`, 'p50'),
+      figure(fmt.ms(f.p95Ms), `model p95 over ${fmt.int(f.modelCalls)} calls`, 'p95'),
     ),
     el('h3', {}, c.timeline.unit === 'hour' ? 'Over time, per hour' : 'Over time, per day'),
     charts.chart(
       'timeline',
-      'Completions shown, accepted, partially accepted and dismissed over time',
+      'Suggestions shown, accepts by Tab, word and line, typed along and dismissed over time',
       timelineChart(c, theme),
       200,
     ),
@@ -43,10 +51,10 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       el(
         'div',
         {},
-        el('h3', {}, 'Acceptance rate per language'),
+        el('h3', {}, 'Accepts per suggestion shown, per language'),
         charts.chart(
           'languages',
-          'Acceptance rate per language',
+          'Accepts per suggestion shown, per language',
           languageChart(c, theme),
           Math.max(90, 34 * c.languages.length + 40),
         ),
@@ -54,18 +62,22 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       el(
         'div',
         {},
-        el('h3', {}, `Latency on this machine (${fmt.int(c.latency.count)} completions handed to the editor)`),
-        charts.chart('latency', 'Histogram of completion latency in milliseconds', latencyChart(c, theme), 180),
+        el(
+          'h3',
+          {},
+          `Model latency on this machine (${fmt.int(f.modelCalls)} model calls; ${fmt.int(f.shownCached)} cached repeats took none)`,
+        ),
+        charts.chart('latency', 'Histogram of model call latency in milliseconds', latencyChart(c, theme), 180),
       ),
     ),
     el(
       'p',
       { class: 'note' },
-      `${fmt.int(c.acceptedChars)} of ${fmt.int(c.shownChars)} suggested characters were kept.` +
-        (pending > 0
-          ? ` ${fmt.int(pending)} shown ${pending === 1 ? 'suggestion is' : 'suggestions are'} still open.`
-          : '') +
-        " Latency is the engine's time per completion handed to the editor (one typed along is handed again from memory, in a few ms); p50 and p95 are read from the histogram to within a bucket (the green bar holds the p50, the orange one the p95).",
+      `Of ${fmt.int(f.shownChars)} characters shown, accepts inserted ${fmt.int(f.acceptedChars)} and ${fmt.int(f.typedChars)} were typed by hand along the ghost text. ` +
+        `${fmt.int(f.requests)} completion requests. ` +
+        'Shown counts every suggestion handed to the editor; a cached one is the rest of a suggestion still on screen (after typing along or a partial accept) served from memory, with no model call. ' +
+        'Accepted counts Tab, accept-next-word and accept-next-line; typing the ghost text by hand is "typed along", never an accept. ' +
+        "Latency is the engine's time per model call; p50 and p95 are read from the histogram to within a bucket (the green bar holds the p50, the orange one the p95).",
     ),
   );
 }
@@ -84,15 +96,17 @@ function timelineChart(c: CompletionsSection, theme: Theme): ChartConfiguration<
     data: {
       labels: [...c.timeline.labels],
       datasets: [
-        bar('accepted', s.accepted, theme.green),
-        bar('partially accepted', s.partial, theme.blue),
+        bar('accepted: Tab', s.tab, theme.green),
+        bar('accepted: word', s.word, theme.blue),
+        bar('accepted: line', s.line, theme.purple),
+        bar('typed along', s.typedAlong, theme.yellow),
         bar('dismissed', s.dismissed, theme.muted),
         {
           type: 'line' as const,
           label: 'shown',
           data: [...s.shown],
-          borderColor: theme.yellow,
-          backgroundColor: theme.yellow,
+          borderColor: theme.foreground,
+          backgroundColor: theme.foreground,
           pointRadius: 2,
           tension: 0.2,
         },
@@ -106,10 +120,10 @@ function languageChart(c: CompletionsSection, theme: Theme): ChartConfiguration<
   return {
     type: 'bar',
     data: {
-      labels: c.languages.map((l) => `${l.language} (${l.shown} shown)`),
+      labels: c.languages.map((l) => `${l.language} (${l.accepted} of ${l.shown} shown)`),
       datasets: [
         {
-          label: 'accepted fully or in part',
+          label: 'accepts per suggestion shown',
           data: c.languages.map((l) => l.acceptRate ?? 0),
           backgroundColor: theme.green,
         },
@@ -131,7 +145,7 @@ function latencyChart(c: CompletionsSection, theme: Theme): ChartConfiguration<'
     type: 'bar',
     data: {
       labels: labels.map((l) => `${l} ms`),
-      datasets: [{ label: 'completions', data: [...counts], backgroundColor: labels.map((_, i) => color(i)) }],
+      datasets: [{ label: 'model calls', data: [...counts], backgroundColor: labels.map((_, i) => color(i)) }],
     },
     options: {
       scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },

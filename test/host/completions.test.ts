@@ -48,11 +48,11 @@ describe('inline completions from the on-device model', () => {
     }
     assert.notEqual(inserted.trim(), '', 'the completion was inserted');
     assert.equal(editor.document.lineAt(line).text, typed + inserted);
-    await eventually(() => api.outcomes().counts.accepted > before.accepted, 'the accept is counted');
+    await eventually(() => api.outcomes().counts.tab > before.tab, 'the accept is counted as Tab');
     assert.ok(api.outcomes().latency.count > 0, 'its latency is recorded');
   });
 
-  it("counts a word-by-word accept (VS Code's accept-next-word) that stops early as partial", async () => {
+  it("counts a word-by-word accept (VS Code's accept-next-word) as a word accept, apart from Tab", async () => {
     const api = await readyApi();
     const editor = await openAtEnd('completion-partial.ts');
     const before = api.outcomes();
@@ -75,14 +75,18 @@ describe('inline completions from the on-device model', () => {
     assert.notEqual(inserted, '', 'a word was accepted');
     // typing something of one's own ends the suggestion
     await editor.edit((edit) => edit.insert(editor.document.lineAt(line).range.end, ' // mine'));
-    if (inserted.length < suggestionLength) {
-      await eventually(() => api.outcomes().counts.partial > before.counts.partial, 'the partial accept is counted');
-      assert.equal(api.outcomes().counts.accepted, before.counts.accepted);
+    if (inserted.length < suggestionLength && inserted.length > 1) {
+      await eventually(() => api.outcomes().counts.word > before.counts.word, 'the word accept is counted');
+      assert.equal(api.outcomes().counts.tab, before.counts.tab, 'not as Tab');
+      assert.equal(api.outcomes().acceptedChars - before.acceptedChars, inserted.length);
+    } else if (inserted.length === 1) {
+      // a one-character word (a lone bracket) cannot be told from typing it
+      await eventually(() => api.outcomes().counts.typedAlong > before.counts.typedAlong, 'counted as typed along');
     } else {
-      // a one-word suggestion is taken whole by accept-next-word
-      await eventually(() => api.outcomes().counts.accepted > before.counts.accepted, 'the accept is counted');
+      // a one-word suggestion is taken whole by accept-next-word: VS Code accepts it as Tab does
+      await eventually(() => api.outcomes().counts.tab > before.counts.tab, 'the accept is counted');
+      assert.equal(api.outcomes().acceptedChars - before.acceptedChars, inserted.length);
     }
-    assert.equal(api.outcomes().acceptedChars - before.acceptedChars, inserted.length);
   });
 
   it('offers nothing while inline completions are turned off', async () => {

@@ -7,7 +7,7 @@ import { addLatency } from '../../src/core/outcomes/latencyHistogram';
 import {
   emptyOutcomeStats,
   recordOutcome,
-  type OutcomeKind,
+  type OutcomeEvent,
   type OutcomeStats,
 } from '../../src/core/outcomes/outcomes';
 import { buildDashboard, describeStoredFile, type DashboardSources } from '../../src/core/dashboard/buildDashboard';
@@ -79,9 +79,17 @@ function sources(overrides: Partial<DashboardSources> = {}): DashboardSources {
   };
 }
 
-function play(kinds: readonly [OutcomeKind, string, number][]): OutcomeStats {
+type Play = 'shown' | 'cached' | 'tab' | 'word' | 'line' | 'typedAlong' | 'dismissed';
+
+function play(kinds: readonly [Play, string, number][]): OutcomeStats {
+  const event = (kind: Play, languageId: string): OutcomeEvent => {
+    if (kind === 'cached') return { kind: 'shown', source: 'cached', languageId, chars: 4 };
+    if (kind === 'tab' || kind === 'word' || kind === 'line')
+      return { kind: 'accepted', how: kind, languageId, chars: 4 };
+    return { kind, languageId, chars: 4 };
+  };
   return kinds.reduce(
-    (stats, [kind, languageId, at]) => recordOutcome(stats, { kind, languageId, chars: 4 }, at),
+    (stats, [kind, languageId, at]) => recordOutcome(stats, event(kind, languageId), at),
     emptyOutcomeStats(),
   );
 }
@@ -140,21 +148,25 @@ describe('dashboard data: model card', () => {
 });
 
 describe('dashboard data: completions', () => {
-  it('counts outcomes, the acceptance rate per language and the latency percentiles', () => {
+  it('counts outcomes, the acceptance rate per language and the model latency percentiles', () => {
     let stats = play([
       ['shown', 'typescript', NOW - HOUR],
-      ['accepted', 'typescript', NOW - HOUR],
+      ['tab', 'typescript', NOW - HOUR],
       ['shown', 'typescript', NOW],
-      ['partial', 'typescript', NOW],
+      ['word', 'typescript', NOW],
+      ['cached', 'typescript', NOW],
+      ['typedAlong', 'typescript', NOW],
       ['shown', 'python', NOW],
       ['dismissed', 'python', NOW],
-      ['shown', 'typescript', NOW],
-      ['dismissed', 'typescript', NOW],
     ]);
     for (const ms of [20, 25, 28, 45, 400]) stats = { ...stats, latency: addLatency(stats.latency, ms) };
     const c = buildDashboard(sources({ outcomes: stats })).completions;
-    assert.deepEqual(c.totals, { shown: 4, accepted: 1, partial: 1, dismissed: 2 });
-    assert.equal(c.acceptRate, 50);
+    assert.equal(c.figures.shown, 4);
+    assert.equal(c.figures.shownCached, 1);
+    assert.deepEqual(c.figures.acceptedBy, { tab: 1, word: 1, line: 0 });
+    assert.equal(c.figures.typedAlong, 1, 'typing along is counted apart');
+    assert.equal(c.figures.acceptRate, 50, 'two accepts of four shown; typing along is not an accept');
+    assert.equal(c.labels.accepted, 'accepted 2 of 4 shown (50%): Tab 1, word 1, line 0');
     assert.deepEqual(
       c.languages.map((l) => [l.language, l.shown, Math.round(l.acceptRate ?? -1)]),
       [
@@ -177,7 +189,8 @@ describe('dashboard data: completions', () => {
 
   it('has no rates and no percentiles before anything was shown', () => {
     const c = buildDashboard(sources()).completions;
-    assert.equal(c.acceptRate, undefined);
+    assert.equal(c.figures.acceptRate, undefined);
+    assert.equal(c.summary, 'No completions shown yet');
     assert.equal(c.latency.p50, undefined);
     assert.deepEqual(c.languages, []);
   });
@@ -186,7 +199,7 @@ describe('dashboard data: completions', () => {
     const recent = timelineSeries(
       play([
         ['shown', 'ts', NOW - 3 * HOUR],
-        ['accepted', 'ts', NOW - 3 * HOUR],
+        ['tab', 'ts', NOW - 3 * HOUR],
         ['shown', 'ts', NOW],
       ]).timeline,
       NOW,
@@ -195,7 +208,7 @@ describe('dashboard data: completions', () => {
     assert.equal(recent.labels.length, 4);
     assert.equal(recent.labels[0], `${String(new Date(NOW - 3 * HOUR).getHours()).padStart(2, '0')}:00`);
     assert.deepEqual(recent.series.shown, [1, 0, 0, 1]);
-    assert.deepEqual(recent.series.accepted, [1, 0, 0, 0]);
+    assert.deepEqual(recent.series.tab, [1, 0, 0, 0]);
 
     const longer = timelineSeries(
       play([

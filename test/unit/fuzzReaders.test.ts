@@ -221,7 +221,7 @@ describe(`fuzz: outcome statistics under any language id (seed ${SEED})`, () => 
     const rand = seededRandom(SEED + 5);
     const ids = ['typescript', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '', 'other'];
     let stats = emptyOutcomeStats();
-    const kinds = ['shown', 'accepted', 'partial', 'dismissed'] as const;
+    const kinds = ['shown', 'accepted', 'typedAlong', 'dismissed'] as const;
     for (let i = 0; i < 400; i++) {
       stats = recordOutcome(
         stats,
@@ -233,7 +233,7 @@ describe(`fuzz: outcome statistics under any language id (seed ${SEED})`, () => 
       assert.deepEqual(JSON.parse(JSON.stringify(read)), JSON.parse(JSON.stringify(stats)), `case ${i}`);
     }
     const perLanguage = Object.values(stats.byLanguage).reduce(
-      (sum, c) => sum + c.shown + c.accepted + c.partial + c.dismissed,
+      (sum, c) => sum + c.shown + c.tab + c.typedAlong + c.dismissed,
       0,
     );
     assert.equal(perLanguage, 400, 'every outcome is counted under its language');

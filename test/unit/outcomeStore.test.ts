@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { OutcomeStore } from '../../src/core/outcomes/outcomeStore';
 import { hourKey } from '../../src/core/outcomes/outcomeTimeline';
 import { emptyOutcomeStats } from '../../src/core/outcomes/outcomes';
+import { zeroCounts } from '../../src/core/outcomes/outcomeKinds';
 import { createLogger, type LogRecord } from '../../src/core/log';
 import { readJsonFile, writeFileAtomic } from '../../src/core/store/atomicFile';
 
@@ -28,12 +29,15 @@ describe('outcome store', () => {
     const file = path.join(dir, 'nested/outcomes.json');
     const first = new OutcomeStore({ file, log });
     first.record({ kind: 'shown', languageId: 'typescript', chars: 5 });
-    first.record({ kind: 'accepted', languageId: 'typescript', chars: 5 });
+    first.record({ kind: 'shown', source: 'cached', languageId: 'typescript', chars: 4 });
+    first.record({ kind: 'accepted', how: 'word', languageId: 'typescript', chars: 5 });
+    first.record({ kind: 'request', languageId: 'typescript', chars: 0 });
     first.latency(21);
     await first.dispose();
     const second = new OutcomeStore({ file, log });
     await second.whenLoaded();
-    assert.deepEqual(second.stats.counts, { shown: 1, accepted: 1, partial: 0, dismissed: 0 });
+    assert.deepEqual(second.stats.counts, { ...zeroCounts(), shown: 2, cached: 1, word: 1 });
+    assert.equal(second.stats.requests, 1);
     assert.equal(second.stats.latency.count, 1);
   });
 
@@ -45,7 +49,7 @@ describe('outcome store', () => {
     const second = new OutcomeStore({ file, log });
     second.record({ kind: 'dismissed', languageId: 'python', chars: 0 });
     await second.whenLoaded();
-    assert.deepEqual(second.stats.counts, { shown: 1, accepted: 0, partial: 0, dismissed: 1 });
+    assert.deepEqual(second.stats.counts, { ...zeroCounts(), shown: 1, dismissed: 1 });
     await second.dispose();
   });
 
@@ -72,9 +76,26 @@ describe('outcome store', () => {
     assert.equal(((await readJsonFile(file)) as { counts: { shown: number } }).counts.shown, 1);
   });
 
+  it('starts over from a version 1 file, saying why: its counts mixed cached repeats and typing along in', async () => {
+    const file = path.join(dir, 'outcomes.json');
+    await fs.writeFile(
+      file,
+      JSON.stringify({
+        ...emptyOutcomeStats(),
+        version: 1,
+        counts: { shown: 7, accepted: 2, partial: 1, dismissed: 4 },
+      }),
+    );
+    const store = new OutcomeStore({ file, log });
+    await store.whenLoaded();
+    assert.equal(store.stats.counts.shown, 0);
+    assert.ok(records.some((r) => r.level === 'info' && r.message.includes('older version')));
+    await store.dispose();
+  });
+
   it('reads a file written before the timeline existed, keeps its totals and starts a timeline', async () => {
     const file = path.join(dir, 'outcomes.json');
-    const old = { ...emptyOutcomeStats(), counts: { shown: 7, accepted: 2, partial: 1, dismissed: 4 } } as Record<
+    const old = { ...emptyOutcomeStats(), counts: { ...zeroCounts(), shown: 7, tab: 2, dismissed: 4 } } as Record<
       string,
       unknown
     >;

@@ -5,15 +5,15 @@ import {
   histogramPercentile,
   parseHistogram,
 } from '../../src/core/outcomes/latencyHistogram';
+import { insertionKind, lineAcceptLength, wordAcceptLength } from '../../src/core/outcomes/insertionKind';
 import { dayKey, hourKey, TIMELINE_DAYS, TIMELINE_HOURS } from '../../src/core/outcomes/outcomeTimeline';
 import { OutcomeTracker, type TextChange } from '../../src/core/outcomes/outcomeTracker';
+import { zeroCounts } from '../../src/core/outcomes/outcomeKinds';
 import {
-  acceptRate,
   emptyOutcomeStats,
   parseOutcomeStats,
   recordLatency,
   recordOutcome,
-  summarizeOutcomes,
   type OutcomeEvent,
 } from '../../src/core/outcomes/outcomes';
 
@@ -28,29 +28,34 @@ const insert = (line: number, character: number, text: string): TextChange => ({
 function tracked() {
   const events: OutcomeEvent[] = [];
   const tracker = new OutcomeTracker((event) => events.push(event));
-  const kinds = () => events.map((e) => `${e.kind}:${e.chars}`);
+  const kinds = () =>
+    events.map((e) => `${e.kind}${e.source === 'cached' ? '(cached)' : ''}${e.how ? `(${e.how})` : ''}:${e.chars}`);
   return { tracker, events, kinds };
 }
 
 describe('outcome tracker', () => {
-  it('counts a suggestion accepted through its item command once, with its length', () => {
+  it('counts a suggestion accepted through its item command once, as Tab, with its length', () => {
     const { tracker, kinds } = tracked();
-    tracker.requested(DOC, at(3, 16));
+    tracker.requested(DOC, at(3, 16), 'typescript');
     tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(3, 16), text: 'join(a, b);' });
     tracker.accepted('1');
     tracker.accepted('1');
-    assert.deepEqual(kinds(), ['shown:11', 'accepted:11']);
+    assert.deepEqual(kinds(), ['request:0', 'shown:11', 'accepted(tab):11']);
   });
 
   it('counts Tab once whether its edit or its command arrives first', () => {
-    const { tracker, kinds } = tracked();
-    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(3, 16), text: 'join(a, b);' });
-    tracker.edited(DOC, [insert(3, 16, 'join(a, b);')]);
-    tracker.accepted('1');
-    assert.deepEqual(kinds(), ['shown:11', 'accepted:11']);
+    for (const editFirst of [true, false]) {
+      const { tracker, kinds } = tracked();
+      tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(3, 16), text: 'join(a, b);' });
+      if (editFirst) tracker.edited(DOC, [insert(3, 16, 'join(a, b);')]);
+      tracker.accepted('1');
+      if (!editFirst) tracker.edited(DOC, [insert(3, 16, 'join(a, b);')]);
+      tracker.dispose();
+      assert.deepEqual(kinds(), ['shown:11', 'accepted(tab):11'], `edit first: ${editFirst}`);
+    }
   });
 
-  it('counts a word-by-word accept that stops early as partial, with the kept characters', () => {
+  it("counts VS Code's accept-next-word as word accepts, each one, and the suggestion is not dismissed", () => {
     const { tracker, kinds } = tracked();
     tracker.shown({
       id: '1',
@@ -59,24 +64,23 @@ describe('outcome tracker', () => {
       position: at(0, 4),
       text: 'value = compute(x);',
     });
-    tracker.edited(DOC, [insert(0, 4, 'value ')]);
-    tracker.edited(DOC, [insert(0, 10, '= ')]);
+    // accept-next-word takes "value"; its next step takes the lone " ", which cannot be told from typing it
+    tracker.edited(DOC, [insert(0, 4, 'value')]);
+    tracker.shown({
+      id: '2',
+      document: DOC,
+      languageId: 'typescript',
+      position: at(0, 9),
+      text: ' = compute(x);',
+      source: 'cached',
+    });
+    tracker.edited(DOC, [insert(0, 9, ' ')]);
     // the user then types something else
-    tracker.edited(DOC, [insert(0, 12, 'z')]);
-    assert.deepEqual(kinds(), ['shown:19', 'partial:8']);
+    tracker.edited(DOC, [insert(0, 10, 'z')]);
+    assert.deepEqual(kinds(), ['shown:19', 'accepted(word):5', 'shown(cached):14', 'typedAlong:1']);
   });
 
-  it('keeps one suggestion while the user types along and the rest is shown again', () => {
-    const { tracker, kinds } = tracked();
-    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(1, 2), text: 'return x;' });
-    tracker.edited(DOC, [insert(1, 2, 'r')]);
-    tracker.requested(DOC, at(1, 3));
-    tracker.shown({ id: '2', document: DOC, languageId: 'typescript', position: at(1, 3), text: 'eturn x;' });
-    tracker.accepted('2');
-    assert.deepEqual(kinds(), ['shown:9', 'accepted:9']);
-  });
-
-  it('follows a multi-line partial accept onto the next line', () => {
+  it("counts VS Code's accept-next-line as a line accept and follows the suggestion onto the next line", () => {
     const { tracker, kinds } = tracked();
     tracker.shown({
       id: '1',
@@ -86,8 +90,44 @@ describe('outcome tracker', () => {
       text: '    a = 1\n    return a',
     });
     tracker.edited(DOC, [insert(4, 0, '    a = 1\n')]);
+    tracker.shown({
+      id: '2',
+      document: DOC,
+      languageId: 'python',
+      position: at(5, 0),
+      text: '    return a',
+      source: 'cached',
+    });
     tracker.edited(DOC, [insert(5, 0, '    return a')]);
-    assert.deepEqual(kinds(), ['shown:22', 'accepted:22']);
+    tracker.accepted('2');
+    assert.deepEqual(kinds(), ['shown:22', 'accepted(line):10', 'shown(cached):12', 'accepted(tab):12']);
+  });
+
+  it('counts typing along apart from accepts: once per suggestion, with the characters typed', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(1, 2), text: 'return x;' });
+    tracker.edited(DOC, [insert(1, 2, 'r')]);
+    tracker.requested(DOC, at(1, 3), 'typescript');
+    tracker.shown({
+      id: '2',
+      document: DOC,
+      languageId: 'typescript',
+      position: at(1, 3),
+      text: 'eturn x;',
+      source: 'cached',
+    });
+    tracker.edited(DOC, [insert(1, 3, 'e')]);
+    tracker.accepted('2');
+    assert.deepEqual(kinds(), ['shown:9', 'request:0', 'shown(cached):8', 'accepted(tab):7', 'typedAlong:2']);
+  });
+
+  it('counts a suggestion typed to its end by hand as typed along, never accepted', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 0), text: 'ab' });
+    tracker.edited(DOC, [insert(0, 0, 'a')]);
+    tracker.edited(DOC, [insert(0, 1, 'b')]);
+    tracker.accepted('1');
+    assert.deepEqual(kinds(), ['shown:2', 'typedAlong:2']);
   });
 
   it('dismisses a suggestion when a request comes from elsewhere, an edit does not match, or on dispose', () => {
@@ -112,16 +152,31 @@ describe('outcome tracker', () => {
     ]);
   });
 
+  it('counts the same suggestion asked for again as another display of one suggestion', () => {
+    const { tracker, kinds } = tracked();
+    tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 0), text: 'abc' });
+    tracker.shown({
+      id: '2',
+      document: DOC,
+      languageId: 'typescript',
+      position: at(0, 0),
+      text: 'abc',
+      source: 'cached',
+    });
+    tracker.accepted('1');
+    assert.deepEqual(kinds(), ['shown:3', 'shown(cached):3', 'accepted(tab):3']);
+  });
+
   it('ignores edits in other documents and accept commands of suggestions it no longer holds', () => {
     const { tracker, kinds } = tracked();
     tracker.shown({ id: '1', document: DOC, languageId: 'typescript', position: at(0, 0), text: 'abc' });
     tracker.edited('file:///w/other.ts', [insert(0, 0, 'zzz')]);
     tracker.accepted('99');
     tracker.accepted('1');
-    assert.deepEqual(kinds(), ['shown:3', 'accepted:3']);
+    assert.deepEqual(kinds(), ['shown:3', 'accepted(tab):3']);
   });
 
-  it('resolves every shown suggestion exactly once over a long random session', () => {
+  it('ends every suggestion at most once over a long random session, and counts no accept twice', () => {
     const { tracker, events } = tracked();
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -142,25 +197,63 @@ describe('outcome tracker', () => {
     }
     tracker.dispose();
     const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+    const ends = count('dismissed') + count('typedAlong') + events.filter((e) => e.how === 'tab').length;
     assert.ok(count('shown') > 50);
-    assert.equal(count('accepted') + count('partial') + count('dismissed'), count('shown'));
+    assert.ok(ends > 0 && ends <= count('shown'), `${ends} ends of ${count('shown')} shown`);
+    // an accept command for an id already ended counts nothing
+    assert.ok(events.filter((e) => e.how === 'tab').length < count('shown'));
+  });
+});
+
+describe("telling VS Code's partial accepts from typing", () => {
+  it('follows accept-next-word and accept-next-line as VS Code cuts them', () => {
+    assert.equal(wordAcceptLength('value = compute(x);'), 5);
+    assert.equal(wordAcceptLength(' = compute(x);'), 1);
+    assert.equal(wordAcceptLength('= compute(x);'), 2);
+    assert.equal(wordAcceptLength('  return a'), 2);
+    assert.equal(wordAcceptLength('$scope.x'), 6);
+    assert.equal(lineAcceptLength('a = 1\nb'), 6);
+    assert.equal(lineAcceptLength('a = 1'), 5);
+    assert.equal(insertionKind('value', 'value = 1'), 'word');
+    assert.equal(insertionKind('a = 1\n', 'a = 1\nb'), 'line');
+    assert.equal(insertionKind('v', 'value = 1'), 'typed');
+    assert.equal(insertionKind('va', 'value = 1'), 'typed');
+    assert.equal(insertionKind('()', '() => x'), 'typed');
   });
 });
 
 describe('outcome statistics', () => {
-  it('counts per kind and per language, and the characters shown and kept', () => {
+  it('counts displays by source, accepts by kind, typing along and dismissals, per language, and the characters', () => {
     let stats = emptyOutcomeStats();
+    stats = recordOutcome(stats, { kind: 'request', languageId: 'typescript', chars: 0 });
     stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 10 });
-    stats = recordOutcome(stats, { kind: 'accepted', languageId: 'typescript', chars: 10 });
+    stats = recordOutcome(stats, { kind: 'accepted', how: 'tab', languageId: 'typescript', chars: 10 });
     stats = recordOutcome(stats, { kind: 'shown', languageId: 'python', chars: 6 });
-    stats = recordOutcome(stats, { kind: 'partial', languageId: 'python', chars: 2 });
-    stats = recordOutcome(stats, { kind: 'shown', languageId: 'python', chars: 4 });
+    stats = recordOutcome(stats, { kind: 'accepted', how: 'word', languageId: 'python', chars: 2 });
+    stats = recordOutcome(stats, { kind: 'shown', source: 'cached', languageId: 'python', chars: 4 });
+    stats = recordOutcome(stats, { kind: 'typedAlong', languageId: 'python', chars: 3 });
     stats = recordOutcome(stats, { kind: 'dismissed', languageId: 'python', chars: 0 });
-    assert.deepEqual(stats.counts, { shown: 3, accepted: 1, partial: 1, dismissed: 1 });
-    assert.deepEqual(stats.byLanguage['python'], { shown: 2, accepted: 0, partial: 1, dismissed: 1 });
+    assert.equal(stats.requests, 1);
+    assert.deepEqual(stats.counts, {
+      ...zeroCounts(),
+      shown: 3,
+      cached: 1,
+      tab: 1,
+      word: 1,
+      typedAlong: 1,
+      dismissed: 1,
+    });
+    assert.deepEqual(stats.byLanguage['python'], {
+      ...zeroCounts(),
+      shown: 2,
+      cached: 1,
+      word: 1,
+      typedAlong: 1,
+      dismissed: 1,
+    });
     assert.equal(stats.shownChars, 20);
     assert.equal(stats.acceptedChars, 12);
-    assert.equal(Math.round(acceptRate(stats)), 67);
+    assert.equal(stats.typedChars, 3);
   });
 
   it('sums languages beyond the limit under "other" so the file stays small', () => {
@@ -170,11 +263,11 @@ describe('outcome statistics', () => {
     assert.equal(stats.byLanguage['other']?.shown, 8);
   });
 
-  it('round-trips through JSON and rejects what it did not write', () => {
+  it('round-trips through JSON and rejects what it did not write, version 1 included', () => {
     let stats = recordOutcome(emptyOutcomeStats(), { kind: 'shown', languageId: 'typescript', chars: 3 });
     stats = recordLatency(stats, 12);
     assert.deepEqual(parseOutcomeStats(JSON.parse(JSON.stringify(stats))), stats);
-    assert.equal(parseOutcomeStats({ ...stats, version: 2 }), undefined);
+    assert.equal(parseOutcomeStats({ ...stats, version: 1 }), undefined);
     assert.equal(parseOutcomeStats({ ...stats, counts: { shown: -1 } }), undefined);
     assert.equal(parseOutcomeStats('garbage'), undefined);
   });
@@ -185,10 +278,14 @@ describe('outcome statistics', () => {
     let stats = emptyOutcomeStats();
     stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 4 }, start);
     stats = recordOutcome(stats, { kind: 'accepted', languageId: 'typescript', chars: 4 }, start + 60_000);
-    stats = recordOutcome(stats, { kind: 'shown', languageId: 'typescript', chars: 4 }, start + 2 * hour);
-    assert.deepEqual(stats.timeline.hours[hourKey(start)], { shown: 1, accepted: 1, partial: 0, dismissed: 0 });
-    assert.equal(stats.timeline.hours[hourKey(start + 2 * hour)]?.shown, 1);
-    assert.deepEqual(stats.timeline.days['2025-01-01'], { shown: 2, accepted: 1, partial: 0, dismissed: 0 });
+    stats = recordOutcome(
+      stats,
+      { kind: 'shown', source: 'cached', languageId: 'typescript', chars: 4 },
+      start + 2 * hour,
+    );
+    assert.deepEqual(stats.timeline.hours[hourKey(start)], { ...zeroCounts(), shown: 1, tab: 1 });
+    assert.deepEqual(stats.timeline.hours[hourKey(start + 2 * hour)], { ...zeroCounts(), shown: 1, cached: 1 });
+    assert.deepEqual(stats.timeline.days['2025-01-01'], { ...zeroCounts(), shown: 2, cached: 1, tab: 1 });
     // three days later the hours of the first day are gone, its day stays
     stats = recordOutcome(stats, { kind: 'dismissed', languageId: 'typescript', chars: 0 }, start + 72 * hour);
     assert.deepEqual(Object.keys(stats.timeline.hours), [hourKey(start + 72 * hour)]);
@@ -202,7 +299,7 @@ describe('outcome statistics', () => {
     assert.ok(Object.keys(stats.timeline.hours).length <= TIMELINE_HOURS);
   });
 
-  it('reads stored timelines leniently: none (older files) or damaged entries leave the totals usable', () => {
+  it('reads stored timelines leniently: none or damaged entries leave the totals usable', () => {
     const stats = recordOutcome(
       emptyOutcomeStats(),
       { kind: 'shown', languageId: 'typescript', chars: 3 },
@@ -220,15 +317,6 @@ describe('outcome statistics', () => {
     });
     assert.deepEqual(damaged?.timeline, { hours: {}, days: { '2025-01-01': stats.counts } });
     assert.deepEqual(parseOutcomeStats({ ...stats, timeline: 'nonsense' })?.timeline, { hours: {}, days: {} });
-  });
-
-  it('summarizes itself in one line for the menu', () => {
-    assert.equal(summarizeOutcomes(emptyOutcomeStats(), undefined), 'No completions shown yet');
-    let stats = emptyOutcomeStats();
-    for (const kind of ['shown', 'shown', 'accepted', 'dismissed'] as const) {
-      stats = recordOutcome(stats, { kind, languageId: 'typescript', chars: 1 });
-    }
-    assert.equal(summarizeOutcomes(stats, 24.6), '1 of 2 completions accepted (50%), typical 25 ms');
   });
 });
 

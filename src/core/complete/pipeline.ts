@@ -98,7 +98,7 @@ export class CompletionPipeline implements CompletionEngine {
     const hit = this.options.suggestionCache === false ? undefined : this.cache.get(request.prefix);
     if (hit !== undefined) {
       this.lastTrace = { cached: true };
-      return { text: hit, ms: performance.now() - started };
+      return { text: hit, ms: performance.now() - started, cached: true };
     }
     const mode = completionMode(request.prefix);
     const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6);

@@ -26,6 +26,8 @@ export interface Completion {
   readonly text: string;
   /** Engine time in milliseconds. */
   readonly ms: number;
+  /** Served from the suggestion cache (the rest of a suggestion on screen), not by a model call. */
+  readonly cached?: boolean;
 }
 
 /** Whatever produces completions (the on-device model). Returns undefined when it has none. */

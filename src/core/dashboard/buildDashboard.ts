@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { LearnedMeta } from '../adapt/workerProtocol';
 import type { LiftRecord } from '../adapt/liftRecord';
-import { acceptRate, OUTCOME_KINDS, type OutcomeStats } from '../outcomes/outcomes';
+import { completionFigures, figureLabels, menuLine, shownAndAccepted } from '../outcomes/figures';
+import type { OutcomeStats } from '../outcomes/outcomes';
 import type { HabitSummary, SuggestionTally } from '../next/nextStepPredictor';
 import type { OndiState } from '../status';
 import { latencySection, timelineSeries } from './completionCharts';
@@ -112,17 +113,18 @@ function stateText(state: OndiState): string {
 }
 
 function completionsSection(stats: OutcomeStats, now: number): CompletionsSection {
-  const rate = (counts: OutcomeStats['counts']): number | undefined =>
-    counts.shown === 0 ? undefined : (100 * (counts.accepted + counts.partial)) / counts.shown;
+  const figures = completionFigures(stats);
   return {
-    totals: stats.counts,
-    acceptRate: stats.counts.shown === 0 ? undefined : acceptRate(stats),
-    shownChars: stats.shownChars,
-    acceptedChars: stats.acceptedChars,
+    figures,
+    labels: figureLabels(figures),
+    summary: menuLine(figures),
     timeline: timelineSeries(stats.timeline, now),
     languages: Object.entries(stats.byLanguage)
-      .filter(([, counts]) => OUTCOME_KINDS.some((kind) => counts[kind] > 0))
-      .map(([language, counts]) => ({ language, ...counts, acceptRate: rate(counts) }))
+      .map(([language, counts]) => {
+        const { shown, accepted, acceptRate } = shownAndAccepted(counts);
+        return { language, shown, accepted, acceptRate };
+      })
+      .filter((row) => row.shown > 0)
       .sort((a, b) => b.shown - a.shown || a.language.localeCompare(b.language)),
     latency: latencySection(stats.latency),
   };

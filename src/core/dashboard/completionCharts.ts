@@ -1,6 +1,6 @@
 import type { LatencyHistogram } from '../outcomes/latencyHistogram';
 import { histogramPercentile } from '../outcomes/latencyHistogram';
-import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from '../outcomes/outcomes';
+import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from '../outcomes/outcomeKinds';
 import { dayKey, hourKey, TIMELINE_HOURS, type OutcomeTimeline } from '../outcomes/outcomeTimeline';
 import type { LatencySection, Timeline } from './dashboardData';
 

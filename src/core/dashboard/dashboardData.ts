@@ -1,4 +1,5 @@
-import type { OutcomeCounts } from '../outcomes/outcomes';
+import type { OutcomeCounts } from '../outcomes/outcomeKinds';
+import type { CompletionFigures, FigureLabels } from '../outcomes/figures';
 
 /**
  * What the dashboard shows, as plain JSON: built in the extension from the local stores
@@ -51,11 +52,12 @@ export interface ModelStage {
 }
 
 export interface CompletionsSection {
-  readonly totals: OutcomeCounts;
-  /** Accepted fully or in part, in percent of shown; undefined before anything was shown. */
-  readonly acceptRate: number | undefined;
-  readonly shownChars: number;
-  readonly acceptedChars: number;
+  /** Every figure, as core/outcomes/figures.ts defines it (the menu shows the same). */
+  readonly figures: CompletionFigures;
+  /** The same figures in the words the menu uses ("shown 112 (model 40, cached 72)"). */
+  readonly labels: FigureLabels;
+  /** The menu's line, word for word. */
+  readonly summary: string;
   readonly timeline: Timeline;
   readonly languages: readonly LanguageRow[];
   readonly latency: LatencySection;
@@ -68,12 +70,17 @@ export interface Timeline {
   readonly series: Readonly<Record<keyof OutcomeCounts, readonly number[]>>;
 }
 
-export interface LanguageRow extends OutcomeCounts {
+export interface LanguageRow {
   readonly language: string;
+  readonly shown: number;
+  readonly accepted: number;
+  /** Accepts per suggestion shown, in percent. */
   readonly acceptRate: number | undefined;
 }
 
+/** Engine time of model calls (cached repeats take none). */
 export interface LatencySection {
+  /** Model calls measured. */
   readonly count: number;
   /** One label per bucket ("≤ 30 ms", "> 2000 ms"). */
   readonly labels: readonly string[];

@@ -116,6 +116,10 @@ export class OutcomeStore {
         if (parsed) {
           this.current = (this.early ?? []).reduce((stats, change) => change(stats), parsed);
           this.changes.fire();
+        } else if (isVersion1(raw)) {
+          log.info(
+            `outcome statistics in ${file} are of an older version that counted cached repeats as model completions and typing along as accepts; starting over`,
+          );
         } else {
           log.warn(`outcome statistics in ${file} have an unknown format; starting over`);
         }
@@ -140,4 +144,8 @@ export class OutcomeStore {
       log.error(`writing outcome statistics to ${file} failed`, error);
     }
   }
+}
+
+function isVersion1(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)['version'] === 1;
 }

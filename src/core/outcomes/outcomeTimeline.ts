@@ -1,4 +1,4 @@
-import type { OutcomeCounts, OutcomeKind } from './outcomeKinds';
+import { zeroCounts, type OutcomeCounts, type OutcomeKind } from './outcomeKinds';
 
 /**
  * Outcome counts over time at two zooms: per hour for the last two days (a new user sees
@@ -16,8 +16,6 @@ export const TIMELINE_HOURS = 48;
 export const TIMELINE_DAYS = 90;
 const HOUR_MS = 3_600_000;
 
-const zero = (): OutcomeCounts => ({ shown: 0, accepted: 0, partial: 0, dismissed: 0 });
-
 export function emptyTimeline(): OutcomeTimeline {
   return { hours: {}, days: {} };
 }
@@ -33,11 +31,11 @@ export function dayKey(at: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
 }
 
-/** Counts one outcome at time `at` and drops what fell out of either window. */
-export function addToTimeline(timeline: OutcomeTimeline, kind: OutcomeKind, at: number): OutcomeTimeline {
+/** Counts one outcome (one or more kinds) at time `at` and drops what fell out of either window. */
+export function addToTimeline(timeline: OutcomeTimeline, kinds: readonly OutcomeKind[], at: number): OutcomeTimeline {
   const bump = (table: Readonly<Record<string, OutcomeCounts>>, key: string): Record<string, OutcomeCounts> => {
-    const counts = { ...(table[key] ?? zero()) };
-    counts[kind] += 1;
+    const counts = { ...(table[key] ?? zeroCounts()) };
+    for (const kind of kinds) counts[kind] += 1;
     return { ...table, [key]: counts };
   };
   const oldestHour = Math.floor(at / HOUR_MS) - TIMELINE_HOURS + 1;

@@ -1,94 +1,125 @@
 import { addLatency, emptyHistogram, parseHistogram, type LatencyHistogram } from './latencyHistogram';
-import { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind } from './outcomeKinds';
+import {
+  ACCEPT_KINDS,
+  OUTCOME_KINDS,
+  zeroCounts,
+  type AcceptKind,
+  type OutcomeCounts,
+  type OutcomeKind,
+} from './outcomeKinds';
 import { addToTimeline, emptyTimeline, parseTimeline, type OutcomeTimeline } from './outcomeTimeline';
 
-export { OUTCOME_KINDS, type OutcomeCounts, type OutcomeKind };
+export { ACCEPT_KINDS, OUTCOME_KINDS, type AcceptKind, type OutcomeCounts, type OutcomeKind };
 
 /**
  * What became of the completions Ondi showed, counted per language: the training signal for a
- * learned show/hide filter and the figures for a statistics view. Plain, versioned data
- * (stored as JSON under the extension's global storage), changed only through these functions.
+ * learned show/hide filter and the figures of the dashboard and the menu (figures.ts is the one
+ * place that turns them into figures). Plain, versioned data (stored as JSON under the
+ * extension's global storage), changed only through these functions.
  */
 
 export interface OutcomeStats {
-  readonly version: 1;
+  /** 2: displays split into model and cached, accepts by kind, typing along apart. */
+  readonly version: 2;
+  /** Completion requests the editor made (whether or not anything was shown). */
+  readonly requests: number;
   readonly counts: OutcomeCounts;
   readonly byLanguage: Readonly<Record<string, OutcomeCounts>>;
-  /** Characters shown, and characters that ended up in the document (fully or partially accepted). */
+  /** Characters shown (every display), inserted by accepts, and typed by hand along ghost text. */
   readonly shownChars: number;
   readonly acceptedChars: number;
-  /** Engine time per completion that was shown. */
+  readonly typedChars: number;
+  /** Engine time per model call that returned a suggestion; cached repeats are not model calls. */
   readonly latency: LatencyHistogram;
   /** The counts per hour and per day, for "over time" views. */
   readonly timeline: OutcomeTimeline;
 }
 
-/** One resolved (or newly shown) suggestion. */
+/** One request, display or outcome, as the tracker reports it. */
 export interface OutcomeEvent {
-  readonly kind: OutcomeKind;
+  readonly kind: 'request' | 'shown' | 'accepted' | 'typedAlong' | 'dismissed';
   readonly languageId: string;
-  /** shown: the suggestion's length; accepted/partial: characters the user kept. */
+  /** shown: the suggestion's length; accepted: characters the accept inserted; typedAlong: characters typed. */
   readonly chars: number;
+  /** shown: the answer of a model call, or a repeat served from the suggestion cache (default: model). */
+  readonly source?: 'model' | 'cached';
+  /** accepted: Tab, accept-next-word or accept-next-line (default: Tab). */
+  readonly how?: AcceptKind;
 }
 
 /** Languages kept apart in the stats; the rest are summed under "other" so the file stays small. */
 const MAX_LANGUAGES = 32;
 
-const zero = (): OutcomeCounts => ({ shown: 0, accepted: 0, partial: 0, dismissed: 0 });
-
 export function emptyOutcomeStats(): OutcomeStats {
   return {
-    version: 1,
-    counts: zero(),
+    version: 2,
+    requests: 0,
+    counts: zeroCounts(),
     byLanguage: {},
     shownChars: 0,
     acceptedChars: 0,
+    typedChars: 0,
     latency: emptyHistogram(),
     timeline: emptyTimeline(),
   };
 }
 
-/** Counts one outcome that happened at `at` (ms since the epoch). */
+/** The counts an event adds to: a cached display is a display and a cached one. */
+function kindsOf(event: OutcomeEvent): OutcomeKind[] {
+  switch (event.kind) {
+    case 'request':
+      return [];
+    case 'shown':
+      return event.source === 'cached' ? ['shown', 'cached'] : ['shown'];
+    case 'accepted':
+      return [event.how ?? 'tab'];
+    case 'typedAlong':
+      return ['typedAlong'];
+    case 'dismissed':
+      return ['dismissed'];
+  }
+}
+
+/** Counts one event that happened at `at` (ms since the epoch). */
 export function recordOutcome(stats: OutcomeStats, event: OutcomeEvent, at = Date.now()): OutcomeStats {
+  const kinds = kindsOf(event);
+  if (kinds.length === 0) return { ...stats, requests: stats.requests + (event.kind === 'request' ? 1 : 0) };
   const known = hasOwn(stats.byLanguage, event.languageId);
   const language = known || Object.keys(stats.byLanguage).length < MAX_LANGUAGES ? event.languageId : 'other';
   // own entries only: a language id such as "constructor" must not read Object.prototype's
   const previous = hasOwn(stats.byLanguage, language) ? stats.byLanguage[language] : undefined;
   const bump = (counts: OutcomeCounts | undefined): OutcomeCounts => {
-    const next = { ...(counts ?? zero()) };
-    next[event.kind] += 1;
+    const next = { ...(counts ?? zeroCounts()) };
+    for (const kind of kinds) next[kind] += 1;
     return next;
   };
-  const chars = Math.max(0, event.chars);
+  const chars = Number.isFinite(event.chars) ? Math.max(0, event.chars) : 0;
   return {
     ...stats,
     counts: bump(stats.counts),
     byLanguage: { ...stats.byLanguage, [language]: bump(previous) },
     shownChars: stats.shownChars + (event.kind === 'shown' ? chars : 0),
-    acceptedChars: stats.acceptedChars + (event.kind === 'accepted' || event.kind === 'partial' ? chars : 0),
-    timeline: addToTimeline(stats.timeline, event.kind, at),
+    acceptedChars: stats.acceptedChars + (event.kind === 'accepted' ? chars : 0),
+    typedChars: stats.typedChars + (event.kind === 'typedAlong' ? chars : 0),
+    timeline: addToTimeline(stats.timeline, kinds, at),
   };
 }
 
+/** One model call's engine time (never a cached repeat's). */
 export function recordLatency(stats: OutcomeStats, ms: number): OutcomeStats {
   return { ...stats, latency: addLatency(stats.latency, ms) };
 }
 
-/** Share of shown completions that were accepted fully or in part, in percent (0 when none shown). */
-export function acceptRate(stats: OutcomeStats): number {
-  const { shown, accepted, partial } = stats.counts;
-  return shown === 0 ? 0 : (100 * (accepted + partial)) / shown;
-}
-
 /**
  * Stored stats, checked field by field. Anything unreadable (another version, a hand-edited
- * file) starts over from empty rather than failing the extension. The timeline came later:
- * a file without one (or with a damaged one) keeps its totals and starts the timeline anew.
+ * file) starts over from empty rather than failing the extension. Version 1 files are not
+ * read: they counted cached repeats as model completions and typing along as accepts, so their
+ * figures cannot be split. A damaged timeline keeps the totals and starts the timeline anew.
  */
 export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const s = raw as Record<string, unknown>;
-  if (s['version'] !== 1) return undefined;
+  if (s['version'] !== 2) return undefined;
   const counts = parseCounts(s['counts']);
   const latency = parseHistogram(s['latency']);
   if (!counts || !latency || typeof s['byLanguage'] !== 'object' || s['byLanguage'] === null) return undefined;
@@ -106,11 +137,13 @@ export function parseOutcomeStats(raw: unknown): OutcomeStats | undefined {
   }
   const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
   return {
-    version: 1,
+    version: 2,
+    requests: count(s['requests']),
     counts,
     byLanguage,
     shownChars: count(s['shownChars']),
     acceptedChars: count(s['acceptedChars']),
+    typedChars: count(s['typedChars']),
     latency,
     timeline: parseTimeline(s['timeline'], parseCounts),
   };
@@ -123,20 +156,11 @@ function hasOwn(record: object, key: string): boolean {
 function parseCounts(raw: unknown): OutcomeCounts | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const c = raw as Record<string, unknown>;
-  const counts = zero();
+  const counts = zeroCounts();
   for (const kind of OUTCOME_KINDS) {
     const v = c[kind];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return undefined;
     counts[kind] = v;
   }
   return counts;
-}
-
-/** One line for the Ondi menu, e.g. "12 of 40 completions accepted (30%), typical 25 ms". */
-export function summarizeOutcomes(stats: OutcomeStats, median: number | undefined): string {
-  const { shown, accepted, partial } = stats.counts;
-  if (shown === 0) return 'No completions shown yet';
-  const taken = accepted + partial;
-  const timing = median === undefined ? '' : `, typical ${Math.round(median)} ms`;
-  return `${taken} of ${shown} completions accepted (${Math.round(acceptRate(stats))}%)${timing}`;
 }

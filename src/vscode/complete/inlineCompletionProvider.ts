@@ -21,7 +21,7 @@ export interface InlineProviderDeps {
   readonly engine: () => CompletionEngine | undefined;
   /** Hears every request and every suggestion handed out, to tell what became of it. */
   readonly outcomes: OutcomeTracker;
-  /** Engine milliseconds of each completion handed out. */
+  /** Engine milliseconds of each model call that returned a suggestion (not of cached repeats). */
   readonly latency: (ms: number) => void;
   readonly log: Logger;
   /** Hears one record per request, when something measures (ONDI_TIMING_FILE); absent: nothing is timed. */
@@ -54,7 +54,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     let chars: number | undefined;
     try {
       const at = { line: position.line, character: position.character };
-      this.deps.outcomes.requested(document.uri.toString(), at);
+      this.deps.outcomes.requested(document.uri.toString(), at, document.languageId);
       const config = this.deps.config();
       // Asked for explicitly (Alt+\): answer at once; while typing, wait as long as the
       // user's cadence says a further keystroke is likely.
