@@ -80,7 +80,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
         const remembered = this.selections.get(selectionKey);
         outcome = remembered ? 'shown' : 'empty';
         chars = remembered?.text.length;
-        return remembered ? [this.handOut(document, position, remembered).item] : [];
+        return remembered ? [this.handOut(document, position, remembered, true).item] : [];
       }
       const abort = toAbortSignal(token);
       try {
@@ -95,6 +95,8 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
           abort.signal,
           timing,
         );
+        // a model call's engine time, shown or not; a cached repeat is no model call
+        if (completion && !completion.cached) this.deps.latency(completion.ms);
         if (abort.signal.aborted) {
           outcome = 'cancelled';
           return [];
@@ -106,8 +108,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
           outcome = 'empty';
           return [];
         }
-        const { item, id } = this.handOut(document, position, placed);
-        this.deps.latency(completion.ms);
+        const { item, id } = this.handOut(document, position, placed, completion.cached === true);
         this.deps.log.debug(`completion ${id} after ${waitMs} ms wait, ${completion.ms.toFixed(1)} ms engine`);
         outcome = 'shown';
         chars = placed.text.length;
@@ -134,6 +135,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     document: vscode.TextDocument,
     position: vscode.Position,
     placed: PlacedItem,
+    cached: boolean,
   ): { item: vscode.InlineCompletionItem; id: string } {
     const id = `${++this.nextId}`;
     // the tracker follows what the item adds from the cursor on (over the widget's selected
@@ -145,6 +147,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
       languageId: document.languageId,
       position: { line: position.line, character: position.character },
       text: placed.text.startsWith(typed) ? placed.text.slice(typed.length) : placed.text,
+      source: cached ? 'cached' : 'model',
     });
     const item = new vscode.InlineCompletionItem(placed.text, placed.range);
     item.command = acceptCommand(id);
