@@ -22,6 +22,7 @@ export function parseOptions(argv: readonly string[]) {
       seed: { type: 'string' },
       repo: { type: 'string' },
       commits: { type: 'string' },
+      query: { type: 'string' },
       keystrokes: { type: 'string' },
       only: { type: 'string' },
       show: { type: 'string' },

@@ -4,6 +4,7 @@ import { adapt } from './handlers/adapt';
 import { bench } from './handlers/bench';
 import { complete } from './handlers/complete';
 import { evalCompletion } from './handlers/evalCompletion';
+import { evalEdit } from './handlers/evalEdit';
 import { evalNext } from './handlers/evalNext';
 import { report } from './handlers/report';
 
@@ -66,7 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo, version: string
         ? () => evalCompletion(values, progress)
         : positionals[0] === 'next'
           ? () => evalNext(values, progress)
-          : undefined,
+          : positionals[0] === 'edit'
+            ? () => evalEdit(values, progress)
+            : undefined,
   };
   const handler = handlers[command.name];
   if (!handler)

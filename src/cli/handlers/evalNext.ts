@@ -5,12 +5,15 @@ import { OndiNextFilePredictor } from '../../core/next/eval/ondiPredictor';
 import { readCommits } from '../../core/next/signals/gitHistory';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 
-/** `ondi eval next --repo GITDIR [--commits N]`: the "Next file" protocol of DESIGN.md. */
+/** `ondi eval next --repo GITDIR [--commits N] [--query random|first] [--seed S]`: the "Next file" protocol of DESIGN.md. */
 export async function evalNext(values: Options, progress: (text: string) => void) {
   const repo = stringOption(values, 'repo');
   if (!existsSync(repo)) throw new UsageError(`--repo ${repo} does not exist`);
   const window = intOption(values, 'commits', 1000);
   if (window < 1) throw new UsageError('--commits must be at least 1');
+  const query = values.query ?? 'random';
+  if (query !== 'random' && query !== 'first') throw new UsageError(`--query must be random or first, not "${query}"`);
+  const seed = intOption(values, 'seed', 0);
   const commits = await readCommits(repo).catch((error: unknown) => {
     throw new UsageError(
       `cannot read the git history of ${repo}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
@@ -22,10 +25,11 @@ export async function evalNext(values: Options, progress: (text: string) => void
     window,
     [new OndiNextFilePredictor(), new RecencyBaseline(), new FrequencyBaseline(), new CoChangeBaseline()],
     (done, total) => progress(`replayed ${done}/${total} commits\n`),
+    { query, seed },
   );
   progress(
     `scored ${result.scored} of the last ${result.replayed} non-merge commits (${commits.length} in all) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
   const { ondi, recency, frequency, cochange } = result.scores;
-  return { commits: result.scored, ondi, baselines: { recency, frequency, cochange } };
+  return { commits: result.scored, ondi, baselines: { recency, frequency, cochange }, query };
 }

@@ -1,9 +1,11 @@
+import { seededRandom } from '../../eval/lineSamples';
 import type { CommitRecord } from '../signals/gitHistory';
 import type { NextFilePredictor } from './predictor';
 
 /**
  * The "Next file" protocol of DESIGN.md: replay the last `window` non-merge commits in order;
- * each commit changing 2..20 files is a question: given its first changed file (git's order)
+ * each commit changing 2..20 files is a question: given one of its changed files (drawn at
+ * random with a seed, or git's first, which sorts first and so never has an earlier sibling)
  * and the history so far, which other files change with it? Every predictor is asked before it
  * learns the commit. Commits before the window are learned first, as a user's repository
  * already has its history when Ondi is installed.
@@ -27,10 +29,22 @@ export interface ReplayResult {
 export const MIN_FILES = 2;
 export const MAX_FILES = 20;
 
-/** The query file of a commit the protocol scores, or undefined for commits it skips. */
-export function queryOf(commit: CommitRecord): string | undefined {
-  const distinct = new Set(commit.files);
-  return distinct.size >= MIN_FILES && distinct.size <= MAX_FILES ? commit.files[0] : undefined;
+/** How the query file of a commit is chosen: a seeded random draw (the default) or git's first file. */
+export type QueryMode = 'random' | 'first';
+
+/**
+ * The query file of a commit the protocol scores, or undefined for commits it skips. `draw`
+ * (a number in [0, 1)) picks among the distinct files; without it the first file is taken.
+ */
+export function queryOf(commit: CommitRecord, draw?: number): string | undefined {
+  const distinct = [...new Set(commit.files)];
+  if (distinct.length < MIN_FILES || distinct.length > MAX_FILES) return undefined;
+  return draw === undefined ? commit.files[0] : distinct[Math.floor(draw * distinct.length)];
+}
+
+export interface ReplayOptions {
+  readonly query?: QueryMode;
+  readonly seed?: number;
 }
 
 export function replayNextFile(
@@ -38,12 +52,15 @@ export function replayNextFile(
   window: number,
   predictors: readonly NextFilePredictor[],
   progress?: (done: number, total: number) => void,
+  options: ReplayOptions = {},
 ): ReplayResult {
   const start = Math.max(0, commits.length - window);
+  const rand = options.query === 'random' ? seededRandom(options.seed ?? 0) : undefined;
   const totals = new Map(predictors.map((p) => [p.name, { hit1: 0, hit3: 0, recall10: 0 }]));
   let scored = 0;
   commits.forEach((commit, index) => {
-    const query = queryOf(commit);
+    // One draw per commit, whether or not it is scored, so the choice of a commit never depends on the window.
+    const query = queryOf(commit, rand?.());
     if (index >= start && query !== undefined) {
       scored++;
       const others = new Set(commit.files.filter((file) => file !== query));
