@@ -11,6 +11,7 @@ import { COMMAND_IDS } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
 import { registerDashboard } from './vscode/dashboard/registerDashboard';
 import { activateNextSteps } from './vscode/next/nextSteps';
+import { activateNextEdit } from './vscode/nextEdit/nextEdit';
 import { OndiInlineCompletionProvider } from './vscode/complete/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/complete/inlineCompletionRegistration';
 import { startOutcomeRecording } from './vscode/complete/outcomeRecording';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
 
   registerCommands({ channel, settings, log, outcomes: () => outcomes.store.stats }).forEach(keep);
   const nextSteps = keep(activateNextSteps(context, { log, config: () => settings.current }));
+  keep(activateNextEdit({ log, config: () => settings.current, nextSteps }));
   registerPersonalCommands(personal, log).forEach(keep);
   keep(
     registerDashboard({
