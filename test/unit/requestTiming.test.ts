@@ -51,6 +51,7 @@ interface FeltLatency {
     editor: { n: number };
     none: number;
     waited_behind_stale: number;
+    waited_behind_other: number;
   };
   verdict(summary: ReturnType<FeltLatency['summarize']>): Record<string, boolean | undefined>;
 }
@@ -188,8 +189,9 @@ describe('request timing: the marks of one completion request', function () {
         assert.ok(w && r.postedAt !== undefined);
         assert.ok(r.postedAt <= w.queuedAt && w.queuedAt <= w.startedAt && w.startedAt <= w.doneAt);
         assert.ok(w.doneAt <= r.returnedAt);
-        assert.equal(w.kind, 'model');
       }
+      // the second is the newest: it runs to the end (the first may be given up for it)
+      assert.equal(r2.worker.kind, 'model');
       // one request at a time: the second waited for the first
       assert.ok(r2.worker.startedAt >= r1.worker.doneAt);
 
@@ -249,6 +251,15 @@ describe('felt latency arithmetic of the editor benchmark', function () {
     assert.equal(split.felt, 70);
   });
 
+  it('gives the ghost text to the newest answer handed out before it came up', function () {
+    const first = shown(1, 1_005, {}, 'cached'); // returned at 1041, never drawn
+    const second = shown(2, 1_030, { engine: 600 }); // returned at 1646
+    const split = felt.splitProbe({ keyAt: 1_000 }, [first, second], [{ t: 1_700, text: 'x' }]);
+    assert.equal(split.requestId, 2);
+    assert.equal(split.kind, 'model');
+    assert.equal(split.parts?.['back'], 54);
+  });
+
   it("calls ghost text with no new answer behind it the editor's, and a probe without any none", function () {
     const editor = felt.splitProbe({ keyAt: 1_000 }, [], [{ t: 1_004, text: 'rest' }]);
     assert.deepEqual(editor, { kind: 'editor', felt: 4 });
@@ -279,6 +290,7 @@ describe('felt latency arithmetic of the editor benchmark', function () {
     assert.equal(summary.model.felt.p50, (150 + 420) / 2);
     assert.equal(summary.model.engine.p95, 20 + (300 - 20) * 0.95);
     assert.equal(summary.waited_behind_stale, 0);
+    assert.equal(summary.waited_behind_other, 0);
     const verdict = felt.verdict(summary);
     assert.equal(verdict['ondi_p50'], false, 'p50 of 36 and 316 ms is 176 ms, over 60');
     assert.equal(verdict['felt_p95'], false);

@@ -39,12 +39,32 @@ function matchRecord(probe, records, slackMs = 1) {
     .sort((a, b) => a.returnedAt - b.returnedAt)[0];
 }
 
-/**
- * When the probe's ghost text came up: the first fresh rendering of non-empty ghost text at or
- * after `since` (the keystroke, or the moment Ondi's answer reached VS Code).
- */
+/** The first non-empty ghost text rendering at or after `since`. */
 function firstGhostAfter(renders, since, slackMs = 1) {
   return renders.find((g) => g.t >= since - slackMs && g.text.length > 0);
+}
+
+/**
+ * Which answer the probe's ghost text shows, and when it came up: the first rendering of
+ * ghost text after the keystroke that follows a suggestion handed out for it, attributed to
+ * the latest such suggestion handed out before that rendering (VS Code shows the newest
+ * answer; an earlier one it dropped never reached the screen).
+ */
+function attribute(probe, records, renders, slackMs = 1) {
+  const shown = records
+    .filter(
+      (r) =>
+        r.outcome === 'shown' &&
+        r.calledAt >= probe.keyAt - slackMs &&
+        (probe.line === undefined || r.line === probe.line),
+    )
+    .sort((a, b) => a.returnedAt - b.returnedAt);
+  for (const ghost of renders) {
+    if (ghost.t < probe.keyAt - slackMs || ghost.text.length === 0) continue;
+    const answered = shown.filter((r) => r.returnedAt <= ghost.t + slackMs);
+    if (answered.length > 0) return { record: answered[answered.length - 1], ghost };
+  }
+  return undefined;
 }
 
 /**
@@ -60,11 +80,11 @@ function firstGhostAfter(renders, since, slackMs = 1) {
  * answer from Ondi: VS Code kept a suggestion the user typed into), 'none' (no ghost text).
  */
 function splitProbe(probe, records, renders) {
-  const record = matchRecord(probe, records);
-  if (record) {
-    const ghost = firstGhostAfter(renders, record.returnedAt);
+  const found = attribute(probe, records, renders);
+  if (found) {
+    const { record, ghost } = found;
     const worker = record.worker;
-    if (ghost && worker && record.waitedAt !== undefined && record.postedAt !== undefined) {
+    if (worker && record.waitedAt !== undefined && record.postedAt !== undefined) {
       const parts = {
         before: record.calledAt - probe.keyAt,
         wait: record.waitedAt - record.calledAt,
@@ -122,6 +142,7 @@ function summarize(splits, records) {
     back: part(list, 'back'),
   });
   const stale = waitsBehindStale(records);
+  const queued = records.filter((r) => r.worker && r.postedAt !== undefined && r.worker.startedAt - r.postedAt > 5);
   const ran = records.filter((r) => r.worker && r.worker.kind === 'model');
   return {
     probes: splits.length,
@@ -134,6 +155,8 @@ function summarize(splits, records) {
     engine_all_runs: stats(ran.map((r) => r.worker.doneAt - r.worker.startedAt)),
     waited_behind_stale: stale.length,
     stale_wait_ms: stats(stale.map((w) => w.queueMs)),
+    // queued over 5 ms with no older request running: behind the worker's other work
+    waited_behind_other: queued.length - stale.length,
   };
 }
 
@@ -157,6 +180,7 @@ module.exports = {
   stats,
   matchRecord,
   firstGhostAfter,
+  attribute,
   splitProbe,
   waitsBehindStale,
   summarize,
