@@ -77,6 +77,14 @@ describe('suffixReconcile: a completion fitted to the closers the editor typed',
     assert.equal(accept(line('foo(bar(', '))', 'x')), 'foo(bar(x))');
   });
 
+  it('moves the `;` of a statement the model ended inside the call after the closers', () => {
+    const input = line('console.log(', ')', 'order.cart.total(discountPercent);');
+    assert.deepEqual(reconcileWithSuffix(input), { text: 'order.cart.total(discountPercent));', replace: 1 });
+    assert.equal(accept(input), 'console.log(order.cart.total(discountPercent));');
+    assert.equal(accept(line('foo(', ');', 'x;')), 'foo(x);');
+    assert.equal(accept(line("log('", "')", 'done;')), "log('done');");
+  });
+
   it('cuts closers a one-line completion adds beyond what the line opened', () => {
     assert.deepEqual(reconcileWithSuffix(line('f(', ')', 'x)) + 1')), { text: 'x)', replace: 1 });
   });
@@ -151,8 +159,11 @@ describe('suffixReconcile: helpers', () => {
 
   it('bracketDefects tells unmatched closers and open strings from open blocks', () => {
     assert.deepEqual(bracketDefects('f(a, b);'), { heavy: 0, light: 0 });
-    assert.deepEqual(bracketDefects('f(a, b);)'), { heavy: 1, light: 0 });
+    assert.deepEqual(bracketDefects('f(a, b);)'), { heavy: 2, light: 0 });
     assert.deepEqual(bracketDefects('if (x) {'), { heavy: 0, light: 1 });
+    assert.deepEqual(bracketDefects('f(g(x);)'), { heavy: 1, light: 0 });
+    assert.deepEqual(bracketDefects('{ f(); }'), { heavy: 0, light: 0 });
+    assert.deepEqual(bracketDefects("f(';')"), { heavy: 0, light: 0 });
     assert.deepEqual(bracketDefects("f('a')'"), { heavy: 1, light: 0 });
     assert.deepEqual(bracketDefects("s = 'a\\'b'"), { heavy: 0, light: 0 });
     assert.deepEqual(bracketDefects('x = 1 # (', '#'), { heavy: 0, light: 0 });

@@ -35,19 +35,23 @@ export function reconcileWithSuffix(input: SuffixReconcileInput): Reconciled | u
   if (text.trim() === '') return undefined;
 
   // Every k such that the suffix's first k characters appear in order in the text is a way to
-  // place the item; the one whose line scans cleanest wins, the longest on a tie (a `;` the
-  // completion types replaces the one already there).
-  const most = longestSubsequencePrefix(closers, text);
-  let best: { replace: number; heavy: number; light: number } | undefined;
-  for (let k = 0; k <= most; k++) {
-    const { heavy, light } = bracketDefects(input.linePrefix + text + input.lineSuffix.slice(k), comment);
-    if (!best || heavy < best.heavy || (heavy === best.heavy && light <= best.light)) {
-      best = { replace: k, heavy, light };
-    }
+  // place the item; so is a statement the model ended with `;` before closing what the line
+  // opened (`log(total(x);` before `)`): its `;` goes after the closers. The placement whose
+  // line scans cleanest wins, the longest on a tie (a `;` typed again replaces the one there).
+  const candidates: Reconciled[] = [];
+  for (let k = 0, most = longestSubsequencePrefix(closers, text); k <= most; k++) candidates.push({ text, replace: k });
+  if (closers && text.endsWith(';') && !text.includes('\n')) {
+    const body = text.slice(0, -1).trimEnd();
+    candidates.push({ text: body + closers + (closers.endsWith(';') ? '' : ';'), replace: closers.length });
   }
-  const replace = best?.replace ?? 0;
-  if (text === input.lineSuffix.slice(0, replace)) return undefined;
-  return { text, replace };
+  let best: { fit: Reconciled; heavy: number; light: number } | undefined;
+  for (const fit of candidates) {
+    const { heavy, light } = bracketDefects(input.linePrefix + fit.text + input.lineSuffix.slice(fit.replace), comment);
+    if (!best || heavy < best.heavy || (heavy === best.heavy && light <= best.light)) best = { fit, heavy, light };
+  }
+  const fit = best?.fit ?? { text, replace: 0 };
+  if (fit.text === input.lineSuffix.slice(0, fit.replace)) return undefined;
+  return fit;
 }
 
 /** How many of `suffix`'s first characters occur, in order, in `text`. */
@@ -67,20 +71,25 @@ const CLOSE_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const QUOTES = new Set(["'", '"', '`']);
 
 /**
- * Heavy: a closer with no matching opener, or a string left open (a quote doubled by the
- * editor leaves one); light: openers left open, as a line that opens a block does on purpose.
- * Brackets inside strings and comments do not count.
+ * Heavy: a closer with no matching opener, a string left open (a quote doubled by the editor
+ * leaves one), or a `)` or `]` right after a `;` (a statement ended inside a call); light:
+ * openers left open, as a line that opens a block does on purpose. Brackets inside strings and
+ * comments do not count.
  */
 export function bracketDefects(code: string, lineComment = '//'): { heavy: number; light: number } {
   const open: string[] = [];
   let quote: string | undefined;
   let heavy = 0;
+  /** The last character outside strings and comments that is not a space. */
+  let last = '';
   for (let i = 0; i < code.length; i++) {
     const c = code.charAt(i);
     if (quote !== undefined) {
       if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-      else if (c === '\n' && quote !== '`') {
+      else if (c === quote) {
+        quote = undefined;
+        last = c;
+      } else if (c === '\n' && quote !== '`') {
         heavy++;
         quote = undefined;
       }
@@ -90,12 +99,16 @@ export function bracketDefects(code: string, lineComment = '//'): { heavy: numbe
       const end = code.indexOf('\n', i);
       if (end < 0) break;
       i = end;
-    } else if (QUOTES.has(c)) quote = c;
+      continue;
+    }
+    if (QUOTES.has(c)) quote = c;
     else if (c === '(' || c === '[' || c === '{') open.push(c);
     else if (CLOSE_OF[c] !== undefined) {
       if (open[open.length - 1] === CLOSE_OF[c]) open.pop();
       else heavy++;
+      if (c !== '}' && last === ';') heavy++;
     }
+    if (!/\s/.test(c)) last = c;
   }
   if (quote !== undefined) heavy++;
   return { heavy, light: open.length };
