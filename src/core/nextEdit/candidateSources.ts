@@ -1,4 +1,4 @@
-import { editIdentifiers, hasWord, type EditIdentifiers } from './editDiff';
+import { editIdentifiers, hasWord, isTelling, tokenize, type EditIdentifiers } from './editDiff';
 import { applyToLine, type Transformation } from './transformation';
 import type { CandidateKind, ProposedEdit, UserEdit } from './types';
 
@@ -27,6 +27,8 @@ export interface EditEvidence {
   readonly transformations: readonly Transformation[];
   /** Function name whose parameter list the edit changed. */
   readonly signatureOf?: string;
+  /** Telling identifiers anywhere in the edited lines, for the weakest evidence: lines that share them. */
+  readonly nearby: readonly string[];
   /** Values of the union or switch the edit extended, and the value it added. */
   readonly siblings?: { readonly values: readonly string[]; readonly added: string };
 }
@@ -52,9 +54,14 @@ export function evidenceOf(edit: UserEdit, transformations: readonly Transformat
   const ids = editIdentifiers(edit.oldText, edit.newText);
   const signatureOf = signatureChange(edit);
   const siblings = siblingValues(edit);
+  const changed = new Set([...ids.removed, ...ids.added, ...ids.context, ...(ids.renamed ? [ids.renamed.from] : [])]);
+  const nearby = [...new Set(tokenize(`${edit.oldText}\n${edit.newText}`).map((t) => t.text))]
+    .filter((id) => isTelling(id) && id.length >= 4 && !changed.has(id))
+    .slice(0, 8);
   return {
     edit,
     ids,
+    nearby,
     transformations,
     ...(signatureOf !== undefined ? { signatureOf } : {}),
     ...(siblings !== undefined ? { siblings } : {}),
@@ -124,7 +131,10 @@ export function searchFile(
   const { ids, signatureOf, siblings } = evidence;
   const removed = ids.renamed ? [ids.renamed.from, ...ids.removed] : ids.removed;
   const weak = [...ids.context, ...ids.added].filter((id) => !removed.includes(id)).slice(0, 4);
-  const anchors = evidence.transformations.map((t) => t.removed[0] ?? t.before[t.before.length - 1] ?? '');
+  // The longest token a transformation needs: a cheap test before tokenizing a line.
+  const anchors = evidence.transformations.map((t) =>
+    [...t.removed, ...t.before, ...t.after].reduce((a, b) => (b.length > a.length ? b : a), ''),
+  );
   const sibling = siblings && siblings.values.length > 0 ? new Set(siblings.values) : undefined;
   let lastSiblingCase = -1;
   const n = Math.min(lines.length, options.maxLines);
@@ -175,7 +185,13 @@ export function searchFile(
       }
     }
     const context = weak.find((id) => line.includes(id) && hasWord(line, id));
-    if (context) {
+    if (!context) {
+      const shared = evidence.nearby.find((id) => line.includes(id) && hasWord(line, id));
+      if (shared)
+        out.push({ path, line: i, kind: 'occurrence', reason: `uses ${shared}, as the edited lines do`, match: 0.1 });
+      continue;
+    }
+    {
       const call = new RegExp(`\\b${escape(context)}\\s*\\(`).test(line);
       out.push({
         path,

@@ -31,6 +31,7 @@ export const FEATURES = [
   'edit is a rename',
   'edit adds lines only',
   'few of its kind in the file',
+  'file edited recently',
 ] as const;
 
 const INITIAL: Record<(typeof FEATURES)[number], number> = {
@@ -53,11 +54,14 @@ const INITIAL: Record<(typeof FEATURES)[number], number> = {
   'edit is a rename': 0,
   'edit adds lines only': 0,
   'few of its kind in the file': 0.5,
+  'file edited recently': 0.8,
 };
 
 /** Where a candidate came from beyond its own line: the file's relation to the edited one. */
 export interface CandidateContext {
   readonly importer: boolean;
+  /** One of the files the recent edits touched (other than the last edit's). */
+  readonly editedRecently: boolean;
   /** 0-based rank among the co-changed files, undefined when not one of them. */
   readonly coChangeRank?: number;
   /** Among this file's candidates of the same kind: how many, and this one's rank by distance. */
@@ -102,6 +106,7 @@ export class EditRanker {
       edit.oldText !== '' && edit.oldText.split('\n').length === edit.newText.split('\n').length ? 1 : 0,
       edit.oldText === '' ? 1 : 0,
       1 / Math.sqrt(context.kindCount),
+      context.editedRecently ? 1 : 0,
     );
     return f;
   }

@@ -16,8 +16,10 @@ const LIMITS = {
   importers: 8,
   coChanged: 4,
   linesPerFile: 8000,
-  indexBudget: 48,
-  recentTransformations: 3,
+  indexBudget: 16,
+  recentTransformations: 5,
+  recentFiles: 4,
+  perKindAndFile: 12,
   remembered: 200,
 };
 
@@ -54,7 +56,10 @@ export class NextEditPredictor {
     const importers = new Set(this.imports.importersOf(last.path, LIMITS.importers));
     const coChanged = (this.deps.coChange?.(last.path) ?? []).filter((p) => p !== last.path).slice(0, LIMITS.coChanged);
     const test = testFileOf(last.path, this.deps.reader.files());
-    const others = new Set([...importers, ...coChanged, ...(test ? [test] : [])]);
+    const edited = [...new Set(recent.map((e) => e.path).reverse())]
+      .filter((p) => p !== last.path)
+      .slice(0, LIMITS.recentFiles);
+    const others = new Set([...edited, ...importers, ...coChanged, ...(test ? [test] : [])]);
     const names = this.names(evidence.ids, last);
     for (const path of others) {
       if (signal?.aborted) break;
@@ -76,7 +81,7 @@ export class NextEditPredictor {
           match: 0.3,
         });
     }
-    return this.rank(raw, last, importers, coChanged, limit);
+    return this.rank(raw, last, { importers, coChanged, edited: new Set(edited) }, limit);
   }
 
   /** The user jumped to / applied (true) or ignored/dismissed (false) a shown candidate. */
@@ -116,8 +121,7 @@ export class NextEditPredictor {
   private rank(
     raw: readonly RawCandidate[],
     edit: UserEdit,
-    importers: ReadonlySet<string>,
-    coChanged: readonly string[],
+    related: { importers: ReadonlySet<string>; coChanged: readonly string[]; edited: ReadonlySet<string> },
     limit: number,
   ): EditCandidate[] {
     // Per file and kind: how many, and each one's rank by distance from the edit.
@@ -130,13 +134,17 @@ export class NextEditPredictor {
     }
     const best = new Map<string, { candidate: EditCandidate; features: number[] }>();
     for (const group of groups.values()) {
-      const ordered = [...group].sort((a, b) => distanceOf(a, edit) - distanceOf(b, edit));
+      // The nearest few of a kind in a file are all the ranker needs to see.
+      const ordered = [...group]
+        .sort((a, b) => distanceOf(a, edit) - distanceOf(b, edit))
+        .slice(0, LIMITS.perKindAndFile);
       ordered.forEach((c, kindRank) => {
-        const rank = coChanged.indexOf(c.path);
+        const rank = related.coChanged.indexOf(c.path);
         const context: CandidateContext = {
-          importer: importers.has(c.path),
+          importer: related.importers.has(c.path),
+          editedRecently: related.edited.has(c.path),
           ...(rank >= 0 ? { coChangeRank: rank } : {}),
-          kindCount: ordered.length,
+          kindCount: group.length,
           kindRank,
         };
         const features = this.ranker.features(c, edit, context);

@@ -33,7 +33,7 @@ export interface EditReplayResult {
   /** Hunks that repeated an earlier hunk's transformation in the same commit. */
   readonly repeated: number;
   readonly scores: Readonly<Record<string, EditScores>>;
-  /** Milliseconds per prediction of each predictor. */
+  /** Milliseconds per prediction of each predictor, not counting reads of files out of git. */
   readonly latency: Readonly<Record<string, { readonly p50: number; readonly p95: number }>>;
 }
 
@@ -48,12 +48,20 @@ export interface TreeSource {
 /** The workspace a predictor sees during the replay: the parent's files with the hunks applied so far. */
 export class ReplayWorkspace implements WorkspaceReader {
   readonly edited = new Map<string, string[]>();
+  /** Milliseconds spent reading files out of git (an editor reads them from memory or disk). */
+  readMs = 0;
 
   constructor(private readonly tree: TreeSource) {}
 
   read(path: string): string | undefined {
     const lines = this.edited.get(path);
-    return lines ? lines.join('\n') : this.tree.read(path);
+    if (lines) return lines.join('\n');
+    const started = performance.now();
+    try {
+      return this.tree.read(path);
+    } finally {
+      this.readMs += performance.now() - started;
+    }
   }
 
   files(): readonly string[] {
@@ -123,10 +131,11 @@ export function replayNextEdit(
         const remaining = placed.filter((h) => !h.applied);
         for (const p of predictors) {
           const started = performance.now();
+          const readBefore = workspace.readMs;
           const top = p.predict(recent, 5);
           const total = totals.get(p.name);
           if (!total) continue;
-          total.ms.push(performance.now() - started);
+          total.ms.push(performance.now() - started - (workspace.readMs - readBefore));
           previous.set(p.name, top);
           const hit = (c: EditCandidate) => remaining.some((h) => near(c, h, placed));
           if (top.slice(0, 1).some(hit)) total.hit1++;
