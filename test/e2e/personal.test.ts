@@ -94,14 +94,19 @@ describe('personalization in VS Code, as a person uses it', function () {
     // the user writes new code after the training: the lift is measured on it
     writeCheckoutFile(workspace);
     await workbench.runCommand('Ondi: Show What Ondi Learned');
-    await workbench.page.locator('.tab', { hasText: 'What Ondi Learned.md' }).waitFor({ timeout: 120_000 });
-    const page = workbench.page.locator('.editor-instance .view-lines').first();
-    await page.locator('.view-line', { hasText: 'What Ondi learned in this workspace' }).waitFor({ timeout: 30_000 });
-    const text = await Workbench.textOf(page);
+    // rendered in the Markdown preview: a heading and a table, not Markdown source
+    await workbench.page.locator('.tab', { hasText: 'Preview What Ondi Learned.md' }).waitFor({ timeout: 120_000 });
+    const page = workbench.webview.locator('body');
+    await page.locator('h1', { hasText: 'What Ondi learned in this workspace' }).waitFor({ timeout: 30_000 });
+    const text = await page.innerText();
     assert.match(text, /Learned from: \d+ files and \d+ recent edits?, [\d,]+ tokens/);
-    assert.match(text, /from files you changed after the last training \(`src\/checkout\.ts`\)/);
-    assert.match(text, /\| base model \| [\d.]+% \| [\d.]+% \|/);
-    assert.match(text, /\| with what Ondi learned \| [\d.]+% \| [\d.]+% \|/);
+    assert.match(
+      text,
+      /from files the personal model did not learn \(src\/checkout\.ts; every file it learned is left out\)/,
+    );
+    assert.match(text, /base model\s+[\d.]+%\s+[\d.]+%/);
+    assert.match(text, /with what Ondi learned\s+[\d.]+%\s+[\d.]+%/);
+    assert.equal(await page.locator('table').count(), 1, 'the lift table is a table');
     await workbench.screenshot('23-personal-what-ondi-learned');
   });
 

@@ -112,9 +112,13 @@ describe('personalization: learning the workspace on the device', function () {
     assert.match(text, /\| base model \| [\d.]+% \| [\d.]+% \|/);
     assert.match(text, /\| with what Ondi learned \| [\d.]+% \| [\d.]+% \|/);
     assert.match(text, /src\/shelves\.ts/);
-    const editor = vscode.window.activeTextEditor;
-    assert.equal(editor?.document.uri.scheme, 'ondi-learned');
-    assert.equal(editor?.document.languageId, 'markdown');
+    // rendered in VS Code's Markdown preview, not shown as Markdown source
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(
+      tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview'),
+      `the active tab is the Markdown preview: ${tab?.label ?? 'none'}`,
+    );
+    assert.match(tab.label, /What Ondi Learned/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

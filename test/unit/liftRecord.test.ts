@@ -10,6 +10,7 @@ import {
   saveLiftRecord,
   type LiftRecord,
 } from '../../src/core/adapt/liftRecord';
+import { unlearnedSources } from '../../src/core/adapt/liftSources';
 
 describe('measured lift record', () => {
   let dir: string;
@@ -51,5 +52,35 @@ describe('measured lift record', () => {
     assert.equal(await loadLiftRecord(file, record.trainedAt), undefined);
     assert.equal(parseLiftRecord({ ...record, version: 2 }), undefined);
     assert.equal(parseLiftRecord({ version: 1, ...record, lift: { ...record.lift, base: { em: 'x' } } }), undefined);
+  });
+
+  it('is not read back when it was measured on files the model learned (an older record)', () => {
+    assert.equal(parseLiftRecord({ version: 1, ...record, lift: { ...record.lift, basis: 'seen' } }), undefined);
+  });
+});
+
+describe('the files the lift is measured on', () => {
+  const src = (label: string) => ({ label });
+  const workspace = ['src/new.ts', 'src/changed.ts', 'src/old.ts', 'lib/never.py'].map(src);
+
+  it('leaves out every file of the training set, changed since or not, and keeps the order', () => {
+    const picked = unlearnedSources(workspace, { files: 2, fileList: ['src/changed.ts', 'src/old.ts'] });
+    assert.equal(picked.none, undefined);
+    assert.deepEqual(
+      picked.sources.map((s) => s.label),
+      ['src/new.ts', 'lib/never.py'],
+    );
+  });
+
+  it('says so instead of measuring when the model learned every file', () => {
+    const picked = unlearnedSources(workspace, { files: 4, fileList: workspace.map((s) => s.label) });
+    assert.deepEqual(picked.sources, []);
+    assert.match(picked.none ?? '', /learned every file in this workspace \(4\)/);
+  });
+
+  it('measures nothing when the model file names only part of what it learned', () => {
+    const picked = unlearnedSources(workspace, { files: 300, fileList: ['src/old.ts'] });
+    assert.deepEqual(picked.sources, []);
+    assert.match(picked.none ?? '', /names only 1 of the 300 files/);
   });
 });

@@ -60,9 +60,7 @@ export function formatLearnedReport(r: LearnedReportInput): string {
   } else {
     const where = lift.files.map((f) => `\`${f}\``).join(', ');
     out.push(
-      lift.basis === 'unseen'
-        ? `${plural(lift.cases, 'line')} from files you changed after the last training (${where}), which the personal model has not seen; the same lines and cursor positions for both rows:`
-        : `No file changed since the last training, so these ${plural(lift.cases, 'line')} come from the most recently changed files it learned from (${where}): this shows what it remembers, not yet how it does on new code. Edit some code and run this again for that.`,
+      `${plural(lift.cases, 'line')} from files the personal model did not learn (${where}; every file it learned is left out); the same lines and cursor positions for both rows:`,
       '',
       '| | exact match | edit similarity |',
       '| --- | --- | --- |',
@@ -79,10 +77,15 @@ export function formatLearnedReport(r: LearnedReportInput): string {
     `## Files learned from (most recent first${meta.fileList.length < meta.files ? `, first ${meta.fileList.length} of ${meta.files}` : ''})`,
     '',
   );
-  for (const f of meta.fileList) out.push(`- \`${f}\``);
+  for (const f of meta.fileList.slice(0, LISTED_FILES)) out.push(`- \`${f}\``);
+  if (meta.fileList.length > LISTED_FILES)
+    out.push(`- and ${plural(meta.fileList.length - LISTED_FILES, 'more file')}`);
   out.push('');
   return out.join('\n');
 }
+
+/** Files the page lists by name. */
+const LISTED_FILES = 200;
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

@@ -55,8 +55,8 @@ export function parseLiftRecord(raw: unknown): LiftRecord | undefined {
   const adapted = scores(lift['adapted']);
   const files = Array.isArray(lift['files']) ? lift['files'].filter((f): f is string => typeof f === 'string') : [];
   const basis = lift['basis'];
-  if (!base || !adapted || (basis !== 'unseen' && basis !== 'seen') || typeof lift['cases'] !== 'number')
-    return undefined;
+  // a 'seen' record (measured on files the model learned, before that was ruled out) is not read
+  if (!base || !adapted || basis !== 'unseen' || typeof lift['cases'] !== 'number') return undefined;
   return {
     measuredAt: r['measuredAt'],
     trainedAt: r['trainedAt'],

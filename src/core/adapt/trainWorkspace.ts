@@ -9,8 +9,6 @@ import { tokenStream, trainPersonal, type TrainedPersonalModel } from './trainPe
 import type { LearnedMeta } from './workerProtocol';
 import type { RecentDocuments, Workspace } from './workspaceSources';
 
-/** Files listed by name in the personal model's header (the count covers them all). */
-const LISTED_FILES = 200;
 const SAMPLING =
   'recent edits first, then workspace files, most recently modified first, until the token budget is spent';
 
@@ -99,7 +97,8 @@ export async function trainWorkspace(
     loss: round(trained.finalLoss, 4),
     tokens: trained.tokens.length,
     files: learnedFiles.length,
-    fileList: learnedFiles.slice(0, LISTED_FILES).map((s) => s.label),
+    // every one: the lift is measured only on files not in this list (liftSources.ts)
+    fileList: learnedFiles.map((s) => s.label),
     recentEdits: Math.min(recent.documents.length, trained.documents),
     redactions: recent.redactions + files.redactions,
     rank: trained.adapter?.shape.rank ?? options.rank ?? 0,

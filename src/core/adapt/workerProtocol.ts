@@ -48,7 +48,7 @@ export interface LearnedMeta {
   readonly seconds: number;
   readonly loss: number;
   readonly tokens: number;
-  /** Workspace files learned from (inside the token budget), and the first of them by path. */
+  /** Workspace files learned from (inside the token budget), and their names (all of them; older files list the first 200). */
   readonly files: number;
   readonly fileList: readonly string[];
   /** Recently edited regions learned from. */
@@ -74,11 +74,8 @@ export interface LiftScores {
 
 /** Base vs personal model on lines of the user's recent files, same cases, same path. */
 export interface LiftResult {
-  /**
-   * unseen: files changed after the personal model was trained (it never saw these lines);
-   * seen: no such file, so the most recently changed files it learned from.
-   */
-  readonly basis: 'unseen' | 'seen';
+  /** unseen: files the personal model did not learn (none of its training set); the only basis measured. */
+  readonly basis: 'unseen';
   readonly files: readonly string[];
   readonly cases: number;
   readonly base: LiftScores;

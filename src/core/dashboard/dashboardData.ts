@@ -119,7 +119,8 @@ export interface LearnedSummary {
 
 export interface LiftSummary {
   readonly measuredAt: string;
-  readonly basis: 'unseen' | 'seen';
+  /** Always measured on files the personal model did not learn. */
+  readonly basis: 'unseen';
   readonly cases: number;
   readonly files: readonly string[];
   readonly base: { readonly em: number; readonly es: number };

@@ -9,7 +9,7 @@ import type { PersonalLearning } from './personalLearning';
 /** The read-only page "Show What Ondi Learned" opens. */
 export const LEARNED_URI = vscode.Uri.from({ scheme: 'ondi-learned', path: '/What Ondi Learned.md' });
 
-/** "Show What Ondi Learned": measures the lift (cancellable) and opens the report as markdown. */
+/** "Show What Ondi Learned": measures the lift (cancellable) and opens the report rendered (Markdown preview). */
 export async function showLearned(personal: PersonalLearning, page: LearnedPage): Promise<string> {
   const status = personal.status;
   let lift: LiftResult | undefined;
@@ -42,6 +42,7 @@ export async function showLearned(personal: PersonalLearning, page: LearnedPage)
       liftNote =
         error instanceof LearningCancelledError ? 'Not measured: cancelled.' : `Not measured: ${describeError(error)}.`;
     }
+    // the worker's NothingUnlearnedError arrives as its message: the page says it instead of a number
   }
   const text = formatLearnedReport({
     meta: personal.status.meta,
@@ -54,10 +55,28 @@ export async function showLearned(personal: PersonalLearning, page: LearnedPage)
     now: new Date(),
   });
   page.set(text);
-  const doc = await vscode.workspace.openTextDocument(LEARNED_URI);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(doc, { preview: false });
+  await showRendered(LEARNED_URI);
   return text;
+}
+
+/**
+ * Opens the page in VS Code's Markdown preview (the built-in Markdown extension reads the
+ * virtual document through its content provider); where that extension is disabled, the
+ * Markdown source is shown instead.
+ */
+async function showRendered(uri: vscode.Uri): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes('markdown.showPreview')) {
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+      return;
+    } catch {
+      // fall through to the source
+    }
+  }
+  await vscode.window.showTextDocument(doc, { preview: false });
 }
 
 /** Serves the page's current text; fires a change so an open editor refreshes. */
