@@ -68,6 +68,29 @@ describe('eval next: protocol', () => {
     assert.equal(queryOf(commit(Array.from({ length: 21 }, (_, i) => `f${i}`))), undefined);
   });
 
+  it('with a draw, picks among the distinct files, so a later file can be the query', () => {
+    const c = commit(['a', 'b', 'c', 'a']);
+    assert.equal(queryOf(c, 0), 'a');
+    assert.equal(queryOf(c, 0.5), 'b');
+    assert.equal(queryOf(c, 0.99), 'c');
+    assert.equal(queryOf(commit(['solo']), 0.5), undefined);
+  });
+
+  it('--query random draws once per commit from the seed, the same draws every run', () => {
+    const history = Array.from({ length: 30 }, (_, i) => commit([`a${i}`, `b${i}`, `c${i}`]));
+    const asked = (seed: number) => {
+      const recorder = new Recorder();
+      replayNextFile(history, 30, [recorder], undefined, { query: 'random', seed });
+      return recorder.calls.filter((call) => call.startsWith('predict'));
+    };
+    assert.deepEqual(asked(1), asked(1));
+    assert.notDeepEqual(asked(1), asked(2));
+    assert.ok(
+      asked(1).some((call) => !call.startsWith('predict a')),
+      'not always the first file',
+    );
+  });
+
   it('scores each commit before learning it, learns history before the window, and skips nothing from learning', () => {
     const recorder = new Recorder();
     const history = [commit(['x', 'y']), commit(['a', 'b']), commit(['solo']), commit(['c', 'd', 'e'])];
@@ -157,7 +180,8 @@ describe('eval next on a real git repository', function () {
     );
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(result), ['commits', 'ondi', 'baselines']);
+    assert.deepEqual(Object.keys(result), ['commits', 'ondi', 'baselines', 'query']);
+    assert.equal(result.query, 'random', 'a seeded random file of each commit is the default query');
     const baselines = result.baselines as Record<string, Record<string, number>>;
     assert.deepEqual(Object.keys(baselines).sort(), ['cochange', 'frequency', 'recency']);
     for (const k of [result.ondi as Record<string, number>, ...Object.values(baselines)]) {
@@ -170,6 +194,31 @@ describe('eval next on a real git repository', function () {
     assert.equal(ondi.hit1, 100, 'every pair repeats exactly');
     assert.ok((ondi.hit1 ?? 0) > (baselines.recency?.hit1 ?? 100));
     assert.match(stderr, /scored 13 of the last 20 non-merge commits/);
+  });
+
+  it('--query first asks about the first file in git order; --query random is the same for the same seed', async () => {
+    const run = async (...extra: string[]) => {
+      let stdout = '';
+      const code = await runCli(
+        ['eval', 'next', '--repo', dir, '--commits', '20', ...extra, '--json'],
+        { stdout: (t) => (stdout += t), stderr: () => undefined },
+        '0',
+      );
+      assert.equal(code, 0);
+      return JSON.parse(stdout) as { commits: number; query: string; ondi: Record<string, number> };
+    };
+    const first = await run('--query', 'first');
+    assert.equal(first.query, 'first');
+    assert.equal(first.commits, 13);
+    assert.deepEqual(await run('--query', 'random', '--seed', '3'), await run('--seed', '3'));
+    let stdout = '';
+    const code = await runCli(
+      ['eval', 'next', '--repo', dir, '--query', 'last', '--json'],
+      { stdout: (t) => (stdout += t), stderr: () => undefined },
+      '0',
+    );
+    assert.equal(code, 2);
+    assert.match(stdout, /--query must be random or first/);
   });
 
   it('fails with a usage error for a folder that is not a repository', async () => {

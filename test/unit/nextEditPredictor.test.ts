@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import { NextEditPredictor } from '../../src/core/nextEdit/nextEditPredictor';
+import { applyToLine, repeats, transformationOf } from '../../src/core/nextEdit/transformation';
+import type { EditCandidate, UserEdit } from '../../src/core/nextEdit/types';
+
+/** A workspace held in memory; `edit` replaces one line of a file as the user would. */
+class Workspace {
+  constructor(readonly texts: Record<string, string>) {}
+  readonly reader = { read: (path: string) => this.texts[path], files: () => Object.keys(this.texts) };
+
+  edit(path: string, line: number, newText: string): UserEdit {
+    const lines = (this.texts[path] ?? '').split('\n');
+    const oldText = lines[line] ?? '';
+    lines.splice(line, 1, ...newText.split('\n'));
+    this.texts[path] = lines.join('\n');
+    const end = line + newText.split('\n').length - 1;
+    return { path, before: { start: line, end: line }, after: { start: line, end }, oldText, newText, time: 0 };
+  }
+}
+
+const at = (candidates: readonly EditCandidate[]) => candidates.map((c) => `${c.path}:${c.line}`);
+
+describe('next edit: where', () => {
+  it('a renamed identifier: its other occurrences here and in the files that import it', () => {
+    const ws = new Workspace({
+      'src/user.ts': [
+        'export function getUser(id: string) {',
+        '  return db.get(id);',
+        '}',
+        'export const admin = () => getUser("root");',
+      ].join('\n'),
+      'src/app.ts': ['import { getUser } from "./user";', '', 'render(getUser(session.id));'].join('\n'),
+      'src/other.ts': 'const getUser = 1; // an unrelated file that does not import user',
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const edit = ws.edit('src/user.ts', 0, 'export function fetchUser(id: string) {');
+    const found = predictor.predict([edit], 10);
+    const where = at(found);
+    assert.ok(where.includes('src/user.ts:3'), where.join());
+    assert.ok(where.includes('src/app.ts:0') && where.includes('src/app.ts:2'), where.join());
+    assert.ok(!where.some((w) => w.startsWith('src/other.ts')), 'files that do not import it are not searched');
+    assert.equal(found[0]?.path, 'src/user.ts', 'the same file, nearest, first');
+  });
+
+  it('a changed signature: the call sites of the function', () => {
+    const ws = new Workspace({
+      'lib/price.py': ['def total(items):', '    return sum(i.price for i in items)'].join('\n'),
+      'lib/cart.py': [
+        'from lib.price import total',
+        '',
+        'def checkout(cart):',
+        '    amount = total(cart.items)',
+        '    return amount',
+      ].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const edit = ws.edit('lib/price.py', 0, 'def total(items, currency):');
+    const found = predictor.predict([edit], 5);
+    const call = found.find((c) => c.kind === 'call-site');
+    assert.ok(call, JSON.stringify(found));
+    assert.equal(`${call.path}:${call.line}`, 'lib/cart.py:3');
+    assert.match(call.reason, /total/);
+  });
+
+  it('an added union member: the switch over its siblings', () => {
+    const ws = new Workspace({
+      'src/shape.ts': ['export type Shape =', "  | 'circle'", "  | 'square';"].join('\n'),
+      'src/area.ts': [
+        "import type { Shape } from './shape';",
+        'export function area(s: Shape) {',
+        '  switch (s) {',
+        "    case 'circle':",
+        '      return 1;',
+        "    case 'square':",
+        '      return 2;',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const edit = ws.edit('src/shape.ts', 2, "  | 'square'\n  | 'triangle';");
+    const found = predictor.predict([edit], 5);
+    const sibling = found.find((c) => c.kind === 'sibling-branch');
+    assert.ok(sibling, JSON.stringify(found));
+    assert.equal(sibling.path, 'src/area.ts');
+    assert.ok(sibling.line >= 3 && sibling.line <= 7, `inside the switch, not line ${sibling.line}`);
+  });
+
+  it('never proposes the lines just edited, nor an edit that writes back what they held', () => {
+    const ws = new Workspace({
+      'a.ts': ['const total = price * qty;', 'log(total);', 'send(total);', 'const total2 = total;'].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const first = ws.edit('a.ts', 1, 'log(sum);');
+    const back = ws.edit('a.ts', 1, 'log(total);'); // the user undoes it by hand
+    for (const recent of [[first], [first, back]]) {
+      const last = recent[recent.length - 1] as UserEdit;
+      for (const c of predictor.predict(recent, 10)) {
+        assert.ok(c.path !== last.path || c.line < last.after.start || c.line > last.after.end, JSON.stringify(c));
+        if (c.proposal && c.proposal.lines.start <= 1 && c.proposal.lines.end >= 1)
+          assert.notEqual(c.proposal.newText.split('\n')[1 - c.proposal.lines.start], last.oldText);
+      }
+    }
+    // After the undo, the earlier rename total -> sum is not proposed again (it would undo the undo's intent only by accident).
+    const afterUndo = predictor.predict([first, back], 10);
+    assert.ok(!afterUndo.some((c) => c.proposal?.newText.includes('sum')), JSON.stringify(afterUndo));
+  });
+});
+
+describe('next edit: what', () => {
+  it('a repeated token substitution: proposes the edited line, and a block of lines as one edit', () => {
+    const ws = new Workspace({
+      'src/api.ts': [
+        'const a = request.get(url);',
+        'const b = request.get(other);',
+        'const c = request.get(third);',
+        'const d = 2;',
+      ].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const edit = ws.edit('src/api.ts', 0, 'const a = client.fetch(url);');
+    const top = predictor.predict([edit], 3)[0];
+    assert.equal(top?.kind, 'repeat-pattern');
+    assert.deepEqual(top?.proposal, {
+      lines: { start: 1, end: 2 },
+      newText: 'const b = client.fetch(other);\nconst c = client.fetch(third);',
+    });
+  });
+
+  it('the same added argument at another call', () => {
+    const t = transformationOf('  save(doc, options);', '  save(doc, options, signal);');
+    assert.ok(t);
+    assert.equal(applyToLine(t, 'await save(draft, options);'), 'await save(draft, options, signal);');
+    assert.equal(applyToLine(t, 'load(x);'), undefined, 'no anchor: nothing to repeat');
+    assert.ok(repeats(t, 'x = save(a, options)', 'x = save(a, options, signal)'));
+    assert.ok(!repeats(t, 'x = save(a, options)', 'x = save(a, options, other)'));
+  });
+
+  it('no transformation from edits that change lines differently', () => {
+    assert.equal(transformationOf('a(x);\nb(y);', 'a(z);\nb(w);'), undefined);
+    assert.equal(transformationOf('', 'added();'), undefined);
+  });
+});
+
+describe('next edit: the ranker learns', () => {
+  it('taken and ignored jumps move the weights and the order', () => {
+    const text = ['function run() {', '  step(alpha);', '  other(alpha);', '  step(beta);', '}'].join('\n');
+    const ws = new Workspace({ 'r.ts': text });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const before = predictor.inspect() as { weights: Record<string, number>; examples: number };
+    const ask = () => {
+      ws.texts['r.ts'] = text;
+      return predictor.predict([ws.edit('r.ts', 1, '  step(gamma);')], 5);
+    };
+    assert.equal(ask()[0]?.kind, 'repeat-pattern', 'at first the same change nearby comes first');
+    // This user takes the other call of the same function and ignores the repeated change.
+    for (let i = 0; i < 80; i++) for (const c of ask()) predictor.feedback(c, c.kind === 'call-site');
+    const after = predictor.inspect() as { weights: Record<string, number>; examples: number };
+    assert.equal(after.examples - before.examples, 160);
+    assert.ok((after.weights['kind=call-site'] ?? 0) > (before.weights['kind=call-site'] ?? 0));
+    assert.ok((after.weights['kind=repeat-pattern'] ?? 0) < (before.weights['kind=repeat-pattern'] ?? 0));
+    assert.equal(ask()[0]?.kind, 'call-site');
+  });
+});
