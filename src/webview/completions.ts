@@ -35,8 +35,8 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
       figure(fmt.percent(f.acceptRate), 'accepts per suggestion shown', 'acceptRate'),
       figure(fmt.int(f.typedAlong), 'typed along (not counted as accepted)', 'typedAlong'),
       figure(fmt.int(f.dismissed), 'dismissed', 'dismissed'),
-      figure(fmt.ms(f.p50Ms), `model p50 over ${fmt.int(f.modelCalls)} calls`, 'p50'),
-      figure(fmt.ms(f.p95Ms), `model p95 over ${fmt.int(f.modelCalls)} calls`, 'p95'),
+      figure(fmt.ms(f.p50Ms), `model p50 over ${calls(f.modelCalls)}`, 'p50'),
+      figure(fmt.ms(f.p95Ms), `model p95 over ${calls(f.modelCalls)}`, 'p95'),
     ),
     el('h3', {}, c.timeline.unit === 'hour' ? 'Over time, per hour' : 'Over time, per day'),
     charts.chart(
@@ -65,7 +65,7 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
         el(
           'h3',
           {},
-          `Model latency on this machine (${fmt.int(f.modelCalls)} model calls; ${fmt.int(f.shownCached)} cached repeats took none)`,
+          `Model latency on this machine (${calls(f.modelCalls)}; ${fmt.int(f.shownCached)} cached repeats took none)`,
         ),
         charts.chart('latency', 'Histogram of model call latency in milliseconds', latencyChart(c, theme), 180),
       ),
@@ -81,6 +81,8 @@ export function completionsCard(c: CompletionsSection, charts: ChartBoard, theme
     ),
   );
 }
+
+const calls = (n: number): string => `${fmt.int(n)} ${n === 1 ? 'call' : 'calls'}`;
 
 function timelineChart(c: CompletionsSection, theme: Theme): ChartConfiguration<'bar' | 'line'> {
   const s = c.timeline.series;

@@ -56,7 +56,7 @@ export function personalCard(
       figure(fmt.int(learned.recentEdits), 'recent edits', 'recentEdits'),
       figure(learned.trainedAt ? fmt.ago(learned.trainedAt) : 'unknown', 'last training', 'trained'),
     ),
-    el('h3', {}, 'Measured on your recent edits'),
+    el('h3', {}, 'Measured on your recent files it did not learn'),
     lift
       ? el(
           'div',
