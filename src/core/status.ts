@@ -10,7 +10,14 @@ export type OndiState =
 
 /** What personal learning is doing while completions are ready (they keep working meanwhile). */
 export type LearningActivity =
-  { readonly kind: 'learning'; readonly percent: number; readonly held: boolean } | { readonly kind: 'paused' };
+  | {
+      readonly kind: 'learning';
+      readonly percent: number;
+      readonly held: boolean;
+      /** Estimated seconds of learning left, once known. */
+      readonly secondsLeft?: number;
+    }
+  | { readonly kind: 'paused' };
 
 export interface StatusPresentation {
   /** Status bar text; `$(name)` is a codicon. */

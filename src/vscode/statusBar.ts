@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withTimeLeft } from '../core/adapt/learningMessages';
 import { presentStatus, type OndiState } from '../core/status';
 
 /**
@@ -16,7 +17,7 @@ export class OndiStatusBar implements vscode.Disposable {
   }
 
   show(state: OndiState): void {
-    const { text, tooltip } = presentStatus(state);
+    const { text, tooltip } = withTimeLeft(state, presentStatus(state));
     this.item.text = text;
     this.item.tooltip = tooltip;
     // Screen readers would otherwise read the codicon's name ("sparkle Ondi").

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { readAdapterFile } from '../core/adapt/adapterFile';
 import { ControlCheckpoint, LearningControl } from '../core/adapt/learningControl';
 import { NothingUnlearnedError, unlearnedSources } from '../core/adapt/liftSources';
@@ -22,12 +23,17 @@ export class CancelledError extends Error {
  * through `job.control` (throttle, pause, abort) between training windows.
  */
 export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => void): Promise<LearnedMeta> {
+  const threads = trainingThreads();
   const control = new LearningControl(job.control);
-  const checkpoint = new ControlCheckpoint(control);
+  const checkpoint = new ControlCheckpoint(control, {
+    threads,
+    onHold: (delayMs) => emit({ type: 'held', delayMs: Math.round(delayMs) }),
+  });
   const stopIfAborted = (): void => {
     if (control.state === 'abort') throw new CancelledError('learning was stopped');
   };
   const started = Date.now();
+  const phases = new PhaseClock();
   emit({ type: 'progress', phase: 'collecting', done: 0, total: 1 });
   const log = (message: string): void => emit({ type: 'log', level: 'info', message });
   const workspace = await collectWorkspace(job, { log });
@@ -36,8 +42,10 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
   if (recent.documents.length === 0 && workspace.sources.length === 0)
     throw new Error('there are no source files Ondi may learn from in this workspace');
 
+  phases.mark('listing files');
   emit({ type: 'progress', phase: 'loading', done: 0, total: 1 });
-  const engine = await loadEngine(job.modelFolder, { threads: 1, suggestionCache: false });
+  const engine = await loadEngine(job.modelFolder, { threads, suggestionCache: false });
+  phases.mark('loading the model');
   try {
     stopIfAborted();
     const abort = new AbortController();
@@ -50,11 +58,16 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
         startedAt: started,
         beforeTraining: () => {
           stopIfAborted();
+          phases.mark('reading files');
           checkpoint.restart();
         },
         signal: abort.signal,
-        onProgress: (done, total) => {
-          emit({ type: 'progress', phase: 'learning', done, total });
+        checkpoint: () => {
+          if (!checkpoint.between()) abort.abort();
+        },
+        onProgress: (done, total, tokens) => {
+          const learned = Math.min(tokens, Math.round((tokens * done) / Math.max(1, total)));
+          emit({ type: 'progress', phase: 'learning', done, total, tokens: { done: learned, total: tokens } });
           if (!checkpoint.between()) abort.abort();
         },
       });
@@ -64,12 +77,20 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
     }
     stopIfAborted();
     const { meta } = training;
+    phases.mark('learning');
     emit({ type: 'progress', phase: 'saving', done: 0, total: 1 });
     await saveWorkspaceModel(job.outFile, engine.info.modelId, training);
+    phases.mark('saving');
+    const holds = checkpoint.holdDelays;
     emit({
       type: 'log',
       level: 'info',
-      message: `learned from ${meta.files} files and ${meta.recentEdits} recent edits (${meta.tokens} tokens) in ${meta.seconds} s of training, ${round(checkpoint.slept / 1000)} s of it held or throttled`,
+      message:
+        `learned from ${meta.files} files and ${meta.recentEdits} recent edits (${meta.tokens} tokens) with ${threads} threads: ` +
+        `${phases.describe()}; ${round(checkpoint.slept / 1000)} s of it held or throttled` +
+        (holds.length > 0
+          ? `; held ${holds.length} times, at most ${Math.round(Math.max(...holds))} ms after the request`
+          : ''),
     });
     return meta;
   } finally {
@@ -123,6 +144,31 @@ export async function runMeasureJob(job: MeasureJob, emit: (event: WorkerEvent) 
     };
   } finally {
     await engine.dispose();
+  }
+}
+
+/**
+ * Threads of the worker's model: two, as `ondi adapt` uses, where the machine has them. The
+ * worker runs at the lowest priority and holds at once when the user types, so while the
+ * editor is idle it may as well use what `ondi adapt` uses.
+ */
+function trainingThreads(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
+}
+
+/** Wall time of each phase of a run, for the log line that ends it. */
+class PhaseClock {
+  private last = performance.now();
+  private readonly parts: string[] = [];
+
+  mark(phase: string): void {
+    const now = performance.now();
+    this.parts.push(`${phase} ${round((now - this.last) / 1000, 1)} s`);
+    this.last = now;
+  }
+
+  describe(): string {
+    return this.parts.join(', ');
   }
 }
 

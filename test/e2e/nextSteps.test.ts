@@ -31,8 +31,8 @@ describe('next steps in VS Code, as a person uses them', function () {
   const nextStepItem = () => workbench.page.locator('[id="ondi.ondi.nextStep"]');
 
   /**
-   * Runs a palette command by its exact title: Enter would take the first row, and "Ondi: Next
-   * Step" also matches "Ondi: Forget Next-Step History", listed first.
+   * Runs a palette command by its exact title: Enter would take the first row, which for a
+   * short title may be another command that matches it (a recently used one is listed first).
    */
   async function runExactCommand(title: string): Promise<void> {
     const page = workbench.page;

@@ -78,12 +78,13 @@ describe('personalization in VS Code, as a person uses it', function () {
     assert.match((await item.getAttribute('aria-label')) ?? '', /Training your personal model: \d+%/);
     await workbench.screenshot('21-personal-training');
     const toast = workbench.page.locator('.notifications-toasts .notification-list-item', {
-      hasText: 'Ondi learned from',
+      hasText: 'Ondi: Learned',
     });
     await toast.waitFor({ timeout: 120_000 });
+    // one short sentence, not cut off
     assert.match(
       await toast.innerText(),
-      /Ondi learned from \d+ files and \d+ recent edits? \([\d,]+ tokens\) in [\d.]+ s/,
+      /Ondi: Learned [\d,]+ tokens from \d+ files?( and \d+ edits?)? in \d+ s\. Completions use it now\./,
     );
     await item.locator('.codicon-sync').waitFor({ state: 'detached', timeout: 10_000 });
     assert.ok(existsSync(modelFile()), "the personal model is stored under the extension's global storage");
@@ -110,8 +111,8 @@ describe('personalization in VS Code, as a person uses it', function () {
     await workbench.screenshot('23-personal-what-ondi-learned');
   });
 
-  it('runs "Ondi: Reset Personal Model", which asks first and then deletes what was learned', async function () {
-    await workbench.runCommand('Ondi: Reset Personal Model');
+  it('runs "Ondi: Delete Personal Model…", which asks first and then deletes what was learned', async function () {
+    await workbench.runCommand('Ondi: Delete Personal Model…');
     const dialog = workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 15_000 });
     assert.match(await dialog.innerText(), /Delete everything Ondi learned from this workspace\?/);

@@ -185,14 +185,15 @@ describe('the learning scheduler', () => {
           };
         }),
       holdRun: () => log.push(`hold@${time.now()}`),
-      resumeRun: () => log.push(`resume@${time.now()}`),
+      resumeRun: (share) => log.push(`resume@${time.now()}x${share}`),
+      cpuShare: () => 0.5,
       now: time.now,
       timers: time.timers,
     });
     return { scheduler, time, log, finish: () => finish?.() };
   };
 
-  it('starts after the idle time, holds the run while the user types and resumes it once idle again', async () => {
+  it('starts after the idle time at full speed, holds the run while the user types, goes on at the CPU share after a moment and at full speed once idle', async () => {
     const { scheduler, time, log, finish } = make();
     await scheduler.poke();
     await time.advance(29_000);
@@ -200,13 +201,22 @@ describe('the learning scheduler', () => {
     await time.advance(1_000);
     assert.deepEqual(log, ['train@30000']);
     assert.equal(scheduler.training, true);
+    assert.equal(scheduler.shareNow(), 1, 'idle: all of it');
     await time.advance(5_000);
     scheduler.activity(); // typing
-    await time.advance(10_000);
+    assert.deepEqual(log, ['train@30000', 'hold@35000'], 'held at the keystroke');
+    await time.advance(1_000);
     scheduler.activity();
+    await time.advance(1_999);
     assert.deepEqual(log, ['train@30000', 'hold@35000']);
-    await time.advance(30_000);
-    assert.deepEqual(log, ['train@30000', 'hold@35000', 'resume@75000']);
+    await time.advance(1);
+    assert.deepEqual(log, ['train@30000', 'hold@35000', 'resume@38000x0.5'], 'two quiet seconds: the CPU share');
+    await time.advance(28_000);
+    assert.deepEqual(
+      log,
+      ['train@30000', 'hold@35000', 'resume@38000x0.5', 'resume@66000x1'],
+      'idle again: full speed',
+    );
     finish();
     await time.advance(1_000_000);
     assert.equal(scheduler.training, false);

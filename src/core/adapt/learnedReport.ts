@@ -50,7 +50,7 @@ export function formatLearnedReport(r: LearnedReportInput): string {
             (meta.adapterApplied === false ? 'completions leave the adapter out' : 'completions use it too'),
         ]
       : []),
-    `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Reset Personal Model" deletes it.`,
+    `- Stored on this machine only: \`${r.file ?? 'unknown'}\`${r.fileBytes !== undefined ? ` (${(r.fileBytes / 1e6).toFixed(1)} MB)` : ''}. "Ondi: Delete Personal Model…" deletes it.`,
     '',
   );
   out.push('## Measured on your recent edits', '');

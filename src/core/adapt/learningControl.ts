@@ -8,6 +8,9 @@ export type ControlState = 'run' | 'pause' | 'abort';
 
 const STATE = 0;
 const SHARE = 1;
+/** Float64 slot (after the two Int32 cells): Date.now() of the latest pause request. */
+const PAUSED_AT = 1;
+const BYTES = 16;
 const CODES: readonly ControlState[] = ['run', 'pause', 'abort'];
 
 /** Never throttled below this share: training still makes progress at the lowest setting. */
@@ -30,9 +33,17 @@ export function throttleDelayMs(workMs: number, cpuShare: number): number {
 
 export class LearningControl {
   private readonly cells: Int32Array;
+  private readonly times: Float64Array | undefined;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
-    this.cells = new Int32Array(buffer);
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(BYTES)) {
+    this.cells = new Int32Array(buffer, 0, 2);
+    this.times = buffer.byteLength >= BYTES ? new Float64Array(buffer, 0, 2) : undefined;
+  }
+
+  /** When the latest pause was asked for (Date.now(), shared by both threads), or undefined. */
+  get pausedAt(): number | undefined {
+    const at = this.times?.[PAUSED_AT] ?? 0;
+    return at > 0 ? at : undefined;
   }
 
   get state(): ControlState {
@@ -50,6 +61,8 @@ export class LearningControl {
   }
 
   pause(): void {
+    // written before the state, so a worker that sees 'pause' also sees when it was asked
+    if (this.times && this.state !== 'pause') this.times[PAUSED_AT] = Date.now();
     this.set('pause');
   }
 
@@ -68,6 +81,14 @@ export class LearningControl {
   }
 }
 
+export interface CheckpointOptions {
+  readonly now?: () => number;
+  /** Threads the work between checkpoints keeps busy (the model's intra-op threads). */
+  readonly threads?: number;
+  /** Hears each hold as it begins, with the delay since the pause was asked for. */
+  readonly onHold?: (delayMs: number) => void;
+}
+
 /**
  * The worker's side: call `between()` after each unit of work (a training window). It sleeps
  * for the throttle, holds while paused and returns false once aborted. It blocks its thread
@@ -77,12 +98,21 @@ export class ControlCheckpoint {
   private lastEnd: number;
   /** Total milliseconds spent asleep for the throttle and while paused. */
   slept = 0;
+  /** Milliseconds from each pause request to the moment the worker held (how fast typing stops it). */
+  readonly holdDelays: number[] = [];
+
+  private readonly now: () => number;
+  private readonly threads: number;
+  private readonly onHold: ((delayMs: number) => void) | undefined;
 
   constructor(
     private readonly control: LearningControl,
-    private readonly now: () => number = () => performance.now(),
+    options: CheckpointOptions = {},
   ) {
-    this.lastEnd = now();
+    this.now = options.now ?? (() => performance.now());
+    this.threads = Math.max(1, options.threads ?? 1);
+    this.onHold = options.onHold;
+    this.lastEnd = this.now();
   }
 
   /** Starts the clock of the next unit of work (after setup that should not count). */
@@ -93,10 +123,19 @@ export class ControlCheckpoint {
   between(): boolean {
     const cells = new Int32Array(this.control.buffer);
     const workMs = this.now() - this.lastEnd;
-    const delay = throttleDelayMs(workMs, this.control.cpuShare);
+    // the share is of one core: work that kept n threads busy takes n times the sleep (a
+    // share of 1 is no throttle at all, whatever the threads)
+    const share = this.control.cpuShare;
+    const delay = throttleDelayMs(workMs, share >= 1 ? 1 : share / this.threads);
     const started = this.now();
     if (delay > 0 && this.control.state === 'run') {
       Atomics.wait(cells, STATE, CODES.indexOf('run'), delay);
+    }
+    if (this.control.state === 'pause') {
+      const asked = this.control.pausedAt;
+      const heldAfter = asked === undefined ? 0 : Math.max(0, Date.now() - asked);
+      this.holdDelays.push(heldAfter);
+      this.onHold?.(heldAfter);
     }
     while (this.control.state === 'pause') {
       Atomics.wait(cells, STATE, CODES.indexOf('pause'), PAUSE_POLL_MS);

@@ -6,6 +6,7 @@
  */
 
 import { SerialQueue } from '../base/serialQueue';
+import { learningPace, RESUME_AFTER_QUIET_MS } from './learningPace';
 
 export interface LearningFacts {
   readonly now: number;
@@ -90,8 +91,10 @@ export interface SchedulerDeps {
   readonly train: () => Promise<void>;
   /** The user started typing during a run: hold it. */
   readonly holdRun: () => void;
-  /** The editor is idle again: let the held run go on. */
-  readonly resumeRun: () => void;
+  /** The user stopped typing (share: `cpuShare()`) or the editor is idle (share 1): let the run go on at that share. */
+  readonly resumeRun: (cpuShare: number) => void;
+  /** `ondi.learning.cpuShare`: the share a run may use while the user is around but not typing (default 1). */
+  readonly cpuShare?: () => number;
   readonly onDecision?: (decision: LearningDecision) => void;
   readonly now?: () => number;
   readonly timers?: Timers;
@@ -103,6 +106,7 @@ export class LearningScheduler {
   private held = false;
   private timer: unknown;
   private idleTimer: unknown;
+  private quietTimer: unknown;
   private readonly evaluations = new SerialQueue();
   private disposed = false;
   private readonly now: () => number;
@@ -118,7 +122,16 @@ export class LearningScheduler {
     return this.running !== undefined;
   }
 
-  /** Typing or an edit: never learn now; hold a running job until the editor is idle again. */
+  /** The CPU share a run may use now, from how long the user has been quiet (1 when idle). */
+  shareNow(): number {
+    const pace = learningPace(this.now() - this.lastActivity, this.deps.idleMs(), this.cpuShare());
+    return pace.kind === 'run' ? pace.cpuShare : this.cpuShare();
+  }
+
+  /**
+   * Typing or an edit: never start learning now; hold a running job at once, let it go on at
+   * the CPU share after a moment of quiet and at full speed once the editor is idle again.
+   */
   activity(): void {
     if (this.disposed) return;
     this.lastActivity = this.now();
@@ -126,6 +139,11 @@ export class LearningScheduler {
       this.held = true;
       this.deps.holdRun();
     }
+    if (this.quietTimer !== undefined) this.timers.clear(this.quietTimer);
+    this.quietTimer = this.timers.set(() => {
+      this.quietTimer = undefined;
+      this.quiet();
+    }, RESUME_AFTER_QUIET_MS);
     if (this.idleTimer !== undefined) this.timers.clear(this.idleTimer);
     this.idleTimer = this.timers.set(() => {
       this.idleTimer = undefined;
@@ -149,14 +167,29 @@ export class LearningScheduler {
     this.disposed = true;
     if (this.timer !== undefined) this.timers.clear(this.timer);
     if (this.idleTimer !== undefined) this.timers.clear(this.idleTimer);
+    if (this.quietTimer !== undefined) this.timers.clear(this.quietTimer);
     this.timer = undefined;
     this.idleTimer = undefined;
+    this.quietTimer = undefined;
   }
 
-  private idle(): void {
+  private cpuShare(): number {
+    return this.deps.cpuShare?.() ?? 1;
+  }
+
+  /** A moment without typing: a held run goes on, at the CPU share. */
+  private quiet(): void {
     if (this.running && this.held) {
       this.held = false;
-      this.deps.resumeRun();
+      this.deps.resumeRun(this.shareNow());
+    }
+  }
+
+  /** Idle long enough: a run goes on at full speed, and a new one may start. */
+  private idle(): void {
+    if (this.running) {
+      this.held = false;
+      this.deps.resumeRun(this.shareNow());
     }
     void this.poke();
   }

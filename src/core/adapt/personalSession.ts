@@ -11,7 +11,7 @@ import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from 
 import { personalFiles, UserFacingError } from './personalFiles';
 import { deletePersonalModel, learnedMetaOf, personalModelFile } from './personalStore';
 import { onBatteryPower } from './power';
-import { LearningRun } from './learningRun';
+import { LearningRun, type LearningProgress } from './learningRun';
 import { LearningCancelledError, startMeasuring, startTraining } from './workerClient';
 import type { LearnedMeta, LiftResult, RecentText, WorkerEvent, WorkspaceScope } from './workerProtocol';
 
@@ -59,6 +59,8 @@ export interface PersonalStatus {
   readonly training: boolean;
   readonly paused: boolean;
   readonly percent: number | undefined;
+  /** Tokens learned, time left and how fast typing held the run, while training. */
+  readonly progress: LearningProgress | undefined;
   readonly problem: string | undefined;
   readonly lastDecision: string | undefined;
   /** The latest lift measured for the model in use, if any. */
@@ -111,7 +113,11 @@ export class PersonalSession {
       onBattery: deps.onBattery ?? (() => onBatteryPower()),
       train: () => this.train(),
       holdRun: () => this.hold(true),
-      resumeRun: () => this.hold(false),
+      resumeRun: (share) => {
+        this.run?.worker.control.setCpuShare(share);
+        this.hold(false);
+      },
+      cpuShare: () => this.deps.config()['learning.cpuShare'],
       onDecision: (d) => this.noteDecision(d),
       now: this.now,
       ...(deps.timers ? { timers: deps.timers } : {}),
@@ -148,6 +154,7 @@ export class PersonalSession {
       training: this.run !== undefined,
       paused: this.paused,
       percent: this.run?.percent,
+      progress: this.run?.progressNow,
       problem: this.problem,
       lastDecision: this.lastDecision,
       lift: this.lift,
@@ -167,7 +174,18 @@ export class PersonalSession {
   /** The engine's state with learning shown on top of "ready". */
   decorate(state: OndiState): OndiState {
     if (state.kind !== 'ready') return state;
-    if (this.run) return { ...state, learning: { kind: 'learning', percent: this.run.percent, held: this.run.held } };
+    if (this.run) {
+      const { secondsLeft } = this.run.progressNow;
+      return {
+        ...state,
+        learning: {
+          kind: 'learning',
+          percent: this.run.percent,
+          held: this.run.held,
+          ...(secondsLeft !== undefined && !this.run.held ? { secondsLeft } : {}),
+        },
+      };
+    }
     if (this.paused && this.deps.config()['learning.enabled']) return { ...state, learning: { kind: 'paused' } };
     return state;
   }
@@ -185,7 +203,7 @@ export class PersonalSession {
 
   /** A setting changed: the CPU share applies to a running job at once; the rest at the next decision. */
   configChanged(): void {
-    this.run?.worker.control.setCpuShare(this.deps.config()['learning.cpuShare']);
+    this.run?.worker.control.setCpuShare(this.scheduler.shareNow());
     if (!this.deps.config()['learning.enabled']) this.run?.cancel();
     void this.scheduler.poke();
     this.changed.fire();
@@ -372,20 +390,23 @@ export class PersonalSession {
     const config = this.deps.config();
     const changesAtStart = this.changes;
     const recent = await this.deps.recentEdits.snapshot();
-    const run = LearningRun.start((signal) =>
-      this.jobs.train(
-        this.deps.worker,
-        {
-          ...this.scope(),
-          kind: 'train',
-          modelFolder: this.deps.modelFolder,
-          outFile: file,
-          recent,
-          rank: config['learning.rank'],
-          maxTokens: LEARNING_TOKENS,
-        },
-        { signal, cpuShare: config['learning.cpuShare'], onEvent: (e) => this.workerEvent(e) },
-      ),
+    const run = LearningRun.start(
+      (signal) =>
+        this.jobs.train(
+          this.deps.worker,
+          {
+            ...this.scope(),
+            kind: 'train',
+            modelFolder: this.deps.modelFolder,
+            outFile: file,
+            recent,
+            rank: config['learning.rank'],
+            maxTokens: LEARNING_TOKENS,
+          },
+          // full speed when the editor is idle (how the idle timer starts it), the CPU share otherwise
+          { signal, cpuShare: this.scheduler.shareNow(), onEvent: (e) => this.workerEvent(e) },
+        ),
+      this.now,
     );
     this.run = run;
     this.changed.fire();
@@ -428,6 +449,9 @@ export class PersonalSession {
       this.deps.log[e.level === 'error' ? 'warn' : e.level](`learning worker: ${e.message}`);
     } else if (e.type === 'progress' && this.run?.progress(e)) {
       this.changed.fire();
+    } else if (e.type === 'held') {
+      this.run?.heldAfter(e.delayMs);
+      this.deps.log.debug(`learning held ${e.delayMs} ms after it was asked to`);
     }
   }
 

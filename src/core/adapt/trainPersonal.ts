@@ -23,7 +23,10 @@ export interface TrainOptions {
   /** Share of the tokens, newest documents first, first held out to check the adapter helps. */
   readonly validationShare?: number;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Called inside each window, between the model and the output projection: a pause or stop there waits half a window less. */
+  readonly checkpoint?: () => void;
+  /** Windows done of all, and the token stream's length (tokens learned ≈ done / total of it). */
+  readonly onProgress?: (done: number, total: number, tokens: number) => void;
 }
 
 export interface TrainedPersonalModel {
@@ -141,11 +144,14 @@ export async function trainPersonal(
         const seen: TrainingPosition[] = [];
         for (let w = from; w < to - 1; w += window) {
           if (options.signal?.aborted) throw new Error('training was cancelled');
-          const positions = await positionsOf(model, head, tokens, weights, w, Math.min(to, w + window + 1));
+          const positions = await positionsOf(model, head, tokens, weights, w, Math.min(to, w + window + 1), () => {
+            options.checkpoint?.();
+            if (options.signal?.aborted) throw new Error('training was cancelled');
+          });
           if (epoch === 0) positions.forEach((p, t) => keys.add(p.hidden, p.hiddenOffset, w + t));
           if (checking) seen.push(...positions);
           else learn(positions);
-          options.onProgress?.(++done, total);
+          options.onProgress?.(++done, total, tokens.length);
           // yield so a worker stays responsive to pause/cancel messages
           await new Promise((r) => setImmediate(r));
         }
@@ -185,9 +191,11 @@ async function positionsOf(
   weights: Float32Array,
   from: number,
   to: number,
+  between: () => void,
 ): Promise<TrainingPosition[]> {
   const ids = Array.from(tokens.subarray(from, to));
   const out = await model.step(ids.slice(0, -1), model.emptyCache());
+  between();
   const targets = ids.slice(1);
   const h = await head.run(out.hidden, targets);
   const d = model.info.hiddenSize;

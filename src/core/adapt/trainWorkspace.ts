@@ -32,7 +32,9 @@ export interface WorkspaceTrainingOptions {
   /** Called once the files are read, before training starts; throws to stop there. */
   readonly beforeTraining?: () => void;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Inside each training window (trainPersonal's `checkpoint`). */
+  readonly checkpoint?: () => void;
+  readonly onProgress?: (done: number, total: number, tokens: number) => void;
 }
 
 /** A trained personal model, or only its token stream when no adapter was asked for. */
@@ -89,6 +91,7 @@ export async function trainWorkspace(
           ...(options.rank !== undefined ? { rank: options.rank } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
         });
   const learnedFiles = files.read.slice(0, Math.max(0, trained.documents - recent.documents.length));
   const meta: LearnedMeta = {

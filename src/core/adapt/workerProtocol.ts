@@ -86,7 +86,16 @@ export interface LiftResult {
 export type LearningPhase = 'loading' | 'collecting' | 'learning' | 'saving' | 'measuring';
 
 export type WorkerEvent =
-  | { readonly type: 'progress'; readonly phase: LearningPhase; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'progress';
+      readonly phase: LearningPhase;
+      readonly done: number;
+      readonly total: number;
+      /** While learning: tokens of the stream learned so far, and its length. */
+      readonly tokens?: { readonly done: number; readonly total: number };
+    }
+  /** The run held at its checkpoint, `delayMs` after the pause was asked for (typing, "Pause Learning"). */
+  | { readonly type: 'held'; readonly delayMs: number }
   | { readonly type: 'log'; readonly level: LogLevel; readonly message: string }
   | { readonly type: 'trained'; readonly meta: LearnedMeta; readonly file: string }
   | { readonly type: 'measured'; readonly lift: LiftResult }

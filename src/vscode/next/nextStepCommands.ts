@@ -20,7 +20,7 @@ export interface NextStepArgs {
   readonly perform?: number;
 }
 
-/** "Ondi: Next Step", "Ondi: Why This Suggestion?" and "Ondi: Forget Next-Step History". */
+/** "Ondi: Next Step", "Ondi: Why This Suggestion?" and "Ondi: Delete Habit History…". */
 export function registerNextStepCommands(deps: NextStepCommandDeps): vscode.Disposable[] {
   return [
     register(deps.log, COMMAND_IDS.nextStep, (args?: NextStepArgs) => nextStep(deps, args)),

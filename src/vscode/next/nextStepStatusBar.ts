@@ -3,7 +3,7 @@ import type { PerformableAction } from '../../core/next/signals/actions';
 import type { Suggestions } from '../../core/next/nextStepPredictor';
 
 /**
- * The status bar item with the most likely next step ("$(play) npm: test"); its DOM id in the
+ * The status bar item with the most likely next step ("$(play) Ondi: npm: test"); its DOM id in the
  * workbench is `ondi.ondi.nextStep`. Hidden while no step clears the learned threshold.
  */
 export class NextStepStatusBar implements vscode.Disposable {
@@ -22,7 +22,8 @@ export class NextStepStatusBar implements vscode.Disposable {
       return;
     }
     const percent = asPercent(top.confidence);
-    this.item.text = `${iconOf(top.action)} ${shortLabel(top.action, top.label)}`;
+    // "Ondi:" says whose item it is: a bare file name next to an icon read as the editor's own
+    this.item.text = `${iconOf(top.action)} Ondi: ${shortLabel(top.action, top.label)}`;
     this.item.tooltip = `Ondi next step (${percent}% sure): ${top.label}\n${top.reason}\nClick for more suggestions.`;
     this.item.accessibilityInformation = {
       label: `Ondi next step: ${top.label}, ${percent} percent sure`,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeLearned } from '../../core/adapt/learningMessages';
 import { describeError, type Logger } from '../../core/log';
 import { COMMAND_IDS } from '../commandIds';
 import { mayLearnFromWorkspace, UNTRUSTED_LEARNING } from '../../core/workspaceTrust';
@@ -47,10 +48,11 @@ function register(log: Logger, id: string, handler: (...args: unknown[]) => unkn
 
 async function trainNow(personal: PersonalLearning): Promise<boolean> {
   if (!mayLearnFromWorkspace(vscode.workspace.isTrusted)) throw new UserFacingError(UNTRUSTED_LEARNING);
+  const started = Date.now();
   const meta = await personal.trainNow();
   if (meta) {
     void vscode.window.showInformationMessage(
-      `Ondi learned from ${meta.files} files and ${meta.recentEdits} recent edits (${meta.tokens.toLocaleString('en-US')} tokens) in ${meta.seconds} s. Completions use it now.`,
+      `Ondi: ${describeLearned(meta, (Date.now() - started) / 1000)} Completions use it now.`,
     );
     return true;
   }
