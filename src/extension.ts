@@ -15,6 +15,7 @@ import { activateNextEdit } from './vscode/nextEdit/nextEdit';
 import { OndiInlineCompletionProvider } from './vscode/complete/inlineCompletionProvider';
 import { InlineCompletionRegistration } from './vscode/complete/inlineCompletionRegistration';
 import { startOutcomeRecording } from './vscode/complete/outcomeRecording';
+import { warmPrompts } from './vscode/complete/promptWarmer';
 import { feedRecentFiles } from './vscode/complete/recentFilesFeed';
 import { feedWorkspaceIndex } from './vscode/complete/workspaceIndexFeed';
 import { createOutputChannelLogger } from './vscode/outputChannelLogger';
@@ -84,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   const inline = keep(new InlineCompletionRegistration(provider));
   inline.update(settings.current.languages);
   keep(feedRecentFiles({ config: () => settings.current, engine: () => engine.engine }));
+  keep(warmPrompts({ config: () => settings.current, engine: () => engine.engine }));
   keep(
     feedWorkspaceIndex({
       config: () => configUnderTrust(settings.current, vscode.workspace.isTrusted),

@@ -24,6 +24,7 @@ export function parseOptions(argv: readonly string[]) {
       commits: { type: 'string' },
       query: { type: 'string' },
       keystrokes: { type: 'string' },
+      spots: { type: 'string' },
       only: { type: 'string' },
       show: { type: 'string' },
       personal: { type: 'string' },

@@ -29,7 +29,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   },
   {
     name: 'bench',
-    usage: 'ondi bench [--keystrokes N] [--dir D] [--personal D2] [--while-training] [--json]',
+    usage: 'ondi bench [--keystrokes N] [--spots N] [--dir D] [--personal D2] [--while-training] [--json]',
     summary: 'measure load time, latency, throughput and memory of each model',
   },
   {

@@ -24,6 +24,12 @@ function main(): void {
   let retrieval: WorkspaceRetrieval | undefined;
   /** Requests that were asked and have not been answered: a cancel aborts one queued or running. */
   const open = new Map<number, AbortController>();
+  /** The warm-up queued or running, if any. */
+  let warming: AbortController | undefined;
+  const abortAll = (): void => {
+    for (const controller of open.values()) controller.abort();
+    warming?.abort();
+  };
 
   const load = async (): Promise<void> => {
     try {
@@ -56,6 +62,8 @@ function main(): void {
     switch (command.type) {
       case 'complete': {
         const { id, request } = command;
+        // only the newest keystroke's answer can still be shown: nothing waits behind stale work
+        abortAll();
         const queuedAt = Date.now();
         const controller = new AbortController();
         open.set(id, controller);
@@ -84,6 +92,23 @@ function main(): void {
       case 'cancel':
         open.get(command.id)?.abort();
         return;
+      case 'warm': {
+        // a completion asked for stays the user's; a newer move makes an older warm-up moot
+        warming?.abort();
+        if (open.size > 0) return;
+        const controller = new AbortController();
+        warming = controller;
+        serially(async () => {
+          try {
+            if (!controller.signal.aborted) await loaded().pipeline.prepare(command.request, controller.signal);
+          } catch {
+            // a warm-up that fails leaves the cache as it was; the completion feeds what it needs
+          } finally {
+            if (warming === controller) warming = undefined;
+          }
+        });
+        return;
+      }
       case 'personal': {
         const { id, file } = command;
         serially(async () => {
@@ -120,7 +145,7 @@ function main(): void {
         return;
       }
       case 'dispose':
-        for (const controller of open.values()) controller.abort();
+        abortAll();
         serially(async () => {
           const releasing = engine;
           engine = undefined;

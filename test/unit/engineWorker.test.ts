@@ -161,14 +161,33 @@ describe('the completion worker (worker_threads, the model off the extension hos
     assert.ok(worker.lastTrace.tokens !== undefined || worker.lastTrace.cached, JSON.stringify(worker.lastTrace));
   });
 
-  it('answers concurrent requests in the order they were asked', async () => {
-    const cases = await typingCases(3, 5);
-    const expected = await completeAll(inProcess.pipeline, cases);
-    const got = await Promise.all(cases.map((r) => worker.complete(r, never())));
-    assert.deepEqual(
-      got.map((c) => c?.text),
-      expected,
-    );
+  it('lets a newer request supersede one still running: the older ends without a completion, nothing waits behind it', async () => {
+    // whole prompts in two files: each needs several model runs
+    const [older] = await typingCases(1, 0, 'src/core/outcomes/outcomeStore.ts', 2_500);
+    const [newer] = await typingCases(1, 0, 'src/core/engine/lifecycle.ts', 2_500);
+    const expected = (await inProcess.pipeline.complete(newer!, never()))?.text;
+    const [first, second] = await Promise.all([worker.complete(older!, never()), worker.complete(newer!, never())]);
+    assert.equal(first, undefined, 'the superseded request is dropped');
+    assert.equal(second?.text, expected, 'the newest is answered as in-process');
+  });
+
+  it('reads the prompt of a spot the user moved to ahead of time: typing there then feeds only what was typed', async () => {
+    const text = await fs.readFile(path.join(repo, 'src/core/outcomes/outcomes.ts'), 'utf8');
+    // a new line after a line deep in the file: the prompt fills the window
+    const end = text.indexOf(';\n', 3_000) + 1;
+    const indent = /^\s*/.exec(text.slice(text.lastIndexOf('\n', end) + 1))![0];
+    const above = `${text.slice(0, end)}\n${indent}`;
+    const spot = request(above, text.slice(end));
+    const typed = request(`${above}const `, text.slice(end));
+    worker.warm(spot);
+    // the warm-up has no answer; a request asked later supersedes it, so give it time to finish
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const got = await worker.complete(typed, never());
+    assert.equal(got?.text, (await inProcess.pipeline.complete(typed, never()))?.text);
+    const trace = worker.lastTrace;
+    // fed: what was typed, the generated tokens and the drafts checked along the way
+    const fedBeyondDrafts = (trace.fed ?? Infinity) - (trace.drafted ?? 0);
+    assert.ok((trace.reused ?? 0) > 300 && fedBeyondDrafts < 24, JSON.stringify(trace));
   });
 
   it('applies a personal model file by its path (read in the worker), changes completions as in-process, and removes it again', async () => {

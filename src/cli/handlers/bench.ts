@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { startTraining } from '../../core/adapt/workerClient';
+import { newSpots, type SpotResult } from '../../core/bench/spotBench';
 import { typeThrough, type TypingResult } from '../../core/bench/typingBench';
 import { DEFAULT_CONFIG } from '../../core/config';
 import { readSourceFiles } from '../../core/privacy/sourceFiles';
@@ -25,6 +26,8 @@ export interface ModelBench {
   tokens_per_s: number;
   rss_mb: number;
   requests: number;
+  /** The first keystroke at new spots, with and without the spot's prompt read ahead (spotBench.ts). */
+  new_spot: SpotResult;
   /** With --while-training: the same typing while the personal model trains in its worker. */
   while_training?: { p50_ms: number; p95_ms: number; p95_ratio: number; cpu_share: number };
 }
@@ -98,6 +101,11 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
     // warm up (JIT, allocator) on the last file so the first measured keystrokes are not the slowest
     await typeThrough(engine.pipeline, files.slice(-1), { ...typingOptions, keystrokes: 30 });
     const typing = await typeThrough(engine.pipeline, files, typingOptions);
+    const pipeline = engine.pipeline;
+    const spots = await newSpots(pipeline, (request, signal) => pipeline.prepare(request, signal), files, {
+      spots: intOption(values, 'spots', 20),
+      maxTokens: typingOptions.maxTokens,
+    });
     // what the model added, before a learning worker (with its own model) joins the process
     const rssAdded = process.memoryUsage().rss - rssBefore;
     const whileTraining =
@@ -118,6 +126,7 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
       tokens_per_s: round(tokensPerS, 1),
       rss_mb: round(rssAdded / 1e6, 1),
       requests: typing.requests,
+      new_spot: spots,
       ...(whileTraining
         ? { while_training: { ...whileTraining, p95_ratio: round(whileTraining.p95_ms / typing.p95_ms) } }
         : {}),

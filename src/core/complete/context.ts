@@ -11,7 +11,21 @@ export interface PromptText {
   readonly droppedLines: number;
 }
 
-export function promptText(prefix: string, maxChars: number): PromptText {
+/** How far the text after a kept cut may outgrow the budget (the token window trims it anyway). */
+const KEPT_CUT_SLACK = 1.25;
+
+/**
+ * `keepCut`: the cut chosen where the user is typing; it stays while the text after it is
+ * within the budget's slack, so the prompt keeps its start keystroke after keystroke.
+ */
+export function promptText(prefix: string, maxChars: number, keepCut?: number): PromptText {
+  if (keepCut !== undefined && keepCut > 0) {
+    let start = 0;
+    for (let i = 0; i < keepCut && start >= 0; i++) start = prefix.indexOf('\n', start) + 1 || -1;
+    if (start > 0 && prefix.length - start <= maxChars * KEPT_CUT_SLACK) {
+      return { text: prefix.slice(start), droppedLines: keepCut };
+    }
+  }
   if (prefix.length <= maxChars) return { text: prefix, droppedLines: 0 };
   const lines = prefix.split('\n');
   // smallest stable cut that fits
@@ -30,9 +44,10 @@ export function promptText(prefix: string, maxChars: number): PromptText {
 
 /**
  * Token window: at most `max` ids, dropping from the front in steps of `step` so the window's
- * start moves rarely.
+ * start moves rarely. `from`: the start used at this spot before, kept while the ids fit.
  */
-export function tokenWindow(ids: readonly number[], max: number, step = 64): readonly number[] {
+export function tokenWindow(ids: readonly number[], max: number, step = 64, from?: number): readonly number[] {
+  if (from !== undefined && from <= ids.length && ids.length - from <= max) return ids.slice(from);
   if (ids.length <= max) return ids;
   const start = Math.ceil((ids.length - max) / step) * step;
   return ids.slice(start);

@@ -6,7 +6,7 @@ import { postprocess } from './postprocess';
 import { prefilter } from './prefilter';
 import { completionMode, stopRule } from './stopRules';
 import { RecentFiles } from './recentFiles';
-import { bestMatch, withSnippet, type RetrievalSource, type SnippetSource } from './snippets';
+import { bestMatch, withSnippet, type RetrievalSource, type SnippetMatch, type SnippetSource } from './snippets';
 import { SuggestionCache } from './suggestionCache';
 import type { Completion, CompletionEngine, CompletionRequest } from './types';
 
@@ -50,6 +50,8 @@ export class CompletionPipeline implements CompletionEngine {
   private personalization: Personalization | undefined;
   private readonly recentFiles: RecentFiles;
   private retrieval: RetrievalSource | undefined;
+  /** The spot of the last prompt and what was chosen there. */
+  private lastSpot: SpotChoice | undefined;
 
   constructor(
     readonly decoder: Decoder,
@@ -83,6 +85,8 @@ export class CompletionPipeline implements CompletionEngine {
   /** A file the user worked in (left or saved): its code may lend snippets to other files. */
   noteFile(path: string, text: string): void {
     this.recentFiles.note(path, text);
+    // code that just became available may make a better snippet at the current spot
+    this.lastSpot = undefined;
   }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion | undefined> {
@@ -101,24 +105,7 @@ export class CompletionPipeline implements CompletionEngine {
       return { text: hit, ms: performance.now() - started, cached: true };
     }
     const mode = completionMode(request.prefix);
-    const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6);
-    // A prompt that starts at the top of the file starts after the document separator, as the
-    // model saw every file in training (and is never empty).
-    const encoded = this.tokenizer.encode(prompt.text);
-    const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
-    const fileIds = whole ? [this.options.documentStart, ...encoded] : encoded;
-    const snippet = bestMatch([
-      this.recentFiles.match(fileIds, request.path),
-      this.personalization?.snippets?.match(fileIds),
-      this.retrieval?.match(fileIds, request.prefix, request.path),
-    ]);
-    const ids = withSnippet(
-      fileIds,
-      snippet?.ids,
-      this.options.documentStart,
-      this.options.maxPromptTokens,
-      tokenWindow,
-    );
+    const { ids, snippet } = this.prompt(request);
     if (signal.aborted) return undefined;
     const generation = await this.decoder.generate({
       promptIds: ids,
@@ -141,8 +128,94 @@ export class CompletionPipeline implements CompletionEngine {
     return { text, ms: performance.now() - started };
   }
 
+  /**
+   * Feeds the prompt of a spot the user moved to into the decoder's cache ahead of their first
+   * keystroke there, so the completion it triggers feeds only what they typed. Resolves with
+   * the number of tokens fed (0 when the cache already held them or the spot gets no completion).
+   */
+  async prepare(request: CompletionRequest, signal: AbortSignal): Promise<number> {
+    if (signal.aborted) return 0;
+    return this.decoder.warm(this.prompt(request, WARM_HEADROOM).ids, signal);
+  }
+
+  /**
+   * The model's input for a request: the file's window, with the best snippet from elsewhere in
+   * front. While the user types on at one spot, the snippet and the window's start stay those
+   * chosen there, so each keystroke's prompt extends the last one and the decoder feeds only
+   * the new tokens. `headroom`: tokens a fresh spot's window leaves free for typing on.
+   */
+  private prompt(
+    request: CompletionRequest,
+    headroom = 0,
+  ): { ids: readonly number[]; snippet: SnippetMatch | undefined } {
+    const spot = spotOf(request);
+    const kept = this.lastSpot && sameSpot(this.lastSpot.spot, spot) ? this.lastSpot : undefined;
+    const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6, kept?.droppedLines);
+    // A prompt that starts at the top of the file starts after the document separator, as the
+    // model saw every file in training (and is never empty).
+    const encoded = this.tokenizer.encode(prompt.text);
+    const whole = prompt.droppedLines === 0 && prompt.text.length === request.prefix.length;
+    const fileIds = whole ? [this.options.documentStart, ...encoded] : encoded;
+    const snippet = kept
+      ? kept.snippet
+      : bestMatch([
+          this.recentFiles.match(fileIds, request.path),
+          this.personalization?.snippets?.match(fileIds),
+          this.retrieval?.match(fileIds, request.prefix, request.path),
+        ]);
+    const from = kept?.droppedLines === prompt.droppedLines ? kept.windowStart : undefined;
+    let windowStart = 0;
+    const window = (ids: readonly number[], max: number): readonly number[] => {
+      const slice = from === undefined ? tokenWindow(ids, max - headroom) : tokenWindow(ids, max, undefined, from);
+      windowStart = ids.length - slice.length;
+      return slice;
+    };
+    const ids = withSnippet(fileIds, snippet?.ids, this.options.documentStart, this.options.maxPromptTokens, window);
+    this.lastSpot = { spot, snippet, droppedLines: prompt.droppedLines, windowStart };
+    return { ids, snippet };
+  }
+
   /** Forget remembered suggestions (after the model or adapter changes). */
   reset(): void {
     this.cache.clear();
+    this.lastSpot = undefined;
   }
 }
+
+/** Where a request's line starts: the file and the text above that line. */
+interface Spot {
+  readonly path: string;
+  readonly above: string;
+}
+
+function spotOf(request: CompletionRequest): Spot {
+  return { path: request.path, above: request.prefix.slice(0, request.prefix.lastIndexOf('\n') + 1) };
+}
+
+/**
+ * The user is typing on where they were: same file, on the same line or a few lines below
+ * (Enter), with the text above the earlier line unchanged.
+ */
+function sameSpot(before: Spot, now: Spot): boolean {
+  if (before.path !== now.path || !now.above.startsWith(before.above)) return false;
+  let lines = 0;
+  for (let i = before.above.length; i < now.above.length; i++) {
+    if (now.above.charCodeAt(i) === 10 && ++lines > SAME_SPOT_LINES) return false;
+  }
+  return true;
+}
+
+/** What the prompt at a spot was made of, kept while the user types on there. */
+interface SpotChoice {
+  readonly spot: Spot;
+  readonly snippet: SnippetMatch | undefined;
+  readonly droppedLines: number;
+  /** Where the file's token window started. */
+  readonly windowStart: number;
+}
+
+/** Tokens a prepared spot's window leaves free, so typing there does not move its start. */
+const WARM_HEADROOM = 32;
+
+/** Lines the user may type on from where a snippet was chosen before it is chosen afresh. */
+const SAME_SPOT_LINES = 2;

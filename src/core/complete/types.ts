@@ -34,6 +34,11 @@ export interface Completion {
 export interface CompletionEngine {
   /** `timing`, when given, hears when the request is posted and the engine's own marks (requestTiming.ts). */
   complete(request: CompletionRequest, signal: AbortSignal, timing?: EngineTiming): Promise<Completion | undefined>;
+  /**
+   * The user moved to a spot (opened a file, clicked, jumped): prepare its prompt before they
+   * type there. Fire and forget; any completion request supersedes it.
+   */
+  warm?(request: CompletionRequest): void;
   /** A file the user worked in lately, whose code may help complete other files. */
   noteFile?(path: string, text: string): void;
   /**

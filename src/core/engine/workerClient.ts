@@ -163,6 +163,10 @@ export class WorkerEngine implements CompletionEngine {
     });
   }
 
+  warm(request: CompletionRequest): void {
+    if (!this.stopped) this.post({ type: 'warm', request: plainRequest(request) });
+  }
+
   noteFile(path: string, text: string): void {
     if (!this.stopped) this.post({ type: 'file', path, text });
   }

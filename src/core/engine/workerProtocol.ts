@@ -23,6 +23,11 @@ export type EngineCommand =
   /** Aborts that request's AbortController; the decoder stops at its next step. */
   | { readonly type: 'cancel'; readonly id: number }
   /**
+   * The user moved to this spot: feed its prompt into the decoder's cache ahead of their first
+   * keystroke there; no answer. Any later request aborts it.
+   */
+  | { readonly type: 'warm'; readonly request: CompletionRequest }
+  /**
    * Reads, checks and applies the personal model file at this path (none: removes the personal
    * model) and forgets remembered suggestions. The file is read in the worker, not sent.
    */
