@@ -6,7 +6,7 @@
 //   node test/scripts/package-vsix.js --target current   -> the target of this machine
 // A target package leaves out the onnxruntime binaries of every other platform, which are
 // most of the universal package's size. Prints the .vsix path as its last line.
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -50,8 +50,31 @@ function packageVsix(requestedTarget) {
     stdio: 'inherit',
   });
   // vsce runs `vscode:prepublish` itself only when asked; the bundle was just built above.
-  execFileSync(vsce, args, { cwd: repoRoot, stdio: ['ignore', 2, 2] });
+  const result = spawnSync(vsce, args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0) {
+    process.stderr.write(output);
+    throw new Error(`vsce package failed (exit ${result.status ?? result.signal})`);
+  }
+  process.stderr.write(`${summarizeVsce(output, out)}\n`);
   return out;
+}
+
+/**
+ * vsce's output in one line. Its bundling warning counts the JavaScript files of the runtime
+ * dependencies (onnxruntime-node, the tokenizer library), which ship unbundled on purpose:
+ * native binaries and files they load by path. Its file tree is `vsce ls --tree`.
+ * Any other warning is kept.
+ */
+function summarizeVsce(output, out) {
+  const kept = output
+    .split('\n')
+    .filter((line) => /^\s*(WARNING|ERROR)\b/.test(line) && !/you should bundle your extension/.test(line));
+  const done = /Packaged: .*\((\d+) files, ([\d.]+ \w+)\)/.exec(output);
+  const summary = done
+    ? `packaged ${path.basename(out)} (${done[1]} files, ${done[2]})`
+    : `packaged ${path.basename(out)}`;
+  return [...kept, summary].join('\n');
 }
 
 if (require.main === module) {

@@ -48,11 +48,12 @@ function prepareUserDataDir(dir, extraSettings = {}) {
   fs.writeFileSync(path.join(dir, 'User/settings.json'), JSON.stringify(settings, null, 2));
 }
 
-function installExtension(bin, vsix, { userDataDir, extensionsDir }) {
+/** `quiet`: no "Installing extensions…" lines (errors still show). */
+function installExtension(bin, vsix, { userDataDir, extensionsDir, quiet = false }) {
   execFileSync(
     bin,
     ['--install-extension', vsix, '--force', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] },
   );
 }
 
