@@ -1,21 +1,26 @@
 import * as vscode from 'vscode';
-import { lfSplit } from '../../core/complete/lineEndings';
 import type { CompletionRequest } from '../../core/complete/types';
+import { placementOf, type Placement } from './itemPlacement';
 
-/** The pipeline's view of a spot in a document: '\n'-only text split at the cursor. */
+/**
+ * The pipeline's request for a placement: at the cursor, or after the suggest widget's
+ * selected item applied ('\n'-only text either way).
+ */
 export function completionRequest(
   document: vscode.TextDocument,
   position: vscode.Position,
   maxTokens: number,
+  placement: Placement = placementOf(document, position, undefined),
 ): CompletionRequest {
-  // offsetAt counts each '\r\n' as two characters; lfSplit maps it into the '\n'-only text
-  const { prefix, suffix } = lfSplit(document.getText(), document.offsetAt(position));
+  const { prefix, suffix, start, lead } = placement;
   return {
     prefix,
     suffix,
     languageId: document.languageId,
     path: document.uri.fsPath,
-    position: { line: position.line, character: position.character },
+    position: lead.includes('\n')
+      ? { line: position.line, character: position.character }
+      : { line: start.line, character: start.character + lead.length },
     maxTokens,
   };
 }
