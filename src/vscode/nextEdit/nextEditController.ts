@@ -162,6 +162,8 @@ export class NextEditController implements vscode.Disposable {
     const candidate = this.shown;
     const uri = candidate && workspaceUri(candidate.path);
     if (!candidate || !uri) return false;
+    // Tab pressed at the place before its context key arrived is the second Tab
+    if (this.atProposal()) return this.apply();
     const document = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     if (this.shown !== candidate) return false;
@@ -223,20 +225,23 @@ export class NextEditController implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     const here =
       candidate !== undefined && editor !== undefined && workspacePath(editor.document.uri) === candidate.path;
-    const line = editor?.selection.active.line;
-    const atLine = here && line === candidate.line;
-    const proposal = candidate?.proposal;
-    const atProposal =
-      here &&
-      proposal !== undefined &&
-      line !== undefined &&
-      proposal.lines.start <= line &&
-      line <= proposal.lines.end;
-    this.deps.marker.show(candidate, atProposal);
+    const atLine = here && editor.selection.active.line === candidate.line;
+    const atProposal = this.atProposal();
+    // The keys first, so Tab means what the marker says as soon as it shows.
     this.setKey(CONTEXT_KEYS.markerVisible, candidate !== undefined);
     // At the place without a proposal, Tab is the editor's again.
-    this.setKey(CONTEXT_KEYS.available, candidate !== undefined && !(atLine && !proposal));
+    this.setKey(CONTEXT_KEYS.available, candidate !== undefined && !(atLine && !candidate.proposal));
     this.setKey(CONTEXT_KEYS.atProposal, atProposal);
+    this.deps.marker.show(candidate, atProposal);
+  }
+
+  /** Whether the cursor is on the lines of the shown candidate's proposal. */
+  private atProposal(): boolean {
+    const proposal = this.shown?.proposal;
+    const editor = vscode.window.activeTextEditor;
+    if (!proposal || !editor || workspacePath(editor.document.uri) !== this.shown?.path) return false;
+    const line = editor.selection.active.line;
+    return proposal.lines.start <= line && line <= proposal.lines.end;
   }
 
   dispose(): void {
