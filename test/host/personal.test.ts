@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OndiApi } from '../../src/extension';
-import { activateOndi, eventually } from './helpers';
+import { activateOndi, eventually, withUserSetting } from './helpers';
 
 /** Code with a name the base model cannot know: the personal model learns it from the workspace. */
 const SHELVES = `import { Cart } from './cart';
@@ -49,6 +49,109 @@ async function completeAtEnd(api: OndiApi, name: string, text: string): Promise<
     await fs.rm(file, { force: true });
   }
 }
+
+/**
+ * Code to learn beside the demo workspace's few hundred tokens, so a training lasts long enough
+ * to watch: a few files of the tokenizer library Ondi ships, or all of it (over the 100,000-token
+ * budget) with ONDI_HOST_LEARN_ALL=1, which measures a full training in the extension host.
+ */
+async function copyVendorCode(extensionPath: string, target: string): Promise<number> {
+  const source = path.join(extensionPath, 'node_modules/@xenova/transformers/src');
+  const all = process.env.ONDI_HOST_LEARN_ALL === '1';
+  const files = (await fs.readdir(source, { recursive: true })).filter((f) => f.endsWith('.js')).sort();
+  const chosen = all ? files : files.filter((f) => /^(tokenizers|utils[\\/]hub|utils[\\/]tensor)\.js$/.test(f));
+  let bytes = 0;
+  for (const file of chosen) {
+    const text = await fs.readFile(path.join(source, file), 'utf8');
+    await fs.mkdir(path.dirname(path.join(target, file)), { recursive: true });
+    await fs.writeFile(path.join(target, file), text);
+    bytes += text.length;
+  }
+  return bytes;
+}
+
+/** A keystroke in a scratch document: the editor's activity, with nothing learned from it. */
+async function typeSomewhere(): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ content: '', language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc);
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+describe('personalization: learning that announces itself', function () {
+  this.timeout(600_000);
+
+  it('the first automatic training says so once, shows tokens and time left, holds at a keystroke and ends with one short sentence', async () => {
+    const { api, extension } = await activateOndi();
+    await eventually(() => api.state().kind === 'ready', 'the model is ready', 60_000);
+    // an earlier idle moment of this run may have learned already: start from nothing learned
+    if (api.personal().training) await eventually(() => !api.personal().training, 'the earlier run ended', 300_000);
+    if (api.personal().meta) await vscode.commands.executeCommand('ondi.resetPersonalModel', { confirmed: true });
+    const vendor = workspaceFile('vendor');
+    const bytes = await copyVendorCode(extension.extensionPath, vendor);
+    try {
+      await withUserSetting('learning.idleSeconds', 5, async () => {
+        await eventually(() => api.personal().training, 'a training starts after 5 s without typing', 120_000);
+        const started = Date.now();
+        const notices = api.personal().notices;
+        assert.equal(
+          notices.filter((n) => /is learning this workspace on this machine/.test(n)).length,
+          1,
+          `announced once: ${JSON.stringify(notices)}`,
+        );
+
+        await eventually(
+          () => (api.personal().progress?.tokensTotal ?? 0) > 0 && api.personal().progress?.secondsLeft !== undefined,
+          'tokens and an estimate of the time left are reported',
+          240_000,
+        );
+        const progress = api.personal().progress;
+        assert.ok(progress && progress.tokensDone <= progress.tokensTotal, JSON.stringify(progress));
+        const estimate = progress.secondsLeft;
+        assert.ok(estimate !== undefined && estimate >= 0 && estimate < 3600, `time left ${estimate}`);
+
+        // a keystroke holds the run at its next checkpoint
+        let holdMs: number | undefined;
+        if (api.personal().training) {
+          const typedAt = Date.now();
+          await typeSomewhere();
+          if (api.personal().training) assert.equal(api.personal().progress?.held, true, 'held at the keystroke');
+          await eventually(
+            () => !api.personal().training || api.personal().progress?.lastHoldMs !== undefined,
+            'the worker reports that it held',
+            30_000,
+          );
+          holdMs = api.personal().progress?.lastHoldMs;
+          if (holdMs !== undefined) assert.ok(holdMs < 2_000, `held ${holdMs} ms after the keystroke`);
+          assert.ok(Date.now() - typedAt < 30_000);
+        }
+
+        // the done message comes once the new model is applied
+        const finished = (): boolean =>
+          api.personal().notices.some((n) => n.startsWith('Learned ')) ||
+          (!api.personal().training && api.personal().problem !== undefined);
+        await eventually(finished, 'the training ends and says what it learned', 540_000);
+        const seconds = (Date.now() - started) / 1000;
+        const status = api.personal();
+        assert.ok(status.meta, `learned: ${status.problem ?? ''}`);
+        const done = status.notices.at(-1) ?? '';
+        assert.match(done, /^Learned [\d,]+ tokens from \d+ files?( and \d+ edits?)? in \d+ s\.$/);
+        assert.ok(done.length <= 60, `short: ${done}`);
+        await fs.mkdir(path.join(extension.extensionPath, 'test-results/host'), { recursive: true });
+        await fs.writeFile(
+          path.join(extension.extensionPath, 'test-results/host/learning-time.json'),
+          JSON.stringify(
+            { bytes, tokens: status.meta.tokens, files: status.meta.files, seconds, estimate, holdMs, done },
+            null,
+            2,
+          ),
+        );
+      });
+    } finally {
+      await fs.rm(vendor, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('personalization: learning the workspace on the device', function () {
   this.timeout(300_000);

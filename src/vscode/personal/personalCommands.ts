@@ -22,7 +22,9 @@ export function registerPersonalCommands(personal: PersonalLearning, log: Logger
       await personal.resume();
       vscode.window.setStatusBarMessage('Ondi: learning resumed; it runs when the editor is idle', 3000);
     }),
-    register(log, COMMAND_IDS.resetPersonalModel, () => reset(personal)),
+    register(log, COMMAND_IDS.resetPersonalModel, (args) =>
+      reset(personal, (args as { confirmed?: boolean } | undefined)?.confirmed === true),
+    ),
     register(log, COMMAND_IDS.exportPersonalModel, (target) => exportModel(personal, asUri(target))),
     register(log, COMMAND_IDS.importPersonalModel, (source) => importModel(personal, asUri(source))),
     register(log, COMMAND_IDS.showLearned, () => showLearned(personal, page)),
@@ -65,9 +67,14 @@ async function trainNow(personal: PersonalLearning): Promise<boolean> {
   return false;
 }
 
-async function reset(personal: PersonalLearning): Promise<boolean> {
+/** `confirmed` (a caller that already asked, a test) skips the question. */
+async function reset(personal: PersonalLearning, confirmed = false): Promise<boolean> {
   const remove = 'Delete';
   const removeAndPause = 'Delete and Pause Learning';
+  if (confirmed) {
+    await personal.reset();
+    return true;
+  }
   const answer = await vscode.window.showWarningMessage(
     'Delete everything Ondi learned from this workspace?',
     {
