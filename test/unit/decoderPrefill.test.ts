@@ -1,54 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { Decoder } from '../../src/core/model/decoder';
-import { KvCache } from '../../src/core/model/kvCache';
-import type { OnnxModel, StepOutput } from '../../src/core/model/onnxModel';
-import type { Tokenizer } from '../../src/core/model/tokenizer';
+import { lineStop, NEWLINE, tokenModel, tokenTokenizer } from './fixtures/tokenModel';
 
-const VOCAB = 64;
-const EOS = 63;
-const NEWLINE = 62;
-
-/**
- * A model whose next token is a function of the last token; its "KV cache" is the token
- * sequence itself, so what was fed before is visible to the test.
- */
-function fakeModel() {
-  const runs: number[] = [];
-  const model = {
-    info: { eosTokenId: EOS, maxPositions: 1024, vocabSize: VOCAB, hiddenSize: 2 },
-    scoresDrafts: true,
-    emptyCache: () => KvCache.empty([1], 1),
-    step(ids: readonly number[], cache: KvCache, logitsAt = 1): Promise<StepOutput> {
-      runs.push(ids.length);
-      const past = cache.layers.get(0)?.key ?? new Float32Array(0);
-      const seq = [...Array.from(past), ...ids];
-      const rows = new Float32Array(logitsAt * VOCAB);
-      for (let j = 0; j < logitsAt; j++) {
-        const last = seq[seq.length - logitsAt + j] ?? 0;
-        rows[j * VOCAB + (last >= 20 ? NEWLINE : last + 1)] = 1;
-      }
-      const tokens = Float32Array.from(seq);
-      return Promise.resolve({
-        rows,
-        logits: rows.subarray(rows.length - VOCAB),
-        hidden: new Float32Array(ids.length * 2),
-        cache: new KvCache(new Map([[0, { key: tokens, value: tokens }]]), seq.length, [1], 1),
-      });
-    },
-  };
-  return { model: model as unknown as OnnxModel, runs };
-}
-
-const tokenizer: Tokenizer = {
-  vocabText: Array.from({ length: VOCAB }, (_, i) => (i === NEWLINE ? '\n' : `${i},`)),
-  encode: () => [],
-  decode: (ids) => ids.map((i) => (i === NEWLINE ? '\n' : `${i},`)).join(''),
-};
-
-const lineStop = (text: string): string | undefined => {
-  const nl = text.indexOf('\n');
-  return nl >= 0 ? text.slice(0, nl) : undefined;
-};
+/** A model whose next token follows from the last one: counting up to 20, then a line end. */
+const fakeModel = () => tokenModel((_, last) => (last >= 20 ? NEWLINE : last + 1), { maxPositions: 1024 });
+const tokenizer = tokenTokenizer;
 
 /** A long prompt (as a whole file window is) ending in a token the model continues from. */
 const prompt = (length: number, last = 12): number[] => [
