@@ -113,6 +113,7 @@ describe('eval edit on a real git repository', function () {
       ondi: Record<string, number | null>;
       baselines: Record<string, Record<string, number | null>>;
       latency_ms: { p50: number; p95: number };
+      cpu_ms: { p50: number; p95: number };
     };
     assert.deepEqual(Object.keys(result).slice(0, 3), ['hunks', 'ondi', 'baselines']);
     assert.deepEqual(Object.keys(result.baselines).sort(), ['cochange', 'occurrence']);
@@ -123,7 +124,8 @@ describe('eval edit on a real git repository', function () {
     assert.equal(result.ondi.content_em, 100, 'each later hunk repeats the rename, and the proposal is its text');
     assert.equal(result.ondi.reversals, 0);
     assert.equal(result.baselines.occurrence?.content_em, null, 'the baselines propose no text');
-    assert.ok(result.latency_ms.p95 >= 0);
+    assert.ok(result.latency_ms.p95 >= result.latency_ms.p50 && result.latency_ms.p50 >= 0);
+    assert.ok(result.cpu_ms.p95 >= result.cpu_ms.p50 && result.cpu_ms.p50 >= 0);
     assert.match(stderr, /scored 4 hunks of 1 commits/);
   });
 
@@ -137,6 +139,7 @@ describe('eval edit on a real git repository', function () {
       );
       const parsed = JSON.parse(stdout) as Record<string, unknown>;
       delete parsed.latency_ms;
+      delete parsed.cpu_ms;
       return { code, parsed };
     };
     assert.deepEqual(await run('--seed', '9'), await run('--seed', '9'));

@@ -63,7 +63,8 @@ export async function evalEdit(values: Options, progress: (text: string) => void
   );
   progress(
     `scored ${result.hunks} hunks of ${commits.length} commits (${result.repeated} repeat an earlier hunk's change) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-      `ondi prediction p50 ${result.latency.ondi?.p50} ms, p95 ${result.latency.ondi?.p95} ms\n`,
+      `ondi prediction p50 ${result.latency.ondi?.p50} ms, p95 ${result.latency.ondi?.p95} ms ` +
+      `(CPU p50 ${result.cpu.ondi?.p50} ms, p95 ${result.cpu.ondi?.p95} ms)\n`,
   );
   const { ondi, occurrence, cochange } = result.scores;
   return {
@@ -72,5 +73,6 @@ export async function evalEdit(values: Options, progress: (text: string) => void
     baselines: { occurrence, cochange },
     repeated: result.repeated,
     latency_ms: result.latency.ondi ?? null,
+    cpu_ms: result.cpu.ondi ?? null,
   };
 }

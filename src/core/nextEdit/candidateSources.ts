@@ -1,4 +1,5 @@
 import { editIdentifiers, hasWord, isTelling, tokenize, type EditIdentifiers } from './editDiff';
+import type { FileIndex } from './identifierIndex';
 import { applyToLine, type Transformation } from './transformation';
 import type { CandidateKind, ProposedEdit, UserEdit } from './types';
 
@@ -120,25 +121,90 @@ export interface SearchOptions {
   readonly maxLines: number;
 }
 
-/** Every candidate line in one file's text. */
+/** Every candidate line in one indexed file: the lines the evidence's words point at, checked one by one. */
 export function searchFile(
   path: string,
+  file: FileIndex,
+  evidence: EditEvidence,
+  options: SearchOptions,
+): RawCandidate[] {
+  const lines = file.fileLines;
+  const n = Math.min(lines.length, options.maxLines);
+  const at = new Set<number>();
+  const add = (word: string) => {
+    for (const line of file.linesWith(word)) if (line < n) at.add(line);
+  };
+  const { signatureOf } = evidence;
+  for (const word of [...removedIds(evidence), ...weakIds(evidence), ...evidence.nearby]) add(word);
+  if (signatureOf) add(signatureOf);
+  for (const t of evidence.transformations) {
+    // A line the change applies to holds all its anchor tokens: the rarest word among them finds it.
+    const words = (t.removed.length > 0 ? t.removed : [...t.before, ...t.after]).filter((w) => WORD.test(w));
+    const rarest = words.reduce<string | undefined>(
+      (best, w) => (best === undefined || file.linesWith(w).length < file.linesWith(best).length ? w : best),
+      undefined,
+    );
+    if (rarest !== undefined) add(rarest);
+    else {
+      // Punctuation only (`!==`, `...`): the index cannot narrow it; a substring test per line is cheap.
+      const anchor = anchorOf(t);
+      for (let i = 0; i < n; i++) if ((lines[i] ?? '').includes(anchor)) at.add(i);
+    }
+  }
+  const out = searchLines(
+    path,
+    lines,
+    [...at].sort((a, b) => a - b),
+    evidence,
+    options,
+  );
+  if (evidence.siblings && evidence.siblings.values.length > 0)
+    out.push(...siblingCases(path, lines, file.linesWith('case'), evidence, options));
+  return out;
+}
+
+/** The same search over every line of a text, without an index (the reference the index must match). */
+export function scanLines(path: string, lines: readonly string[], evidence: EditEvidence, options: SearchOptions) {
+  const n = Math.min(lines.length, options.maxLines);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const out = searchLines(path, lines, all, evidence, options);
+  if (evidence.siblings && evidence.siblings.values.length > 0)
+    out.push(...siblingCases(path, lines, all, evidence, options));
+  return out;
+}
+
+const WORD = /^[A-Za-z_$][\w$]*$/;
+
+function removedIds(evidence: EditEvidence): string[] {
+  const { ids } = evidence;
+  return ids.renamed ? [ids.renamed.from, ...ids.removed] : [...ids.removed];
+}
+
+function weakIds(evidence: EditEvidence): string[] {
+  const removed = removedIds(evidence);
+  return [...evidence.ids.context, ...evidence.ids.added].filter((id) => !removed.includes(id)).slice(0, 4);
+}
+
+/** The longest token a transformation needs: a cheap test before tokenizing a line. */
+function anchorOf(t: Transformation): string {
+  return [...t.removed, ...t.before, ...t.after].reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** The rules, in order of specificity, applied to the given lines (ascending) of a file. */
+function searchLines(
+  path: string,
   lines: readonly string[],
+  at: readonly number[],
   evidence: EditEvidence,
   options: SearchOptions,
 ): RawCandidate[] {
   const out: RawCandidate[] = [];
-  const { ids, signatureOf, siblings } = evidence;
-  const removed = ids.renamed ? [ids.renamed.from, ...ids.removed] : ids.removed;
-  const weak = [...ids.context, ...ids.added].filter((id) => !removed.includes(id)).slice(0, 4);
-  // The longest token a transformation needs: a cheap test before tokenizing a line.
-  const anchors = evidence.transformations.map((t) =>
-    [...t.removed, ...t.before, ...t.after].reduce((a, b) => (b.length > a.length ? b : a), ''),
-  );
-  const sibling = siblings && siblings.values.length > 0 ? new Set(siblings.values) : undefined;
-  let lastSiblingCase = -1;
-  const n = Math.min(lines.length, options.maxLines);
-  for (let i = 0; i < n; i++) {
+  const { ids, signatureOf } = evidence;
+  const removed = removedIds(evidence);
+  const weak = weakIds(evidence);
+  const anchors = evidence.transformations.map(anchorOf);
+  const call = signatureOf ? new RegExp(`\\b${escape(signatureOf)}\\s*\\(`) : undefined;
+  for (const i of at) {
     const line = lines[i] ?? '';
     if (options.skip && i >= options.skip.start && i <= options.skip.end) continue;
     if (line.trim() === '') continue;
@@ -147,7 +213,7 @@ export function searchFile(
       out.push({ path, line: i, kind: 'repeat-pattern', reason: repeat.reason, match: 1, proposal: repeat.proposal });
       continue;
     }
-    if (signatureOf && line.includes(signatureOf) && new RegExp(`\\b${escape(signatureOf)}\\s*\\(`).test(line)) {
+    if (signatureOf && call && line.includes(signatureOf) && call.test(line)) {
       if (!definitionIn(line) || definitionIn(line)?.name !== signatureOf) {
         out.push({
           path,
@@ -167,23 +233,6 @@ export function searchFile(
       out.push({ path, line: i, kind: 'occurrence', reason: why, match: 1 });
       continue;
     }
-    if (sibling) {
-      const value = CASE_VALUE.exec(line)?.[1]?.trim();
-      if (value !== undefined && sibling.has(value)) {
-        lastSiblingCase = i;
-        continue;
-      }
-      if (lastSiblingCase >= 0 && !CASE_VALUE.test(line)) {
-        out.push({
-          path,
-          line: lastSiblingCase,
-          kind: 'sibling-branch',
-          reason: `a switch over the values next to ${siblings?.added} lacks it`,
-          match: 1,
-        });
-        lastSiblingCase = -1;
-      }
-    }
     const context = weak.find((id) => line.includes(id) && hasWord(line, id));
     if (!context) {
       const shared = evidence.nearby.find((id) => line.includes(id) && hasWord(line, id));
@@ -191,16 +240,47 @@ export function searchFile(
         out.push({ path, line: i, kind: 'occurrence', reason: `uses ${shared}, as the edited lines do`, match: 0.1 });
       continue;
     }
-    {
-      const call = new RegExp(`\\b${escape(context)}\\s*\\(`).test(line);
-      out.push({
-        path,
-        line: i,
-        kind: call ? 'call-site' : 'occurrence',
-        reason: call ? `calls ${context}, as the edited line does` : `uses ${context}, as the edited line does`,
-        match: ids.context.includes(context) ? 0.5 : 0.3,
-      });
-    }
+    const calls = new RegExp(`\\b${escape(context)}\\s*\\(`).test(line);
+    out.push({
+      path,
+      line: i,
+      kind: calls ? 'call-site' : 'occurrence',
+      reason: calls ? `calls ${context}, as the edited line does` : `uses ${context}, as the edited line does`,
+      match: ids.context.includes(context) ? 0.5 : 0.3,
+    });
+  }
+  return out;
+}
+
+/** The last case of a run over the values next to the added one: a branch the added value lacks. */
+function siblingCases(
+  path: string,
+  lines: readonly string[],
+  at: readonly number[],
+  evidence: EditEvidence,
+  options: SearchOptions,
+): RawCandidate[] {
+  const siblings = evidence.siblings;
+  if (!siblings) return [];
+  const values = new Set(siblings.values);
+  const isSibling = (line: string) => {
+    const value = CASE_VALUE.exec(line)?.[1]?.trim();
+    return value !== undefined && values.has(value);
+  };
+  const out: RawCandidate[] = [];
+  for (const i of at) {
+    if (options.skip && i >= options.skip.start && i <= options.skip.end) continue;
+    if (!isSibling(lines[i] ?? '')) continue;
+    let next = i + 1;
+    while (next < lines.length && (lines[next] ?? '').trim() === '') next++;
+    if (next < lines.length && isSibling(lines[next] ?? '')) continue;
+    out.push({
+      path,
+      line: i,
+      kind: 'sibling-branch',
+      reason: `a switch over the values next to ${siblings.added} lacks it`,
+      match: 1,
+    });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { definitionIn, evidenceOf, searchFile, withSiblings, type RawCandidate } from './candidateSources';
 import { hasWord } from './editDiff';
 import { EditRanker, type CandidateContext } from './editRanker';
-import { ImportIndex, testFileOf } from './relatedFiles';
+import { IdentifierIndex, type FileIndex } from './identifierIndex';
+import { ImportIndex, TestFiles } from './relatedFiles';
 import { transformationOf, type Transformation } from './transformation';
 import type { EditCandidate, UserEdit, WorkspaceReader } from './types';
 
@@ -21,6 +22,8 @@ const LIMITS = {
   recentFiles: 4,
   perKindAndFile: 12,
   remembered: 200,
+  indexedFiles: 64,
+  indexedLines: 400_000,
 };
 
 /**
@@ -32,6 +35,9 @@ const LIMITS = {
 export class NextEditPredictor {
   private readonly ranker = new EditRanker();
   private readonly imports: ImportIndex;
+  /** Words to lines of the files searched lately, kept current with the edits. */
+  private readonly index = new IdentifierIndex({ files: LIMITS.indexedFiles, lines: LIMITS.indexedLines });
+  private readonly tests = new TestFiles();
   /** Features of recently shown candidates, so feedback trains on what the ranker saw. */
   private readonly shown = new Map<string, readonly number[]>();
 
@@ -45,17 +51,17 @@ export class NextEditPredictor {
     if (!last || signal?.aborted) return [];
     const text = this.deps.reader.read(last.path);
     if (text === undefined) return [];
-    const lines = text.split('\n');
-    const evidence = withSiblings(evidenceOf(last, this.transformations(recent)), lines);
-    this.imports.refresh([last.path], LIMITS.indexBudget);
+    const file = this.index.of(last.path, text);
+    const evidence = withSiblings(evidenceOf(last, this.transformations(recent)), file.fileLines);
+    this.imports.refresh([last.path], LIMITS.indexBudget, (path) => (path === last.path ? file : undefined));
 
-    const raw: RawCandidate[] = searchFile(last.path, lines, evidence, {
+    const raw: RawCandidate[] = searchFile(last.path, file, evidence, {
       skip: last.after,
       maxLines: LIMITS.linesPerFile,
     });
     const importers = new Set(this.imports.importersOf(last.path, LIMITS.importers));
     const coChanged = (this.deps.coChange?.(last.path) ?? []).filter((p) => p !== last.path).slice(0, LIMITS.coChanged);
-    const test = testFileOf(last.path, this.deps.reader.files());
+    const test = this.tests.of(last.path, this.deps.reader.files());
     const edited = [...new Set(recent.map((e) => e.path).reverse())]
       .filter((p) => p !== last.path)
       .slice(0, LIMITS.recentFiles);
@@ -65,13 +71,13 @@ export class NextEditPredictor {
       if (signal?.aborted) break;
       const other = this.deps.reader.read(path);
       if (other === undefined) continue;
-      const otherLines = other.split('\n');
-      const found = searchFile(path, otherLines, evidence, { maxLines: LIMITS.linesPerFile });
+      const otherFile = this.index.of(path, other);
+      const found = searchFile(path, otherFile, evidence, { maxLines: LIMITS.linesPerFile });
       raw.push(...found);
       if (found.length > 0) continue;
       const kind = path === test ? 'test-file' : coChanged.includes(path) ? 'co-change' : undefined;
       if (!kind) continue;
-      const at = firstLineWith(otherLines, names);
+      const at = firstLineWith(otherFile, names);
       if (at !== undefined)
         raw.push({
           path,
@@ -93,7 +99,11 @@ export class NextEditPredictor {
 
   /** The ranker's features and weights, for inspection (JSON-able). */
   inspect(): unknown {
-    return { ...this.ranker.inspect(), indexedFiles: this.imports.size };
+    return {
+      ...this.ranker.inspect(),
+      indexedFiles: this.imports.size,
+      wordIndex: { files: this.index.size, lines: this.index.lineCount },
+    };
   }
 
   private transformations(recent: readonly UserEdit[]): Transformation[] {
@@ -182,10 +192,10 @@ function keyOf(c: EditCandidate): string {
   return `${c.path}\n${c.line}\n${c.kind}`;
 }
 
-function firstLineWith(lines: readonly string[], names: readonly string[]): { line: number; name: string } | undefined {
+function firstLineWith(file: FileIndex, names: readonly string[]): { line: number; name: string } | undefined {
   for (const name of names) {
-    const line = lines.findIndex((text) => text.includes(name) && hasWord(text, name));
-    if (line >= 0) return { line, name };
+    const line = file.linesWith(name).find((i) => hasWord(file.fileLines[i] ?? '', name));
+    if (line !== undefined) return { line, name };
   }
   return undefined;
 }

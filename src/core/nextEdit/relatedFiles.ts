@@ -1,3 +1,4 @@
+import type { FileIndex } from './identifierIndex';
 import type { WorkspaceReader } from './types';
 
 /**
@@ -11,8 +12,13 @@ export class ImportIndex {
 
   constructor(private readonly reader: WorkspaceReader) {}
 
-  refresh(edited: readonly string[], budget: number): void {
-    for (const path of edited) this.index(path);
+  /** `indexed`: the word index of an edited file, so only its import lines are read again. */
+  refresh(edited: readonly string[], budget: number, indexed?: (path: string) => FileIndex | undefined): void {
+    for (const path of edited) {
+      const file = indexed?.(path);
+      if (file) this.modulesOf.set(path, { text: file.text, modules: importedModules(importLines(file)) });
+      else this.index(path);
+    }
     const files = this.reader.files();
     for (let n = 0; n < Math.min(budget, files.length); n++) {
       this.cursor = (this.cursor + 1) % files.length;
@@ -67,6 +73,22 @@ export function importedModules(text: string): Set<string> {
   return modules;
 }
 
+/** The lines of a file that can hold an import (with a parenthesised Python list's continuation), as text. */
+function importLines(file: FileIndex): string {
+  const at = new Set([...file.linesWith('import'), ...file.linesWith('require'), ...file.linesWith('from')]);
+  const lines = file.fileLines;
+  const out: string[] = [];
+  for (const i of [...at].sort((a, b) => a - b)) {
+    out.push(lines[i] ?? '');
+    if (!/\bimport\s*\([^)]*$/.test(lines[i] ?? '')) continue;
+    for (let k = i + 1; k < lines.length && k < i + 200; k++) {
+      out.push(lines[k] ?? '');
+      if ((lines[k] ?? '').includes(')')) break;
+    }
+  }
+  return out.join('\n');
+}
+
 function lastSegment(specifier: string): string {
   const parts = specifier.split(/[/.]/).filter((p) => p !== '');
   let last = parts[parts.length - 1] ?? '';
@@ -95,6 +117,27 @@ export function testFileOf(path: string, files: readonly string[]): string | und
     }
   }
   return best;
+}
+
+/** testFileOf with the listing grouped by file stem once per listing, so a lookup does not walk the workspace. */
+export class TestFiles {
+  private listing: readonly string[] | undefined;
+  private byStem = new Map<string, string[]>();
+
+  of(path: string, files: readonly string[]): string | undefined {
+    if (files !== this.listing) {
+      this.listing = files;
+      this.byStem = new Map();
+      for (const file of files) {
+        const base = (file.split('/').pop() ?? '').replace(/\.[^.]+$/, '');
+        const stem = base.replace(/^test_|(\.test|\.spec|_test|\.tests)$/, '');
+        const group = this.byStem.get(stem);
+        if (group) group.push(file);
+        else this.byStem.set(stem, [file]);
+      }
+    }
+    return testFileOf(path, this.byStem.get(moduleName(path)) ?? []);
+  }
 }
 
 function sharedPrefix(a: string, b: string): number {

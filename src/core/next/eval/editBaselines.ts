@@ -93,8 +93,16 @@ function candidate(path: string, line: number, id: string): EditCandidate {
   return { path, line, kind: 'occurrence', reason: `uses ${id}`, score: 0 };
 }
 
+/** The first line holding `id` as a whole word, found without splitting the text into lines. */
 function firstLine(text: string | undefined, id: string): number | undefined {
-  if (text === undefined || !text.includes(id)) return undefined;
-  const at = text.split('\n').findIndex((line) => hasWord(line, id));
-  return at >= 0 ? at : undefined;
+  if (text === undefined) return undefined;
+  for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    if (!hasWord(text.slice(start, end < 0 ? text.length : end), id)) continue;
+    let line = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  }
+  return undefined;
 }

@@ -35,6 +35,11 @@ export interface EditReplayResult {
   readonly scores: Readonly<Record<string, EditScores>>;
   /** Milliseconds per prediction of each predictor, not counting reads of files out of git. */
   readonly latency: Readonly<Record<string, { readonly p50: number; readonly p95: number }>>;
+  /**
+   * CPU milliseconds per prediction (the process's, reads out of git set aside): the cost
+   * without the time spent waiting for a core on a loaded machine.
+   */
+  readonly cpu: Readonly<Record<string, { readonly p50: number; readonly p95: number }>>;
 }
 
 /** The repository at the commit's parent: a listing and lazy reads (see gitTree.ts). */
@@ -50,6 +55,8 @@ export class ReplayWorkspace implements WorkspaceReader {
   readonly edited = new Map<string, string[]>();
   /** Milliseconds spent reading files out of git (an editor reads them from memory or disk). */
   readMs = 0;
+  /** CPU milliseconds of this process spent on those reads. */
+  readCpuMs = 0;
 
   constructor(private readonly tree: TreeSource) {}
 
@@ -57,10 +64,12 @@ export class ReplayWorkspace implements WorkspaceReader {
     const lines = this.edited.get(path);
     if (lines) return lines.join('\n');
     const started = performance.now();
+    const cpu = process.cpuUsage();
     try {
       return this.tree.read(path);
     } finally {
       this.readMs += performance.now() - started;
+      this.readCpuMs += cpuMs(process.cpuUsage(cpu));
     }
   }
 
@@ -97,7 +106,7 @@ export function replayNextEdit(
 ): EditReplayResult {
   const rand = seededRandom(options.seed);
   const totals = new Map(
-    predictors.map((p) => [p.name, { hit1: 0, hit3: 0, em: 0, reversals: 0, ms: [] as number[] }]),
+    predictors.map((p) => [p.name, { hit1: 0, hit3: 0, em: 0, reversals: 0, ms: [] as number[], cpu: [] as number[] }]),
   );
   let questions = 0;
   let repeated = 0;
@@ -130,12 +139,17 @@ export function replayNextEdit(
         questions++;
         const remaining = placed.filter((h) => !h.applied);
         for (const p of predictors) {
-          const started = performance.now();
           const readBefore = workspace.readMs;
+          const readCpuBefore = workspace.readCpuMs;
+          const cpu = process.cpuUsage();
+          const started = performance.now();
           const top = p.predict(recent, 5);
+          const wall = performance.now() - started;
+          const used = cpuMs(process.cpuUsage(cpu));
           const total = totals.get(p.name);
           if (!total) continue;
-          total.ms.push(performance.now() - started - (workspace.readMs - readBefore));
+          total.ms.push(wall - (workspace.readMs - readBefore));
+          total.cpu.push(Math.max(0, used - (workspace.readCpuMs - readCpuBefore)));
           previous.set(p.name, top);
           const hit = (c: EditCandidate) => remaining.some((h) => near(c, h, placed));
           if (top.slice(0, 1).some(hit)) total.hit1++;
@@ -152,6 +166,7 @@ export function replayNextEdit(
   const pct = (value: number, of: number) => (of === 0 ? 0 : Math.round((1000 * value) / of) / 10);
   const scores: Record<string, EditScores> = {};
   const latency: Record<string, { p50: number; p95: number }> = {};
+  const cpu: Record<string, { p50: number; p95: number }> = {};
   for (const p of predictors) {
     const total = totals.get(p.name);
     if (!total) continue;
@@ -162,8 +177,9 @@ export function replayNextEdit(
       reversals: pct(total.reversals, questions),
     };
     latency[p.name] = { p50: percentile(total.ms, 0.5), p95: percentile(total.ms, 0.95) };
+    cpu[p.name] = { p50: percentile(total.cpu, 0.5), p95: percentile(total.cpu, 0.95) };
   }
-  return { hunks: questions, repeated, scores, latency };
+  return { hunks: questions, repeated, scores, latency, cpu };
 }
 
 /** The commit's hunks on files the protocol reads, with their parent files loaded into the workspace. */
@@ -268,6 +284,10 @@ function undoes(c: EditCandidate, edit: UserEdit, workspace: ReplayWorkspace): b
       .includes(edit.newText) &&
     c.proposal.newText.includes(edit.oldText)
   );
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function percentile(values: readonly number[], q: number): number {
