@@ -28,6 +28,8 @@ export function parseOptions(argv: readonly string[]) {
       only: { type: 'string' },
       show: { type: 'string' },
       personal: { type: 'string' },
+      'personal-parts': { type: 'string' },
+      rounds: { type: 'string' },
       'while-training': { type: 'boolean' },
       drafts: { type: 'string' },
     },

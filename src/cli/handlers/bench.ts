@@ -14,8 +14,13 @@ import { runProcessors } from '../../core/model/logitsProcessor';
 import type { StepOutput } from '../../core/model/onnxModel';
 import { intOption, UsageError, type Options } from '../args';
 import { denseReference, packageRoot, shippedModel } from '../paths';
-import { attachRetrieval, trainScope } from '../../core/retrieval/attachRetrieval';
+import { trainScope } from '../../core/retrieval/attachRetrieval';
+import { RetrievalIndex } from '../../core/retrieval/retrievalIndex';
+import { RetrievalSnippets } from '../../core/retrieval/retrievalSnippets';
+import { WorkspaceRetrieval } from '../../core/retrieval/workspaceRetrieval';
+import { breakdownOf, PartTimer, tracing, type Breakdown } from './benchBreakdown';
 import { applyPersonalFile, preparePersonalBench, type PersonalBench } from './benchPersonal';
+import { ALL_PARTS, partsOption, type PartsChoice } from './personalParts';
 
 export interface ModelBench {
   params: number;
@@ -28,6 +33,8 @@ export interface ModelBench {
   requests: number;
   /** The first keystroke at new spots, with and without the spot's prompt read ahead (spotBench.ts). */
   new_spot: SpotResult;
+  /** Where the typing's time went: each personal part's share, and what the decoder fed. */
+  breakdown: Breakdown;
   /** With --while-training: the same typing while the personal model trains in its worker. */
   while_training?: { p50_ms: number; p95_ms: number; p95_ratio: number; cpu_share: number };
 }
@@ -41,11 +48,17 @@ const PERSONAL = 'personal';
  * `ondi bench`: each model in its own fresh process (so load time and memory are its own),
  * typing through the same real files; they run back to back in this one invocation. With
  * `--personal D2` the personal model trained on D2 is a third model, and every model types
- * through the files of `--dir` that do not repeat a file of D2.
+ * through the files of `--dir` that do not repeat a file of D2. `--only` names the base models
+ * to run (`shipped`, `dense`; one model alone without --personal); `--personal-parts` lists the
+ * personal models to compare, each a set of parts (`adapter,cache/knn`: two models); `--rounds N`
+ * runs them all N times in turn, so that ratios under a changing load come from one round.
  */
 export async function bench(values: Options, progress: (text: string) => void) {
-  if (values.only) return benchOne(values.only, values);
-  for (const name of Object.keys(MODELS())) {
+  // one model in its own process: the parent's child, or `--only M` without a personal model
+  if (values.only && (values.personal === undefined || values.only === PERSONAL)) return benchOne(values.only, values);
+  const bases = values.only ? values.only.split(',').filter((n) => n !== PERSONAL) : Object.keys(MODELS());
+  for (const name of bases) {
+    if (MODELS()[name] === undefined) throw new UsageError(`unknown model "${name}" (shipped or dense)`);
     if (!existsSync(path.join(MODELS()[name] ?? '', 'config.json'))) {
       throw new UsageError(
         `model "${name}" is missing at ${MODELS()[name]}; build the dense reference with: npm run model:reference`,
@@ -54,23 +67,47 @@ export async function bench(values: Options, progress: (text: string) => void) {
   }
   const personal =
     values.personal !== undefined
-      ? await preparePersonalBench(values.dir ?? path.join(packageRoot(), 'src'), values.personal, progress)
+      ? await preparePersonalBench(
+          values.dir ?? path.join(packageRoot(), 'src'),
+          values.personal,
+          progress,
+          values.adapter,
+        )
       : undefined;
-  const models: Record<string, ModelBench> = {};
+  const choices = personal ? (values['personal-parts'] ?? ALL_PARTS).split('/').map((p) => partsOption(p)) : [];
+  const names = [...bases, ...choices.map((c) => (choices.length === 1 ? PERSONAL : `${PERSONAL}[${c.text}]`))];
+  const rounds: Record<string, ModelBench>[] = [];
   try {
-    for (const name of [...Object.keys(MODELS()), ...(personal ? [PERSONAL] : [])]) {
-      progress(`bench ${name}...\n`);
-      models[name] = await child(name, values, personal);
-      progress(`${name}: ${JSON.stringify(models[name])}\n`);
+    for (let r = 0; r < intOption(values, 'rounds', 1); r++) {
+      const models: Record<string, ModelBench> = {};
+      for (const name of names) {
+        progress(`bench ${name}${r > 0 ? ` (round ${r + 1})` : ''}...\n`);
+        const choice = choices[names.indexOf(name) - bases.length];
+        models[name] = await child(choice ? PERSONAL : name, values, personal, choice);
+        progress(`${name}: ${JSON.stringify(models[name])}\n`);
+      }
+      rounds.push(models);
     }
   } finally {
     await personal?.dispose();
   }
+  const models = rounds[0] ?? {};
   const dense = models['dense'];
   const shipped = models['shipped'];
+  // each personal model's p50 over the shipped model's, in every round
+  const ratios = Object.fromEntries(
+    names
+      .filter((n) => n.startsWith(PERSONAL))
+      .map((n) => [
+        n,
+        rounds.map((m) => (m['shipped'] && m[n] ? round((m[n]?.p50_ms ?? 0) / m['shipped'].p50_ms) : null)),
+      ]),
+  );
   return {
     models,
+    ...(rounds.length > 1 ? { rounds } : {}),
     speedup_p50: dense && shipped ? round(dense.p50_ms / shipped.p50_ms) : null,
+    ...(shipped && personal ? { personal_p50_ratio: ratios } : {}),
     ...(personal
       ? { personal: { adapt: personal.adapt, typed_files: personal.typedFiles, left_out: personal.leftOut } }
       : {}),
@@ -87,20 +124,31 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
     suggestionCache: false,
   });
   try {
+    const parts = partsOption(values['personal-parts'] ?? ALL_PARTS);
     // the personal model's load is the base model's plus reading, checking and applying its file
-    const personal = name === PERSONAL ? await applyPersonalFile(engine, values.adapter ?? '') : undefined;
+    const personal = name === PERSONAL ? await applyPersonalFile(engine, values.adapter ?? '', parts.model) : undefined;
     // and, as in the editor, windows of the whole learned workspace (built before typing, as the
-    // extension builds its index in the background once the model is ready)
-    if (name === PERSONAL && values.personal !== undefined) {
-      await attachRetrieval(engine).build(trainScope(values.personal));
+    // extension builds its index in the background once the model is ready; as attachRetrieval
+    // wires it, with the source kept for timing)
+    let retrieval: RetrievalSnippets | undefined;
+    if (name === PERSONAL && values.personal !== undefined && parts.retrieval) {
+      const index = new RetrievalIndex();
+      retrieval = new RetrievalSnippets(index, engine.tokenizer, engine.info.eosTokenId);
+      engine.pipeline.useRetrieval(retrieval);
+      await new WorkspaceRetrieval(index).build(trainScope(values.personal));
     }
+    const timer = new PartTimer();
+    timer.instrument(engine.pipeline, retrieval);
     // real TypeScript to type through: this project's own sources unless a folder is given
     const files = await readSourceFiles(values.dir ?? path.join(packageRoot(), 'src'));
     if (files.length === 0) throw new UsageError('no source files to type through');
     const typingOptions = { keystrokes: intOption(values, 'keystrokes', 300), linesPerFile: 6, maxTokens: 48 };
     // warm up (JIT, allocator) on the last file so the first measured keystrokes are not the slowest
     await typeThrough(engine.pipeline, files.slice(-1), { ...typingOptions, keystrokes: 30 });
-    const typing = await typeThrough(engine.pipeline, files, typingOptions);
+    timer.reset();
+    const traced = tracing(engine.pipeline);
+    const typing = await typeThrough(traced.engine, files, typingOptions);
+    const breakdown = breakdownOf(timer, traced.traces);
     const pipeline = engine.pipeline;
     const spots = await newSpots(pipeline, (request, signal) => pipeline.prepare(request, signal), files, {
       spots: intOption(values, 'spots', 20),
@@ -127,6 +175,7 @@ async function benchOne(name: string, values: Options): Promise<ModelBench> {
       rss_mb: round(rssAdded / 1e6, 1),
       requests: typing.requests,
       new_spot: spots,
+      breakdown,
       ...(whileTraining
         ? { while_training: { ...whileTraining, p95_ratio: round(whileTraining.p95_ms / typing.p95_ms) } }
         : {}),
@@ -210,7 +259,12 @@ async function decodingSpeed(engine: LoadedEngine, prompt: string): Promise<numb
   return 64 / ((performance.now() - started) / 1000);
 }
 
-function child(name: string, values: Options, personal: PersonalBench | undefined): Promise<ModelBench> {
+function child(
+  name: string,
+  values: Options,
+  personal: PersonalBench | undefined,
+  parts?: PartsChoice,
+): Promise<ModelBench> {
   const args = [process.argv[1] ?? '', 'bench', '--only', name, '--json'];
   if (values['while-training']) args.push('--while-training');
   if (values.keystrokes) args.push('--keystrokes', values.keystrokes);
@@ -218,6 +272,7 @@ function child(name: string, values: Options, personal: PersonalBench | undefine
   const dir = personal?.typedDir ?? values.dir;
   if (dir) args.push('--dir', dir);
   if (name === PERSONAL && personal) args.push('--adapter', personal.file, '--personal', values.personal ?? '');
+  if (name === PERSONAL && parts) args.push('--personal-parts', parts.text);
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...process.execArgv, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AdapterFileError } from '../../core/adapt/adapterFile';
+import { AdapterFileError, readAdapterHeader } from '../../core/adapt/adapterFile';
 import { AdapterProcessor } from '../../core/adapt/personalModel';
 import type { LoadedEngine } from '../../core/engine/load';
-import { applyPersonal } from '../../core/engine/modelEngine';
+import { ALL_PERSONAL_PARTS, applyPersonal, type PersonalPart } from '../../core/engine/modelEngine';
 import { leaveOutRepeats, trainLinesOf } from '../../core/eval/repeatedFiles';
 import { readSourceFiles } from '../../core/privacy/sourceFiles';
 import { UsageError } from '../args';
@@ -35,6 +35,8 @@ export async function preparePersonalBench(
   typingDir: string,
   personalDir: string,
   progress: (text: string) => void,
+  /** A personal model file already trained on personalDir (`--adapter`): used as it is. */
+  trainedFile?: string,
 ): Promise<PersonalBench> {
   const log = (message: string): void => progress(`${message}\n`);
   // what can be wrong with the folders is said before anything is trained
@@ -56,6 +58,14 @@ export async function preparePersonalBench(
       const copy = path.join(typedDir, path.relative(typingDir, f.path));
       await fs.mkdir(path.dirname(copy), { recursive: true });
       await fs.writeFile(copy, f.text);
+    }
+    if (trainedFile !== undefined) {
+      const { header } = await readAdapterHeader(trainedFile).catch((error: unknown) => {
+        throw error instanceof AdapterFileError ? new UsageError(`--adapter ${error.message}`) : error;
+      });
+      const adapt = { tokens: header.tokens, seconds: 0, files: Number(header.meta['files'] ?? 0) };
+      progress(`personal model: ${trainedFile} (${adapt.tokens} tokens), not trained again\n`);
+      return { file: trainedFile, typedDir, adapt, typedFiles: kept.length, leftOut: leftOut.length, dispose };
     }
     const file = path.join(work, 'personal.ondi');
     progress(`training the personal model on ${personalDir}...\n`);
@@ -80,9 +90,13 @@ export async function preparePersonalBench(
 }
 
 /** Applies the personal model file by its path, as the editor does; says what it added and took. */
-export async function applyPersonalFile(engine: LoadedEngine, file: string) {
+export async function applyPersonalFile(
+  engine: LoadedEngine,
+  file: string,
+  parts: readonly PersonalPart[] = ALL_PERSONAL_PARTS,
+) {
   const started = performance.now();
-  await applyPersonal(engine, file).catch((error: unknown) => {
+  await applyPersonal(engine, file, parts).catch((error: unknown) => {
     throw error instanceof AdapterFileError ? new UsageError(`--adapter ${error.message}`) : error;
   });
   const ms = performance.now() - started;
