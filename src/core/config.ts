@@ -16,7 +16,7 @@ export interface OndiConfig {
   readonly 'learning.enabled': boolean;
   /** Rank of the personal adapter (its size and capacity). */
   readonly 'learning.rank': number;
-  /** Share of one CPU core the learning worker may use while it runs (0.1 to 1). */
+  /** Share of one CPU core the learning worker may use while the user is at the editor but not typing (0.1 to 1); idle, it runs at full speed. */
   readonly 'learning.cpuShare': number;
   /** Seconds without typing before Ondi starts (or goes on) learning. */
   readonly 'learning.idleSeconds': number;

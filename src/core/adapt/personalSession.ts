@@ -168,7 +168,7 @@ export class PersonalSession {
     if (this.run) return `training now (${Math.round(this.run.percent)}%)`;
     if (!config['learning.enabled']) return 'off (ondi.learning.enabled)';
     if (this.paused) return 'paused ("Ondi: Resume Learning")';
-    return `on, after ${config['learning.idleSeconds']} s without typing, using at most ${Math.round(config['learning.cpuShare'] * 100)}% of one CPU core`;
+    return `on, after ${config['learning.idleSeconds']} s without typing; a keystroke pauses it, and it uses at most ${Math.round(config['learning.cpuShare'] * 100)}% of one CPU core until the editor is idle again`;
   }
 
   /** The engine's state with learning shown on top of "ready". */
