@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { evidenceOf, scanLines, searchFile, withSiblings } from '../../src/core/nextEdit/candidateSources';
 import { FileIndex, IdentifierIndex } from '../../src/core/nextEdit/identifierIndex';
 import { transformationOf } from '../../src/core/nextEdit/transformation';
+import { WordSignatures } from '../../src/core/nextEdit/wordSignatures';
 import type { UserEdit } from '../../src/core/nextEdit/types';
 
 /** Every word's lines, as a plain object, for comparing two indexes. */
@@ -108,5 +109,21 @@ describe('next edit: the identifier index', () => {
     small.of('b', 'a\nb\nc');
     assert.equal(small.size, 1);
     assert.equal(small.lineCount, 3);
+  });
+});
+
+describe('next edit: word fingerprints of the workspace', () => {
+  it('every file holding a word answers, files without it mostly do not, and added words join', () => {
+    const signatures = new WordSignatures();
+    const words = Array.from({ length: 300 }, (_, i) => `word${i}`);
+    for (let f = 0; f < 50; f++) signatures.set(`f${f}.ts`, words.filter((_, i) => i % 50 === f).join(' '));
+    for (let i = 0; i < words.length; i++)
+      assert.ok(signatures.filesWith(words[i] as string).includes(`f${i % 50}.ts`));
+    const strangers = Array.from({ length: 200 }, (_, i) => signatures.filesWith(`absent${i}`).length);
+    assert.ok(strangers.reduce((a, b) => a + b, 0) < 200 * 50 * 0.01, 'under 1% false answers');
+    signatures.add('f3.ts', 'x = freshWord(1)');
+    assert.ok(signatures.filesWith('freshWord').includes('f3.ts'));
+    signatures.delete('f3.ts');
+    assert.ok(!signatures.filesWith('freshWord').includes('f3.ts'));
   });
 });

@@ -21,7 +21,7 @@ class Workspace {
 const at = (candidates: readonly EditCandidate[]) => candidates.map((c) => `${c.path}:${c.line}`);
 
 describe('next edit: where', () => {
-  it('a renamed identifier: its other occurrences here and in the files that import it', () => {
+  it('a renamed identifier: its other occurrences here and in the files that import it, before files that merely hold the word', () => {
     const ws = new Workspace({
       'src/user.ts': [
         'export function getUser(id: string) {',
@@ -38,7 +38,11 @@ describe('next edit: where', () => {
     const where = at(found);
     assert.ok(where.includes('src/user.ts:3'), where.join());
     assert.ok(where.includes('src/app.ts:0') && where.includes('src/app.ts:2'), where.join());
-    assert.ok(!where.some((w) => w.startsWith('src/other.ts')), 'files that do not import it are not searched');
+    const unrelated = where.findIndex((w) => w.startsWith('src/other.ts'));
+    assert.ok(
+      unrelated < 0 || (unrelated > where.indexOf('src/app.ts:0') && unrelated > where.indexOf('src/app.ts:2')),
+      `a file that holds the word without importing it comes after the importer: ${where.join()}`,
+    );
     assert.equal(found[0]?.path, 'src/user.ts', 'the same file, nearest, first');
   });
 
@@ -125,6 +129,40 @@ describe('next edit: what', () => {
       lines: { start: 1, end: 2 },
       newText: 'const b = client.fetch(other);\nconst c = client.fetch(third);',
     });
+  });
+
+  it('a change made twice is still proposed after edits that the caller no longer passes', () => {
+    const ws = new Workspace({
+      'src/a.ts': ['x = legacyFetch(1);', 'y = legacyFetch(2);', 'z = legacyFetch(3);', 'w = 0;', 'v = 1;'].join('\n'),
+      'src/b.ts': ['once = oldName;', 'twice = oldName;', 'filler = 2;'].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    // legacyFetch -> fetchNow twice (a migration under way); oldName -> newName once.
+    predictor.predict([ws.edit('src/a.ts', 0, 'x = fetchNow(1);')]);
+    predictor.predict([ws.edit('src/a.ts', 1, 'y = fetchNow(2);')]);
+    predictor.predict([ws.edit('src/b.ts', 0, 'once = newName;')]);
+    // The caller passes only the edit just made, which repeats neither change.
+    const found = predictor.predict([ws.edit('src/a.ts', 3, 'w = 10;')], 10);
+    const repeat = found.find((c) => c.proposal?.newText === 'z = fetchNow(3);');
+    assert.ok(repeat, JSON.stringify(found));
+    assert.equal(`${repeat.path}:${repeat.line}`, 'src/a.ts:2');
+    assert.ok(
+      !found.some((c) => c.proposal?.newText.includes('newName')),
+      'a change made once, no longer among the recent edits, is not proposed',
+    );
+  });
+
+  it('the same change in a file that neither imports nor changes with the edited one, found by its words', () => {
+    const ws = new Workspace({
+      'lib/a.js': ["var path = require('path');", 'module.exports = path;'].join('\n'),
+      'examples/far/away.js': ['// an unrelated example', "var path = require('path');", 'run(path);'].join('\n'),
+      'lib/c.js': ['module.exports = 3;'].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    const found = predictor.predict([ws.edit('lib/a.js', 0, "var path = require('node:path');")], 5);
+    const there = found.find((c) => c.path === 'examples/far/away.js' && c.proposal);
+    assert.ok(there, JSON.stringify(found));
+    assert.deepEqual(there.proposal, { lines: { start: 1, end: 1 }, newText: "var path = require('node:path');" });
   });
 
   it('the same added argument at another call', () => {

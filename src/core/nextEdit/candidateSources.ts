@@ -18,6 +18,8 @@ export interface RawCandidate {
   /** 0..1: how specific the evidence is (the removed identifier 1, a context word less). */
   readonly match: number;
   readonly proposal?: ProposedEdit;
+  /** For a repeat: how many newer changes came after the one it repeats (0: the last edit's). */
+  readonly age?: number;
 }
 
 /** What the predictor derived from the last edit, shared by every file it searches. */
@@ -26,6 +28,8 @@ export interface EditEvidence {
   readonly ids: EditIdentifiers;
   /** Transformations of the recent edits, newest first. */
   readonly transformations: readonly Transformation[];
+  /** Whether the first transformation is the last edit's own (false: the last edit made none). */
+  readonly lastFirst?: boolean;
   /** Function name whose parameter list the edit changed. */
   readonly signatureOf?: string;
   /** Telling identifiers anywhere in the edited lines, for the weakest evidence: lines that share them. */
@@ -186,7 +190,7 @@ function weakIds(evidence: EditEvidence): string[] {
 }
 
 /** The longest token a transformation needs: a cheap test before tokenizing a line. */
-function anchorOf(t: Transformation): string {
+export function anchorOf(t: Transformation): string {
   return [...t.removed, ...t.before, ...t.after].reduce((a, b) => (b.length > a.length ? b : a), '');
 }
 
@@ -210,7 +214,15 @@ function searchLines(
     if (line.trim() === '') continue;
     const repeat = repeatAt(lines, i, evidence.transformations, anchors, options.skip);
     if (repeat) {
-      out.push({ path, line: i, kind: 'repeat-pattern', reason: repeat.reason, match: 1, proposal: repeat.proposal });
+      out.push({
+        path,
+        line: i,
+        kind: 'repeat-pattern',
+        reason: repeat.reason,
+        match: 1,
+        proposal: repeat.proposal,
+        age: repeat.age + (evidence.lastFirst === false ? 1 : 0),
+      });
       continue;
     }
     if (signatureOf && call && line.includes(signatureOf) && call.test(line)) {
@@ -291,7 +303,7 @@ function repeatAt(
   transformations: readonly Transformation[],
   anchors: readonly string[],
   skip: SearchOptions['skip'],
-): { proposal: ProposedEdit; reason: string } | undefined {
+): { proposal: ProposedEdit; reason: string; age: number } | undefined {
   const line = lines[i] ?? '';
   for (let k = 0; k < transformations.length; k++) {
     const t = transformations[k];
@@ -310,7 +322,11 @@ function repeatAt(
       end++;
     }
     const what = t.removed.length > 0 ? `${t.removed.join('')} → ${t.addedText}` : `insert ${t.insertText.trim()}`;
-    return { proposal: { lines: { start: i, end }, newText: out.join('\n') }, reason: `the same change (${what})` };
+    return {
+      proposal: { lines: { start: i, end }, newText: out.join('\n') },
+      reason: `the same change (${what})`,
+      age: k,
+    };
   }
   return undefined;
 }

@@ -32,6 +32,9 @@ export const FEATURES = [
   'edit adds lines only',
   'few of its kind in the file',
   'file edited recently',
+  'repeats the newest change',
+  'proposal after repeated edits',
+  'file related by its words only',
 ] as const;
 
 const INITIAL: Record<(typeof FEATURES)[number], number> = {
@@ -55,6 +58,9 @@ const INITIAL: Record<(typeof FEATURES)[number], number> = {
   'edit adds lines only': 0,
   'few of its kind in the file': 0.5,
   'file edited recently': 0.8,
+  'repeats the newest change': 0.5,
+  'proposal after repeated edits': 1,
+  'file related by its words only': -0.5,
 };
 
 /** Where a candidate came from beyond its own line: the file's relation to the edited one. */
@@ -67,6 +73,10 @@ export interface CandidateContext {
   /** Among this file's candidates of the same kind: how many, and this one's rank by distance. */
   readonly kindCount: number;
   readonly kindRank: number;
+  /** The last edit repeated an earlier change (a rename or migration under way). */
+  readonly repetitive?: boolean;
+  /** Searched only because it holds a word the change needs (no import, co-change or recent edit). */
+  readonly byWord?: boolean;
 }
 
 interface Tally {
@@ -107,6 +117,9 @@ export class EditRanker {
       edit.oldText === '' ? 1 : 0,
       1 / Math.sqrt(context.kindCount),
       context.editedRecently ? 1 : 0,
+      candidate.age === 0 ? 1 : 0,
+      context.repetitive && candidate.proposal ? 1 : 0,
+      context.byWord ? 1 : 0,
     );
     return f;
   }

@@ -19,6 +19,9 @@ export class FileIndex {
   private starts: number[] = [];
   /** How many lines the last update read (the whole file, or the changed span). */
   lastReindexed = 0;
+  /** The text before the last update, and the lines that update read again (joined). */
+  previousText: string | undefined;
+  lastChangedText = '';
 
   constructor(text: string) {
     this.rebuild(text);
@@ -50,6 +53,7 @@ export class FileIndex {
       this.lastReindexed = 0;
       return;
     }
+    this.previousText = old;
     // The common beginning and end in characters, so the unchanged lines are neither split nor read.
     const shortest = Math.min(old.length, text.length);
     let prefix = 0;
@@ -95,6 +99,7 @@ export class FileIndex {
     this.starts.splice(head, removedEnd - head, ...starts);
     this.source = text;
     this.lastReindexed = added.length;
+    this.lastChangedText = addedText;
   }
 
   private rebuild(text: string): void {
@@ -116,6 +121,7 @@ export class FileIndex {
       else if (list[list.length - 1] !== line) list.push(line);
     }
     this.lastReindexed = this.lines.length;
+    this.lastChangedText = text;
   }
 
   private remove(word: string, line: number): void {

@@ -1,5 +1,13 @@
-import { definitionIn, evidenceOf, searchFile, withSiblings, type RawCandidate } from './candidateSources';
-import { hasWord } from './editDiff';
+import {
+  anchorOf,
+  definitionIn,
+  evidenceOf,
+  searchFile,
+  withSiblings,
+  type EditEvidence,
+  type RawCandidate,
+} from './candidateSources';
+import { hasWord, isTelling } from './editDiff';
 import { EditRanker, type CandidateContext } from './editRanker';
 import { IdentifierIndex, type FileIndex } from './identifierIndex';
 import { ImportIndex, TestFiles } from './relatedFiles';
@@ -24,6 +32,10 @@ const LIMITS = {
   remembered: 200,
   indexedFiles: 64,
   indexedLines: 400_000,
+  /** Distinct changes remembered beyond the recent edits the caller passes. */
+  rememberedChanges: 8,
+  /** Files beyond the related ones searched because they hold the changed words. */
+  wordFiles: 8,
 };
 
 /**
@@ -38,6 +50,10 @@ export class NextEditPredictor {
   /** Words to lines of the files searched lately, kept current with the edits. */
   private readonly index = new IdentifierIndex({ files: LIMITS.indexedFiles, lines: LIMITS.indexedLines });
   private readonly tests = new TestFiles();
+  /** The distinct changes of the edits seen lately (least recent first), how often and when last made. */
+  private readonly changes = new Map<string, { t: Transformation; count: number; at: number }>();
+  private readonly seenEdits = new Set<string>();
+  private editCount = 0;
   /** Features of recently shown candidates, so feedback trains on what the ranker saw. */
   private readonly shown = new Map<string, readonly number[]>();
 
@@ -52,7 +68,8 @@ export class NextEditPredictor {
     const text = this.deps.reader.read(last.path);
     if (text === undefined) return [];
     const file = this.index.of(last.path, text);
-    const evidence = withSiblings(evidenceOf(last, this.transformations(recent)), file.fileLines);
+    const { transformations, repetitive, lastFirst } = this.transformations(recent);
+    const evidence = withSiblings({ ...evidenceOf(last, transformations), lastFirst }, file.fileLines);
     this.imports.refresh([last.path], LIMITS.indexBudget, (path) => (path === last.path ? file : undefined));
 
     const raw: RawCandidate[] = searchFile(last.path, file, evidence, {
@@ -66,6 +83,8 @@ export class NextEditPredictor {
       .filter((p) => p !== last.path)
       .slice(0, LIMITS.recentFiles);
     const others = new Set([...edited, ...importers, ...coChanged, ...(test ? [test] : [])]);
+    const byWord = this.filesWithWords(last.path, evidence, others);
+    for (const path of byWord) others.add(path);
     const names = this.names(evidence.ids, last);
     for (const path of others) {
       if (signal?.aborted) break;
@@ -87,7 +106,12 @@ export class NextEditPredictor {
           match: 0.3,
         });
     }
-    return this.rank(raw, last, { importers, coChanged, edited: new Set(edited) }, limit);
+    return this.rank(
+      raw,
+      last,
+      { importers, coChanged, edited: new Set(edited), repetitive, byWord: new Set(byWord) },
+      limit,
+    );
   }
 
   /** The user jumped to / applied (true) or ignored/dismissed (false) a shown candidate. */
@@ -106,15 +130,74 @@ export class NextEditPredictor {
     };
   }
 
-  private transformations(recent: readonly UserEdit[]): Transformation[] {
-    const out: Transformation[] = [];
+  /**
+   * The changes of the recent edits, newest first, then the earlier changes made at least twice
+   * (a change repeated across a commit often spans more edits than the caller keeps); never the
+   * inverse of the last edit. `repetitive`: the last edit repeated an earlier change.
+   */
+  private transformations(recent: readonly UserEdit[]): {
+    transformations: Transformation[];
+    repetitive: boolean;
+    lastFirst: boolean;
+  } {
+    // Count each edit once, however many predictions it stays among the recent ones for.
+    for (const edit of recent) {
+      const id = `${edit.path}\n${edit.before.start}\n${edit.time}\n${edit.oldText}\n${edit.newText}`;
+      if (this.seenEdits.has(id)) continue;
+      this.seenEdits.add(id);
+      this.editCount++;
+      const t = transformationOf(edit.oldText, edit.newText);
+      if (!t || !specific(t)) continue;
+      const key = JSON.stringify(t);
+      const known = this.changes.get(key);
+      this.changes.delete(key);
+      this.changes.set(key, { t, count: (known?.count ?? 0) + 1, at: this.editCount });
+    }
+    while (this.seenEdits.size > LIMITS.remembered)
+      this.seenEdits.delete(this.seenEdits.values().next().value as string);
+    while (this.changes.size > LIMITS.rememberedChanges)
+      this.changes.delete(this.changes.keys().next().value as string);
+
     const last = recent[recent.length - 1];
     const undo = last ? transformationOf(last.newText, last.oldText) : undefined;
+    const undoKey = undo ? JSON.stringify(undo) : undefined;
+    const keys: string[] = [];
     for (let i = recent.length - 1; i >= 0 && recent.length - i <= LIMITS.recentTransformations; i--) {
       const edit = recent[i];
       const t = edit ? transformationOf(edit.oldText, edit.newText) : undefined;
       // An older change that is the inverse of the last one would undo it.
-      if (t && !(undo && JSON.stringify(t) === JSON.stringify(undo))) out.push(t);
+      if (t && specific(t) && JSON.stringify(t) !== undoKey) keys.push(JSON.stringify(t));
+    }
+    const lastT = last ? transformationOf(last.oldText, last.newText) : undefined;
+    const repetitive = lastT !== undefined && (this.changes.get(JSON.stringify(lastT))?.count ?? 0) >= 2;
+    const older = [...this.changes.entries()]
+      .filter(([key, c]) => c.count >= 2 && key !== undoKey)
+      .sort((a, b) => b[1].at - a[1].at)
+      .map(([key]) => key);
+    const ordered = [...new Set([...keys, ...older])];
+    const transformations = ordered.map((key) => this.changes.get(key)?.t ?? (JSON.parse(key) as Transformation));
+    // Whether the first change is the last edit's own (a repeat of it is the likeliest).
+    const lastFirst = lastT !== undefined && ordered[0] === JSON.stringify(lastT);
+    return { transformations, repetitive, lastFirst };
+  }
+
+  /** Workspace files that hold the words the change needs or the edit removed, nearest in the tree first. */
+  private filesWithWords(path: string, evidence: EditEvidence, searched: ReadonlySet<string>): string[] {
+    const words = [
+      ...evidence.transformations.slice(0, 3).map(anchorOf),
+      ...(evidence.ids.renamed ? [evidence.ids.renamed.from] : []),
+      ...evidence.ids.removed.slice(0, 2),
+    ].filter((w, i, all) => isTelling(w) && all.indexOf(w) === i);
+    const out: string[] = [];
+    for (const word of words) {
+      const found = this.imports.words
+        .filesWith(word)
+        .filter((p) => p !== path && !searched.has(p) && !out.includes(p) && hasWordIn(this.imports.textOf(p), word))
+        .sort((a, b) => sharedPrefix(b, path) - sharedPrefix(a, path) || a.localeCompare(b));
+      for (const p of found) {
+        if (out.length >= LIMITS.wordFiles) return out;
+        out.push(p);
+      }
     }
     return out;
   }
@@ -131,7 +214,13 @@ export class NextEditPredictor {
   private rank(
     raw: readonly RawCandidate[],
     edit: UserEdit,
-    related: { importers: ReadonlySet<string>; coChanged: readonly string[]; edited: ReadonlySet<string> },
+    related: {
+      importers: ReadonlySet<string>;
+      coChanged: readonly string[];
+      edited: ReadonlySet<string>;
+      repetitive: boolean;
+      byWord: ReadonlySet<string>;
+    },
     limit: number,
   ): EditCandidate[] {
     // Per file and kind: how many, and each one's rank by distance from the edit.
@@ -156,6 +245,8 @@ export class NextEditPredictor {
           ...(rank >= 0 ? { coChangeRank: rank } : {}),
           kindCount: group.length,
           kindRank,
+          repetitive: related.repetitive,
+          byWord: related.byWord.has(c.path),
         };
         const features = this.ranker.features(c, edit, context);
         const candidate: EditCandidate = {
@@ -186,6 +277,28 @@ export class NextEditPredictor {
 
 function distanceOf(c: RawCandidate, edit: UserEdit): number {
   return c.path === edit.path ? Math.abs(c.line - edit.after.start) : c.line;
+}
+
+/** A change specific enough to propose elsewhere: not the mere deletion of a short word. */
+function specific(t: Transformation): boolean {
+  if (t.removed.length === 0) return true;
+  return !(t.addedText.trim() === '' && t.removed.join('').length < 4);
+}
+
+function hasWordIn(text: string | undefined, word: string): boolean {
+  if (text === undefined) return false;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = at > 0 ? (text[at - 1] as string) : ' ';
+    const after = text[at + word.length] ?? ' ';
+    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return true;
+  }
+  return false;
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function keyOf(c: EditCandidate): string {

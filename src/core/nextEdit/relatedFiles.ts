@@ -1,5 +1,6 @@
 import type { FileIndex } from './identifierIndex';
 import type { WorkspaceReader } from './types';
+import { WordSignatures } from './wordSignatures';
 
 /**
  * Which files import which modules, kept current a bounded slice at a time: each refresh reads
@@ -8,6 +9,8 @@ import type { WorkspaceReader } from './types';
  */
 export class ImportIndex {
   private readonly modulesOf = new Map<string, { text: string; modules: ReadonlySet<string> }>();
+  /** The words of the same files, read in the same pass. */
+  readonly words = new WordSignatures();
   private cursor = 0;
 
   constructor(private readonly reader: WorkspaceReader) {}
@@ -16,8 +19,14 @@ export class ImportIndex {
   refresh(edited: readonly string[], budget: number, indexed?: (path: string) => FileIndex | undefined): void {
     for (const path of edited) {
       const file = indexed?.(path);
-      if (file) this.modulesOf.set(path, { text: file.text, modules: importedModules(importLines(file)) });
-      else this.index(path);
+      const known = this.modulesOf.get(path);
+      if (!file) this.index(path);
+      else if (known?.text !== file.text) {
+        this.modulesOf.set(path, { text: file.text, modules: importedModules(importLines(file)) });
+        // The words of the lines the edit changed join the fingerprint; a full read only when the known text is older.
+        if (known && file.previousText === known.text) this.words.add(path, file.lastChangedText);
+        else this.words.set(path, file.text);
+      }
     }
     const files = this.reader.files();
     for (let n = 0; n < Math.min(budget, files.length); n++) {
@@ -43,15 +52,22 @@ export class ImportIndex {
     return this.modulesOf.size;
   }
 
+  /** The text a file had when last indexed. */
+  textOf(path: string): string | undefined {
+    return this.modulesOf.get(path)?.text;
+  }
+
   private index(path: string): void {
     const text = this.reader.read(path);
     if (text === undefined) {
       this.modulesOf.delete(path);
+      this.words.delete(path);
       return;
     }
     const known = this.modulesOf.get(path);
     if (known && known.text === text) return;
     this.modulesOf.set(path, { text, modules: importedModules(text) });
+    this.words.set(path, text);
   }
 }
 

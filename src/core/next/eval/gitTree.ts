@@ -52,6 +52,12 @@ export class GitTree {
     return this.listing.has(path);
   }
 
+  /** Whether reading `path` needs no git call (its blob was read before). */
+  isCached(path: string): boolean {
+    const blob = this.listing.get(path);
+    return blob !== undefined && this.blobs.has(blob);
+  }
+
   read(path: string): string | undefined {
     const blob = this.listing.get(path);
     if (blob === undefined) return undefined;

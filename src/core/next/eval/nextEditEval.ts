@@ -48,6 +48,8 @@ export interface TreeSource {
   files(): readonly string[];
   has(path: string): boolean;
   read(path: string): string | undefined;
+  /** Whether reading `path` is served from memory (no git call to time). */
+  isCached?(path: string): boolean;
 }
 
 /** The workspace a predictor sees during the replay: the parent's files with the hunks applied so far. */
@@ -63,6 +65,7 @@ export class ReplayWorkspace implements WorkspaceReader {
   read(path: string): string | undefined {
     const lines = this.edited.get(path);
     if (lines) return lines.join('\n');
+    if (this.tree.isCached?.(path)) return this.tree.read(path);
     const started = performance.now();
     const cpu = process.cpuUsage();
     try {
@@ -85,6 +88,25 @@ export interface EditReplayOptions {
   readonly afterCommit?: (hash: string) => void;
   readonly progress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
+  /** Each question: the edit just made, a predictor's answer and the hunks still to come (for studying misses). */
+  readonly onQuestion?: (seen: {
+    readonly predictor: string;
+    readonly edit: UserEdit;
+    readonly top: readonly EditCandidate[];
+    readonly remaining: readonly { readonly hunk: Hunk; readonly line: number }[];
+  }) => void;
+  /** Each repeated hunk with what a predictor proposed before it (for studying the misses). */
+  readonly onRepeated?: (seen: RepeatedHunk) => void;
+}
+
+export interface RepeatedHunk {
+  readonly predictor: string;
+  readonly hunk: Hunk;
+  /** Where the hunk starts now (0-based). */
+  readonly line: number;
+  /** The top candidates shown before the hunk was applied. */
+  readonly top: readonly EditCandidate[];
+  readonly exact: boolean;
 }
 
 interface Placed {
@@ -128,7 +150,10 @@ export function replayNextEdit(
           for (const p of predictors) {
             if (!p.proposes) continue;
             const total = totals.get(p.name);
-            if (total && exactProposal(previous.get(p.name) ?? [], next, placed, workspace)) total.em++;
+            const top = previous.get(p.name) ?? [];
+            const exact = exactProposal(top, next, placed, workspace);
+            if (total && exact) total.em++;
+            options.onRepeated?.({ predictor: p.name, hunk: next.hunk, line: positionOf(next, placed), top, exact });
           }
         }
         const edit = apply(next, placed, workspace);
@@ -151,6 +176,12 @@ export function replayNextEdit(
           total.ms.push(wall - (workspace.readMs - readBefore));
           total.cpu.push(Math.max(0, used - (workspace.readCpuMs - readCpuBefore)));
           previous.set(p.name, top);
+          options.onQuestion?.({
+            predictor: p.name,
+            edit,
+            top,
+            remaining: remaining.map((h) => ({ hunk: h.hunk, line: positionOf(h, placed) })),
+          });
           const hit = (c: EditCandidate) => remaining.some((h) => near(c, h, placed));
           if (top.slice(0, 1).some(hit)) total.hit1++;
           if (top.slice(0, 3).some(hit)) total.hit3++;
