@@ -19,7 +19,7 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = ['user', 'getUser', 'fetch', 'case', 'return', 'id', 'db', 'x1', '$el', 'options'];
+const WORDS = ['user', 'getUser', 'fetch', 'case', 'return', 'id', 'db', 'x1', '$el', 'options', '9lives', 'a_b'];
 
 describe('next edit: the identifier index', () => {
   it('an update after edits gives the same lines and postings as a fresh index', () => {

@@ -8,7 +8,16 @@
  */
 
 const WORD = /[A-Za-z_$][\w$]*/g;
-const WORD_OR_BREAK = /[A-Za-z_$][\w$]*|\n/g;
+
+/** A-Z a-z _ $ */
+function isWordStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/** A word character: a start or a digit. */
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57);
+}
 
 export class FileIndex {
   private lines: string[] = [];
@@ -107,15 +116,22 @@ export class FileIndex {
     this.source = text;
     this.postings = new Map();
     this.starts = [0];
-    // One pass over the whole text: a word's list gets a line once, however often the line holds it.
+    // One pass over the characters (no match objects): a word's list gets a line once, however often the line holds it.
     let line = 0;
-    for (const match of text.matchAll(WORD_OR_BREAK)) {
-      const word = match[0];
-      if (word === '\n') {
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
         line++;
-        this.starts.push((match.index as number) + 1);
+        this.starts.push(i + 1);
         continue;
       }
+      // As the WORD pattern: a word starts at a letter, _ or $ (after a digit too, as in 1abc).
+      if (!isWordStart(c)) continue;
+      let end = i + 1;
+      while (end < n && isWordPart(text.charCodeAt(end))) end++;
+      const word = text.slice(i, end);
+      i = end - 1;
       const list = this.postings.get(word);
       if (!list) this.postings.set(word, [line]);
       else if (list[list.length - 1] !== line) list.push(line);

@@ -30,7 +30,7 @@ const LIMITS = {
   recentFiles: 4,
   perKindAndFile: 12,
   remembered: 200,
-  indexedFiles: 64,
+  indexedFiles: 256,
   indexedLines: 400_000,
   /** Distinct changes remembered beyond the recent edits the caller passes. */
   rememberedChanges: 8,
@@ -190,13 +190,15 @@ export class NextEditPredictor {
     ].filter((w, i, all) => isTelling(w) && all.indexOf(w) === i);
     const out: string[] = [];
     for (const word of words) {
+      // Nearest in the tree first; a file's text is checked only until enough are found.
       const found = this.imports.words
         .filesWith(word)
-        .filter((p) => p !== path && !searched.has(p) && !out.includes(p) && hasWordIn(this.imports.textOf(p), word))
-        .sort((a, b) => sharedPrefix(b, path) - sharedPrefix(a, path) || a.localeCompare(b));
-      for (const p of found) {
+        .filter((p) => p !== path && !searched.has(p) && !out.includes(p))
+        .map((p) => ({ p, shared: sharedPrefix(p, path) }))
+        .sort((a, b) => b.shared - a.shared || a.p.localeCompare(b.p));
+      for (const { p } of found) {
         if (out.length >= LIMITS.wordFiles) return out;
-        out.push(p);
+        if (hasWordIn(this.imports.textOf(p), word)) out.push(p);
       }
     }
     return out;

@@ -9,6 +9,8 @@ import { WordSignatures } from './wordSignatures';
  */
 export class ImportIndex {
   private readonly modulesOf = new Map<string, { text: string; modules: ReadonlySet<string> }>();
+  /** module name -> the files importing it. */
+  private readonly importers = new Map<string, Set<string>>();
   /** The words of the same files, read in the same pass. */
   readonly words = new WordSignatures();
   private cursor = 0;
@@ -22,7 +24,7 @@ export class ImportIndex {
       const known = this.modulesOf.get(path);
       if (!file) this.index(path);
       else if (known?.text !== file.text) {
-        this.modulesOf.set(path, { text: file.text, modules: importedModules(importLines(file)) });
+        this.setModules(path, file.text, importedModules(importLines(file)));
         // The words of the lines the edit changed join the fingerprint; a full read only when the known text is older.
         if (known && file.previousText === known.text) this.words.add(path, file.lastChangedText);
         else this.words.set(path, file.text);
@@ -41,11 +43,24 @@ export class ImportIndex {
     const name = moduleName(path);
     const out: string[] = [];
     if (name === '') return out;
-    for (const [file, entry] of this.modulesOf) {
-      if (file !== path && entry.modules.has(name)) out.push(file);
+    for (const file of this.importers.get(name) ?? []) {
       if (out.length >= limit) break;
+      if (file !== path) out.push(file);
     }
     return out;
+  }
+
+  /** Records a file's imports, keeping the module -> importers table in step. */
+  private setModules(path: string, text: string, modules: ReadonlySet<string>): void {
+    const before = this.modulesOf.get(path)?.modules;
+    for (const module of before ?? []) if (!modules.has(module)) this.importers.get(module)?.delete(path);
+    for (const module of modules) {
+      if (before?.has(module)) continue;
+      const files = this.importers.get(module);
+      if (files) files.add(path);
+      else this.importers.set(module, new Set([path]));
+    }
+    this.modulesOf.set(path, { text, modules });
   }
 
   get size(): number {
@@ -60,13 +75,14 @@ export class ImportIndex {
   private index(path: string): void {
     const text = this.reader.read(path);
     if (text === undefined) {
+      this.setModules(path, '', new Set());
       this.modulesOf.delete(path);
       this.words.delete(path);
       return;
     }
     const known = this.modulesOf.get(path);
     if (known && known.text === text) return;
-    this.modulesOf.set(path, { text, modules: importedModules(text) });
+    this.setModules(path, text, importedModules(text));
     this.words.set(path, text);
   }
 }
