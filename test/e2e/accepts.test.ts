@@ -211,22 +211,6 @@ describe('accepting completions leaves the line as one would type it, and Ondi w
     }
   });
 
-  /** Opens a file through Quick Open and clicks into its text. */
-  async function open(relative: string, marker: string): Promise<void> {
-    const page = workbench.page;
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(path.basename(relative));
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.view-lines', { hasText: marker }).first().waitFor();
-    await page.locator('.view-lines').first().click();
-  }
-
   /** Deletes everything from the start of a 1-based line to the end of the document. */
   async function cutFrom(line: number): Promise<void> {
     await workbench.goToLineEnd(line);
@@ -246,7 +230,7 @@ describe('accepting completions leaves the line as one would type it, and Ondi w
       const full = path.join(workspace, file.name);
       mkdirSync(path.dirname(full), { recursive: true });
       writeFileSync(full, file.body);
-      await open(file.name, file.body.split('\n')[1] ?? '');
+      await openPath(full, file.body.split('\n')[1] ?? '');
       const probeLine = file.body.split('\n').length; // the empty last line, 1-based
       for (const probe of file.probes) {
         await workbench.goToLineEnd(probeLine);
