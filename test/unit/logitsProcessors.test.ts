@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import { KnnKeysBuilder, KnnStore } from '../../src/core/adapt/knnStore';
 import { LowRankAdapter } from '../../src/core/adapt/lowRankAdapter';
 import { NgramCache } from '../../src/core/adapt/ngramCache';
-import { AdapterProcessor, CacheProcessor, KnnProcessor, personalProcessors } from '../../src/core/adapt/personalModel';
+import {
+  AdapterProcessor,
+  cacheWeight,
+  CacheProcessor,
+  KnnProcessor,
+  personalProcessors,
+} from '../../src/core/adapt/personalModel';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { Decoder } from '../../src/core/model/decoder';
 import { KvCache } from '../../src/core/model/kvCache';
@@ -206,5 +212,75 @@ describe('the pipeline with the shipped model and an empty processor list', func
     assert.notEqual(engine.pipeline.lastTrace.cached, true, 'personalizing forgot remembered suggestions');
     engine.pipeline.personalize(undefined);
     assert.deepEqual(await complete(), base);
+  });
+});
+
+describe('the personal processors, cheaply', () => {
+  /** A seeded uniform generator in [-1, 1). */
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (seed / 2147483648) * 2 - 1;
+  };
+  const V = 400;
+  const H = 8;
+
+  it('the adapter picks what the full update picks, with token healing too, and leaves far tokens raw', () => {
+    const rand = random(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const adapter = new LowRankAdapter({ hidden: H, rank: 4, vocab: V, alpha: 4 }, undefined, trial + 1);
+      for (let i = 0; i < adapter.b.length; i++) adapter.b[i] = rand() * (trial % 3 === 0 ? 2 : 0.05);
+      const hidden = Float32Array.from({ length: H }, () => rand() * 3);
+      const raw = Float32Array.from({ length: V }, () => rand() * 8);
+      const allowed = Int32Array.from({ length: 20 }, (_, i) => (i * 37 + trial) % V);
+      const full = raw.slice();
+      adapter.addTo(full, hidden, 0);
+      const cheap = new AdapterProcessor(adapter).process(raw.slice(), { context: [1], hidden, hiddenOffset: 0 });
+      const healed = new AdapterProcessor(adapter).process(raw.slice(), {
+        context: [1],
+        hidden,
+        hiddenOffset: 0,
+        allowed,
+      });
+      const argmaxOf = (x: Float32Array, ids?: Int32Array) =>
+        [...(ids ?? x.keys())].reduce((b, t) => ((x[t] ?? 0) > (x[b] ?? 0) ? t : b), ids?.[0] ?? 0);
+      assert.equal(argmaxOf(cheap), argmaxOf(full), `trial ${trial}`);
+      assert.equal(argmaxOf(healed, allowed), argmaxOf(full, allowed), `trial ${trial}, healing`);
+      let changed = 0;
+      cheap.forEach((s, t) => {
+        if (s !== raw[t]) {
+          changed++;
+          assert.ok(Math.abs(s - (full[t] ?? 0)) < 1e-4, 'a token it updates gets the full update');
+        }
+      });
+      if (trial % 3 !== 0) assert.ok(changed < V / 8, `trial ${trial}: ${changed} tokens updated`);
+    }
+  });
+
+  it('two blends in a row give the distribution of the two blends of normalized log-probabilities', () => {
+    const rand = random(5);
+    const tokens = Uint16Array.from([1, 2, 3, 4, 5, 1, 2, 3, 4, 6, 1, 2, 3, 4, 5]);
+    const keys = new KnnKeysBuilder(HIDDEN);
+    keys.add(Float32Array.from([1, 0, 0, 0]), 0, 3);
+    keys.add(Float32Array.from([1, 0.1, 0, 0]), 0, 8);
+    const knn = new KnnStore(HIDDEN, keys.build(), tokens);
+    const cache = new NgramCache(tokens);
+    const step: DecodingStep = { context: [1, 2, 3, 4], hidden: Float32Array.from([1, 0, 0, 0]), hiddenOffset: 0 };
+    const raw = Float32Array.from({ length: VOCAB }, () => rand() * 4);
+    const out = runProcessors(personalProcessors({ cache, knn }), raw.slice(), step);
+    const softmax = (x: ArrayLike<number>) => {
+      const e = Array.from(x, Math.exp);
+      const sum = e.reduce((a, b) => a + b);
+      return e.map((v) => v / sum);
+    };
+    // by hand: p = (1 - w2)·((1 - w1)·softmax(raw) + w1·q1) + w2·q2
+    const c = cache.predict(step.context);
+    const n = knn.predict(step.context, step.hidden, 0);
+    assert.ok(c && n, 'both blend here');
+    const w1 = cacheWeight(c.order, c.matches);
+    const w2 = knn.options.weight;
+    const want = softmax(raw).map(
+      (p, t) => (1 - w2) * ((1 - w1) * p + w1 * (c.next.get(t) ?? 0)) + w2 * (n.next.get(t) ?? 0),
+    );
+    softmax(out).forEach((p, t) => assert.ok(Math.abs(p - (want[t] ?? 0)) < 1e-5, `token ${t}: ${p} vs ${want[t]}`));
   });
 });

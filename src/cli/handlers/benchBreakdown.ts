@@ -17,12 +17,16 @@ export interface Breakdown {
   readonly reused_mean: number;
   /** Keystrokes whose prompt carried a snippet of code from elsewhere. */
   readonly with_snippet: number;
+  /** Share of the adapter's steps that updated the whole vocabulary rather than the tokens near the top. */
+  readonly adapter_whole?: number | undefined;
 }
 
 /** Accumulates time per named part while a bench types. */
 export class PartTimer {
   private readonly totals = new Map<string, number>();
   scoredSteps = 0;
+  adapter: AdapterProcessor | undefined;
+  private adapterAtReset = { steps: 0, whole: 0 };
 
   time<T>(part: string, run: () => T): T {
     const started = performance.now();
@@ -48,6 +52,7 @@ export class PartTimer {
 
   /** `first`: every scored step runs it, so it counts the steps. */
   private processor(p: LogitsProcessor, first: boolean): LogitsProcessor {
+    if (p instanceof AdapterProcessor) this.adapter = p;
     const part =
       p instanceof AdapterProcessor
         ? 'adapter'
@@ -75,9 +80,17 @@ export class PartTimer {
     return out;
   }
 
+  /** Share of the adapter's steps since the reset that updated the whole vocabulary. */
+  adapterWhole(): number | undefined {
+    if (!this.adapter) return undefined;
+    const steps = this.adapter.counts.steps - this.adapterAtReset.steps;
+    return round((this.adapter.counts.whole - this.adapterAtReset.whole) / Math.max(1, steps), 3);
+  }
+
   reset(): void {
     this.totals.clear();
     this.scoredSteps = 0;
+    if (this.adapter) this.adapterAtReset = { ...this.adapter.counts };
   }
 }
 
@@ -113,5 +126,6 @@ export function breakdownOf(
     fed_p95: percentile(fed, 95),
     reused_mean: round(traces.reduce((a, t) => a + t.reused, 0) / n, 1),
     with_snippet: traces.filter((t) => t.snippet).length,
+    ...(timer.adapter ? { adapter_whole: timer.adapterWhole() } : {}),
   };
 }

@@ -15,14 +15,83 @@ export interface PersonalModel {
   readonly knn?: KnnStore | undefined;
 }
 
-/** Adds the adapter's update to the logits, in place. */
+/**
+ * Adds the adapter's update to the logits, in place, where it can change what decoding picks.
+ * Token t's update is scale·(h·A)·B[:, t], at most r·|B[:, t]| with r = scale·|h·A|
+ * (Cauchy-Schwarz): a token whose score plus that bound stays below the adapted score of the
+ * best raw token cannot come first, and keeps its raw score. Only the others (and likewise
+ * those near the best of the tokens decoding may choose, under token healing) get their
+ * update: a few dozen dot products of rank r rather than r times the vocabulary, and the same
+ * greedy choice. The blends after it see the far tokens' raw scores, which differ from the
+ * adapted ones by less than their bound.
+ */
 export class AdapterProcessor implements LogitsProcessor {
-  constructor(readonly adapter: LowRankAdapter) {}
+  /** |B[:, t]| per token. */
+  private readonly columnNorm: Float32Array;
+  /** Steps seen, and those where the update went to the whole vocabulary (for benchmarks). */
+  readonly counts = { steps: 0, whole: 0 };
+
+  constructor(readonly adapter: LowRankAdapter) {
+    const { rank, vocab } = adapter.shape;
+    const squares = new Float64Array(vocab);
+    for (let j = 0; j < rank; j++) {
+      for (let t = 0; t < vocab; t++) squares[t] = (squares[t] as number) + (adapter.b[j * vocab + t] ?? 0) ** 2;
+    }
+    this.columnNorm = Float32Array.from(squares, Math.sqrt);
+  }
 
   process(scores: Float32Array, step: DecodingStep): Float32Array {
-    this.adapter.addTo(scores, step.hidden, step.hiddenOffset);
+    normalizers.delete(scores);
+    const { adapter, columnNorm } = this;
+    const u = adapter.project(step.hidden, step.hiddenOffset);
+    let norm = 0;
+    for (let j = 0; j < u.length; j++) norm += (u[j] ?? 0) ** 2;
+    const r = Math.abs(adapter.scale) * Math.sqrt(norm);
+    this.counts.steps++;
+    const near = nearTop(scores, columnNorm, r, (t) => (scores[t] ?? 0) + adapter.deltaAt(u, t), step.allowed);
+    // past an eighth of the vocabulary the whole update, row by row, is the cheaper walk
+    if (near === undefined) {
+      this.counts.whole++;
+      adapter.addTo(scores, step.hidden, step.hiddenOffset);
+      return scores;
+    }
+    const deltas = near.map((t) => adapter.deltaAt(u, t));
+    near.forEach((t, i) => (scores[t] = (scores[t] ?? 0) + (deltas[i] ?? 0)));
     return scores;
   }
+}
+
+/**
+ * The tokens that may come first once adapted: raw score plus r·bound[t] at least the adapted
+ * score of the raw best, and the same among `allowed` against the raw best of those.
+ * Undefined when that is more than an eighth of the vocabulary.
+ */
+function nearTop(
+  scores: Float32Array,
+  bound: Float32Array,
+  r: number,
+  adapted: (t: number) => number,
+  allowed: Int32Array | undefined,
+): number[] | undefined {
+  const limit = scores.length / 8;
+  let best = 0;
+  for (let t = 1; t < scores.length; t++) if ((scores[t] as number) > (scores[best] as number)) best = t;
+  const floor = adapted(best);
+  const near: number[] = [];
+  for (let t = 0; t < scores.length; t++) {
+    if ((scores[t] as number) + r * (bound[t] as number) >= floor && near.push(t) > limit) return undefined;
+  }
+  if (allowed && allowed.length > 0) {
+    let bestAllowed = allowed[0] as number;
+    for (const t of allowed) if ((scores[t] ?? -Infinity) > (scores[bestAllowed] ?? -Infinity)) bestAllowed = t;
+    const floorAllowed = adapted(bestAllowed);
+    for (const t of allowed) {
+      const reach = (scores[t] ?? -Infinity) + r * (bound[t] ?? 0);
+      // those that reach the first floor are in already
+      if (reach >= floorAllowed && reach < floor && near.push(t) > limit) return undefined;
+    }
+  }
+  return near;
 }
 
 /** Blends in what followed the context's tail in the user's code, weighted by how much it matched. */
@@ -47,7 +116,8 @@ export class KnnProcessor implements LogitsProcessor {
 
 /**
  * The personal model as logits processors, in the order they blend: the adapter on the raw
- * logits, then the cache, then the neighbours. Each returns log-probabilities once it blends.
+ * logits, then the cache, then the neighbours. Once one blends, the scores are log-probabilities
+ * up to a constant (softmax gives the blended distribution).
  */
 export function personalProcessors(model: PersonalModel): LogitsProcessor[] {
   const processors: LogitsProcessor[] = [];
@@ -57,18 +127,31 @@ export function personalProcessors(model: PersonalModel): LogitsProcessor[] {
   return processors;
 }
 
-/** log((1 - w)·softmax(scores) + w·q), q a sparse distribution. */
+/**
+ * log((1 - w)·softmax(scores) + w·q) + z, q a sparse distribution, in place: the tokens q
+ * leaves out keep their score and the constant z (the result's log-normalizer) moves instead,
+ * so a blend costs one pass over the vocabulary for the normalizer, and none when the scores
+ * come from an earlier blend, which noted theirs.
+ */
 function mix(scores: Float32Array, q: ReadonlyMap<number, number>, w: number): Float32Array {
   if (w <= 0) return scores;
+  const lse = normalizers.get(scores) ?? logSumExp(scores);
+  const z = lse - Math.log(1 - w);
+  for (const [t, p] of q) scores[t] = Math.log((1 - w) * Math.exp((scores[t] ?? -Infinity) - lse) + w * p) + z;
+  normalizers.set(scores, z);
+  return scores;
+}
+
+/** For scores a blend returned: log Σ exp(scores), which it knows without a pass. */
+const normalizers = new WeakMap<Float32Array, number>();
+
+function logSumExp(scores: Float32Array): number {
   let max = -Infinity;
-  for (const z of scores) if (z > max) max = z;
+  for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > max) max = scores[i] as number;
+  if (max === -Infinity) return max;
   let sum = 0;
-  for (let i = 0; i < scores.length; i++) sum += Math.exp((scores[i] ?? 0) - max);
-  const shift = Math.log(1 - w) - (max + Math.log(sum));
-  const out = new Float32Array(scores.length);
-  for (let i = 0; i < scores.length; i++) out[i] = (scores[i] ?? 0) + shift;
-  for (const [t, p] of q) out[t] = Math.log(Math.exp(out[t] ?? -Infinity) + w * p);
-  return out;
+  for (let i = 0; i < scores.length; i++) sum += Math.exp((scores[i] as number) - max);
+  return max + Math.log(sum);
 }
 
 /** The personal model a stored file describes: the adapter only where it proved itself on unseen code. */

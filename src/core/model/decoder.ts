@@ -159,8 +159,9 @@ export class Decoder {
         pending = [];
         let kept = 0; // drafted tokens the model agreed with in this run
         for (let j = 0; j < rows.length; j++) {
-          const row = rows[j] as Float32Array;
-          const next = unhealed ? argmaxOf(row, this.allowed(unhealed)) : argmax(row);
+          const allowed = unhealed ? this.allowed(unhealed) : undefined;
+          const row = rows.at(j, allowed);
+          const next = allowed ? argmaxOf(row, allowed) : argmax(row);
           if (next === eos) {
             ended = true;
             break;
@@ -213,25 +214,34 @@ export class Decoder {
     this.cachedIds.length = length;
   }
 
-  /** Feeds ids; returns the next-token scores after each of the last `logitsAt` of them. */
-  private async feed(ids: readonly number[], logitsAt = 1): Promise<Float32Array[]> {
+  /**
+   * Feeds ids; returns the next-token scores after each of the last `logitsAt` of them. The
+   * processors reshape a row only when it is read: decoding stops reading a draft's rows at the
+   * first one the model disagrees with, and the personal model's work on the rest would be lost.
+   */
+  private async feed(ids: readonly number[], logitsAt = 1): Promise<ScoredRows> {
     const out = await this.model.step(ids, this.cache, logitsAt);
     this.cache = out.cache;
     this.cachedIds.push(...ids);
     const v = this.model.info.vocabSize;
-    const rows = Array.from({ length: logitsAt }, (_, j) => out.rows.subarray(j * v, (j + 1) * v));
     const processors = this.processors;
-    if (processors.length === 0) return rows;
     const d = this.model.info.hiddenSize;
     const first = ids.length - logitsAt;
-    const known = this.cachedIds.length - ids.length;
-    return rows.map((row, j) =>
-      runProcessors(processors, row, {
-        context: this.cachedIds.slice(0, known + first + j + 1),
-        hidden: out.hidden,
-        hiddenOffset: (first + j) * d,
-      }),
-    );
+    // the context of row j ends with the id fed at first + j
+    const context = this.cachedIds.slice(0, this.cachedIds.length - ids.length + first + logitsAt);
+    return {
+      length: logitsAt,
+      at: (j, allowed) => {
+        const row = out.rows.subarray(j * v, (j + 1) * v);
+        if (processors.length === 0) return row;
+        return runProcessors(processors, row, {
+          context: context.slice(0, context.length - logitsAt + j + 1),
+          hidden: out.hidden,
+          hiddenOffset: (first + j) * d,
+          allowed,
+        });
+      },
+    };
   }
 
   /**
@@ -251,6 +261,13 @@ export class Decoder {
     }
     return ids;
   }
+}
+
+/** A run's next-token scores, row j after the j-th of the ids scored. */
+interface ScoredRows {
+  readonly length: number;
+  /** `allowed`: the tokens decoding may choose from this row (undefined: any). */
+  at(j: number, allowed?: Int32Array): Float32Array;
 }
 
 function commonPrefix(a: readonly number[], b: readonly number[]): number {

@@ -5,6 +5,8 @@ export interface DecodingStep {
   /** The model's final hidden states of the run; this step's row starts at hiddenOffset. */
   readonly hidden: Float32Array;
   readonly hiddenOffset: number;
+  /** The only tokens decoding may choose here (token healing); undefined: any token. */
+  readonly allowed?: Int32Array | undefined;
 }
 
 /**
