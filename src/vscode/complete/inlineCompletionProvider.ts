@@ -3,7 +3,7 @@ import type { OndiConfig } from '../../core/config';
 import { TypingCadence, waitUnlessAborted } from '../../core/complete/debounce';
 import { createOfferGate, type DocumentFacts, type OfferDecision } from '../../core/complete/gate';
 import type { OutcomeTracker } from '../../core/outcomes/outcomeTracker';
-import type { CompletionEngine, CompletionRequest } from '../../core/complete/types';
+import type { CompletionEngine } from '../../core/complete/types';
 import type { Logger } from '../../core/log';
 import {
   RequestTiming,
@@ -12,8 +12,9 @@ import {
   type TimingStart,
 } from '../../core/complete/requestTiming';
 import { toAbortSignal } from '../abortSignal';
+import { completionRequest } from './completionRequest';
 import { acceptCommand } from './outcomeWatcher';
-import { placeCompletion, placementOf, SelectionItems, type PlacedItem, type Placement } from './itemPlacement';
+import { placeCompletion, placementOf, SelectionItems, type PlacedItem } from './itemPlacement';
 
 export interface InlineProviderDeps {
   readonly config: () => OndiConfig;
@@ -91,7 +92,7 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
         timing?.waited();
         const placement = placementOf(document, position, selected);
         const completion = await engine.complete(
-          toRequest(document, position, config, placement),
+          completionRequest(document, position, config.maxTokens, placement),
           abort.signal,
           timing,
         );
@@ -124,12 +125,6 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     }
   }
 
-  /** A timing for this request, when something listens for one. */
-  private startTiming(start: Omit<TimingStart, 'id'>): RequestTiming | undefined {
-    const sink = this.deps.timing;
-    return sink ? new RequestTiming({ id: ++this.requests, ...start }, sink) : undefined;
-  }
-
   /** Counts the item as shown and gives it the accept command that reports it. */
   private handOut(
     document: vscode.TextDocument,
@@ -154,6 +149,12 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     return { item, id };
   }
 
+  /** A timing for this request, when something listens for one. */
+  private startTiming(start: Omit<TimingStart, 'id'>): RequestTiming | undefined {
+    const sink = this.deps.timing;
+    return sink ? new RequestTiming({ id: ++this.requests, ...start }, sink) : undefined;
+  }
+
   /** Reuses the compiled gate until the config object changes. */
   private gate(config: OndiConfig): (document: DocumentFacts) => OfferDecision {
     if (this.gateFor?.config !== config) {
@@ -161,24 +162,4 @@ export class OndiInlineCompletionProvider implements vscode.InlineCompletionItem
     }
     return this.gateFor.gate;
   }
-}
-
-/** The request for a placement: at the cursor, or after the suggest widget's selected item applied. */
-function toRequest(
-  document: vscode.TextDocument,
-  position: vscode.Position,
-  config: OndiConfig,
-  placement: Placement = placementOf(document, position, undefined),
-): CompletionRequest {
-  const { prefix, suffix, start, lead } = placement;
-  return {
-    prefix,
-    suffix,
-    languageId: document.languageId,
-    path: document.uri.fsPath,
-    position: lead.includes('\n')
-      ? { line: position.line, character: position.character }
-      : { line: start.line, character: start.character + lead.length },
-    maxTokens: config.maxTokens,
-  };
 }
