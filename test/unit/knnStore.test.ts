@@ -36,6 +36,29 @@ describe('nearest-neighbour store', () => {
     const p = store({ ...DEFAULT_KNN, perBucket: 2, minSimilarity: 0 }).predict([7], vec(1, 0.05, 0, 0), 0);
     assert.deepEqual([...(p?.next.keys() ?? [])].sort(), [5, 9], 'the third row (token 6) is beyond the cap');
   });
+  it('stores only the rows a capped lookup compares, and predicts exactly as the whole store', () => {
+    // after token 7: states at positions 0, 2, 4, 6; after token 8: position 8; position 9 has no next token
+    const tokens = Uint16Array.from([7, 9, 7, 5, 7, 6, 7, 4, 8, 7]);
+    const keys = new KnnKeysBuilder(D);
+    for (const [x, y, at] of [
+      [3, 0, 6],
+      [0, 2, 2],
+      [1, 0.3, 4],
+      [2, 0.1, 0],
+      [1, 1, 8],
+      [1, 0, 9],
+    ] as const)
+      keys.add(vec(x, y, 0, 0), 0, at);
+    const options = { ...DEFAULT_KNN, perBucket: 2, minSimilarity: 0 };
+    const pruned = keys.build(tokens, 2);
+    assert.deepEqual(Array.from(pruned.at), [0, 2, 8], 'the two newest after 7, the one after 8');
+    const whole = new KnnStore(D, keys.build(), tokens, options);
+    const kept = new KnnStore(D, pruned, tokens, options);
+    for (const query of [vec(1, 0, 0, 0), vec(0, 1, 0, 0), vec(1, 1, 0, 0)]) {
+      for (const context of [[7], [8]])
+        assert.deepEqual(kept.predict(context, query, 0), whole.predict(context, query, 0));
+    }
+  });
   it('orders rows by stream position whatever order they were added in', () => {
     const keys = new KnnKeysBuilder(D);
     keys.add(vec(0, 1, 0, 0), 0, 2);

@@ -135,12 +135,29 @@ export class KnnKeysBuilder {
     this.positions.push(position);
   }
 
-  /** Rows in stream order: the stream starts with the newest code, so a bucket's first rows are the newest. */
-  build(): KnnKeys {
+  /**
+   * Rows in stream order: the stream starts with the newest code, so a bucket's first rows are
+   * the newest. Given the stream `tokens`, a bucket keeps only the rows a lookup compares
+   * (`perBucket`): the rest would cost the file 388 bytes each and never vote (11% of 100,000
+   * rows on outline).
+   */
+  build(tokens?: Uint16Array, perBucket = DEFAULT_KNN.perBucket): KnnKeys {
     const d = this.hidden;
-    const order = this.positions
+    const sorted = this.positions
       .map((_, i) => i)
       .sort((x, y) => (this.positions[x] as number) - (this.positions[y] as number));
+    const seen = new Map<number, number>();
+    const order = tokens
+      ? sorted.filter((i) => {
+          const at = this.positions[i] as number;
+          // a position with nothing after it has no next token to vote for
+          if (at < 0 || at + 1 >= tokens.length) return false;
+          const prev = tokens[at] as number;
+          const n = (seen.get(prev) ?? 0) + 1;
+          seen.set(prev, n);
+          return n <= perBucket;
+        })
+      : sorted;
     const keys = new Int8Array(order.length * d);
     order.forEach((i, r) => keys.set(this.rows.subarray(i * d, (i + 1) * d), r * d));
     return { at: Int32Array.from(order, (i) => this.positions[i] as number), keys };

@@ -171,7 +171,7 @@ export async function trainPersonal(
     return {
       adapter: strength === 1 ? adapter : adapter.scaled(strength),
       tokens,
-      knn: keys.build(),
+      knn: keys.build(tokens),
       documents,
       seconds: (performance.now() - started) / 1000,
       finalLoss,
