@@ -17,6 +17,18 @@ export const backShelf = zorbleShelfCount(new Cart(), 'back');
 export const topShelf = zorbleShelfCount(new Cart(), 'top');
 `;
 const PROBE = "import { Cart } from './cart';\n\nexport const lowShelf = zorb";
+/** New code that uses the learned name, written after the training: the lift is measured on it. */
+const SHELF_REPORT_NAME = 'shelfReport.ts';
+const SHELF_REPORT = `import { Cart } from './cart';
+import { zorbleShelfCount } from './shelves';
+
+export function shelfReport(cart: Cart): string {
+  const front = zorbleShelfCount(cart, 'front');
+  const back = zorbleShelfCount(cart, 'back');
+  const top = zorbleShelfCount(cart, 'top');
+  return \`front \${front}, back \${back}, top \${top}\`;
+}
+`;
 
 function workspaceFile(...parts: string[]): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -208,21 +220,48 @@ describe('personalization: learning the workspace on the device', function () {
     assert.equal(api.personal().meta?.trainedAt, status.meta.trainedAt);
   });
 
-  it('"Ondi: Show What Ondi Learned" shows files, tokens, last training and a measured lift', async () => {
+  it('"Ondi: Show What Ondi Learned" says the lift is not measured while every file of the workspace was learned', async () => {
+    const status = api.personal();
+    assert.ok(status.meta?.fileList.includes('src/shelves.ts'), 'the training learned the workspace');
     const text = await vscode.commands.executeCommand<string>('ondi.showLearned');
     assert.match(text, /Learned from: \d+ files and \d+ recent edits?, [\d,]+ tokens/);
-    assert.match(text, /Last trained: /);
-    assert.match(text, /\| base model \| [\d.]+% \| [\d.]+% \|/);
-    assert.match(text, /\| with what Ondi learned \| [\d.]+% \| [\d.]+% \|/);
-    assert.match(text, /src\/shelves\.ts/);
-    // rendered in VS Code's Markdown preview, not shown as Markdown source
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(
-      tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview'),
-      `the active tab is the Markdown preview: ${tab?.label ?? 'none'}`,
+    assert.match(
+      text,
+      /## Measured on your recent edits\n\nNot measured: the personal model learned every file in this workspace \(\d+\), so there is no code it has not seen to measure on; add a file and measure again\./,
     );
-    assert.match(tab.label, /What Ondi Learned/);
+    assert.doesNotMatch(text, /\| base model \|/, 'no figure measured on code it learned');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('"Ondi: Show What Ondi Learned" shows files, tokens, last training and the lift measured on a file written since', async () => {
+    // the user writes new code after the training: the lift is measured on it alone
+    const written = workspaceFile('src', SHELF_REPORT_NAME);
+    await fs.writeFile(written, SHELF_REPORT);
+    try {
+      assert.ok(!api.personal().meta?.fileList.includes(`src/${SHELF_REPORT_NAME}`), 'not learned');
+      const text = await vscode.commands.executeCommand<string>('ondi.showLearned');
+      assert.match(text, /Learned from: \d+ files and \d+ recent edits?, [\d,]+ tokens/);
+      assert.match(text, /Last trained: /);
+      assert.match(
+        text,
+        /\n\d+ lines? from files the personal model did not learn \(`src\/shelfReport\.ts`; every file it learned is left out\)/,
+      );
+      assert.match(text, /\| base model \| [\d.]+% \| [\d.]+% \|/);
+      assert.match(text, /\| with what Ondi learned \| [\d.]+% \| [\d.]+% \|/);
+      assert.match(text, /\| lift \| [+−][\d.]+ points \| [+−][\d.]+ points \|/);
+      assert.match(text, /Measured just now in [\d.]+ s/);
+      assert.match(text, /- `src\/shelves\.ts`/, 'the files learned from are listed');
+      // rendered in VS Code's Markdown preview, not shown as Markdown source
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(
+        tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview'),
+        `the active tab is the Markdown preview: ${tab?.label ?? 'none'}`,
+      );
+      assert.match(tab.label, /What Ondi Learned/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await fs.rm(written, { force: true });
+    }
   });
 
   it('pauses and resumes learning, and the state says so', async () => {

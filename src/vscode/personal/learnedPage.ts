@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatLearnedReport } from '../../core/adapt/learnedReport';
 import type { LiftResult } from '../../core/adapt/workerProtocol';
@@ -61,22 +62,60 @@ export async function showLearned(personal: PersonalLearning, page: LearnedPage)
 
 /**
  * Opens the page in VS Code's Markdown preview (the built-in Markdown extension reads the
- * virtual document through its content provider); where that extension is disabled, the
- * Markdown source is shown instead.
+ * virtual document through its content provider); where that extension is missing or
+ * disabled, the Markdown source is shown instead.
  */
 async function showRendered(uri: vscode.Uri): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes('markdown.showPreview')) {
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-      return;
-    } catch {
-      // fall through to the source
-    }
-  }
+  if (await showPreview(uri)) return;
   await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** The built-in extension that owns markdown.showPreview. */
+const MARKDOWN_EXTENSION = 'vscode.markdown-language-features';
+/** How long the page waits for the preview's tab before it resolves anyway. */
+const PREVIEW_WAIT_MS = 15_000;
+
+/**
+ * Runs markdown.showPreview and resolves once the preview's tab is the active one. The command
+ * is not listed until the Markdown extension has activated (its activation on the language
+ * change may still be under way), so it is activated first; and the command returns before
+ * the preview's panel exists, so the tab is waited for. False where there is no preview.
+ */
+async function showPreview(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.extensions.getExtension(MARKDOWN_EXTENSION)?.activate();
+  } catch {
+    // the command below says whether a preview can open
+  }
+  const title = `Preview ${path.posix.basename(uri.path)}`;
+  const shown = (): boolean =>
+    vscode.window.tabGroups.all.some((group) =>
+      group.tabs.some(
+        (tab) =>
+          tab.isActive &&
+          tab.label === title &&
+          tab.input instanceof vscode.TabInputWebview &&
+          tab.input.viewType.includes('markdown.preview'),
+      ),
+    );
+  let subscription: vscode.Disposable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const opened = new Promise<void>((resolve) => {
+    subscription = vscode.window.tabGroups.onDidChangeTabs(() => shown() && resolve());
+    timer = setTimeout(resolve, PREVIEW_WAIT_MS);
+  });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    if (!shown()) await opened;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    subscription?.dispose();
+    clearTimeout(timer);
+  }
 }
 
 /** Serves the page's current text; fires a change so an open editor refreshes. */
