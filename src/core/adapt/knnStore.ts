@@ -30,8 +30,12 @@ export interface KnnOptions {
   readonly weight: number;
 }
 
-/** Chosen on two projects that are not among those the README reports. */
-export const DEFAULT_KNN: KnnOptions = { k: 16, temperature: 0.05, perBucket: 1024, minSimilarity: 0.95, weight: 0.7 };
+/**
+ * Chosen on two projects that are not among those the README reports. `perBucket` was 1,024
+ * there; 512 halves the store and a step's comparisons with the same EM and ES on outline
+ * (docs/benchmarks.md).
+ */
+export const DEFAULT_KNN: KnnOptions = { k: 16, temperature: 0.05, perBucket: 512, minSimilarity: 0.95, weight: 0.7 };
 
 export class KnnStore {
   private readonly buckets = new Map<number, number[]>();
@@ -138,7 +142,7 @@ export class KnnKeysBuilder {
   /**
    * Rows in stream order: the stream starts with the newest code, so a bucket's first rows are
    * the newest. Given the stream `tokens`, a bucket keeps only the rows a lookup compares
-   * (`perBucket`): the rest would cost the file 388 bytes each and never vote (11% of 100,000
+   * (`perBucket`): the rest would cost the file 388 bytes each and never vote (23% of 100,000
    * rows on outline).
    */
   build(tokens?: Uint16Array, perBucket = DEFAULT_KNN.perBucket): KnnKeys {
