@@ -149,7 +149,10 @@ export class CompletionPipeline implements CompletionEngine {
     headroom = 0,
   ): { ids: readonly number[]; snippet: SnippetMatch | undefined } {
     const spot = spotOf(request);
-    const kept = this.lastSpot && sameSpot(this.lastSpot.spot, spot) ? this.lastSpot : undefined;
+    const searched = this.retrieval?.version;
+    const last = this.lastSpot;
+    // new code in the workspace may make a better snippet at the same spot
+    const kept = last && last.searched === searched && sameSpot(last.spot, spot) ? last : undefined;
     const prompt = promptText(request.prefix, this.options.maxPromptTokens * 6, kept?.droppedLines);
     // A prompt that starts at the top of the file starts after the document separator, as the
     // model saw every file in training (and is never empty).
@@ -171,7 +174,7 @@ export class CompletionPipeline implements CompletionEngine {
       return slice;
     };
     const ids = withSnippet(fileIds, snippet?.ids, this.options.documentStart, this.options.maxPromptTokens, window);
-    this.lastSpot = { spot, snippet, droppedLines: prompt.droppedLines, windowStart };
+    this.lastSpot = { spot, snippet, droppedLines: prompt.droppedLines, windowStart, searched };
     return { ids, snippet };
   }
 
@@ -212,6 +215,8 @@ interface SpotChoice {
   readonly droppedLines: number;
   /** Where the file's token window started. */
   readonly windowStart: number;
+  /** The retrieval index's version when the snippet was chosen. */
+  readonly searched: number | undefined;
 }
 
 /** Tokens a prepared spot's window leaves free, so typing there does not move its start. */

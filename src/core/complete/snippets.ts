@@ -18,6 +18,8 @@ export interface SnippetSource {
  * cursor, never from the file being completed (`path`).
  */
 export interface RetrievalSource {
+  /** Changes whenever the code searched changes (a file indexed or forgotten). */
+  readonly version?: number;
   match(promptIds: readonly number[], prefix: string, path: string): SnippetMatch | undefined;
 }
 

@@ -49,6 +49,7 @@ export class RetrievalIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly windows = new Map<number, IndexedWindow>();
   private chars = 0;
+  private changes = 0;
   private last: { key: string; except: string; found: RetrievedWindow | undefined } | undefined;
 
   constructor(
@@ -70,6 +71,11 @@ export class RetrievalIndex {
 
   get paths(): string[] {
     return [...this.files.keys()];
+  }
+
+  /** Counts every file added or forgotten: an answer given before may no longer be the best. */
+  get version(): number {
+    return this.changes;
   }
 
   has(path: string): boolean {
@@ -94,6 +100,7 @@ export class RetrievalIndex {
     this.files.set(path, { text, mtimeMs, ids });
     this.chars += text.length;
     this.last = undefined;
+    this.changes++;
     return this.evictBeyondBounds(path) ? 'full' : 'added';
   }
 
@@ -148,6 +155,7 @@ export class RetrievalIndex {
     this.files.delete(path);
     this.chars -= file.text.length;
     this.last = undefined;
+    this.changes++;
   }
 }
 

@@ -22,6 +22,10 @@ export class RetrievalSnippets implements RetrievalSource {
     private readonly separator: number,
   ) {}
 
+  get version(): number {
+    return this.index.version;
+  }
+
   match(promptIds: readonly number[], prefix: string, path: string): SnippetMatch | undefined {
     const query = linesAbove(prefix, QUERY_LINES);
     if (query.trim() === '') return undefined;
