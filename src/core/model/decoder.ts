@@ -227,8 +227,8 @@ export class Decoder {
     const processors = this.processors;
     const d = this.model.info.hiddenSize;
     const first = ids.length - logitsAt;
-    // the context of row j ends with the id fed at first + j
-    const context = this.cachedIds.slice(0, this.cachedIds.length - ids.length + first + logitsAt);
+    // what the cache holds now: row j's context ends logitsAt - 1 - j ids before its end
+    const context = processors.length > 0 ? this.cachedIds.slice() : [];
     return {
       length: logitsAt,
       at: (j, allowed) => {
