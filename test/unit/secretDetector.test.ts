@@ -88,8 +88,7 @@ describe('secret detection', () => {
 });
 
 describe('suggestions never show a secret or the redaction marker', () => {
-  const show = (linePrefix: string, completion: string): string =>
-    postprocess({ completion, linePrefix });
+  const show = (linePrefix: string, completion: string): string => postprocess({ completion, linePrefix });
 
   it('drops or cuts a suggestion before each planted secret', () => {
     const fragments = secretFragments(corpus);
