@@ -95,7 +95,8 @@ describe('inline completions from the on-device model, as a person sees them', f
     const stats = await eventually(
       () =>
         existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { counts: Record<string, number> }) : undefined,
-      (s) => (s?.counts['accepted'] ?? 0) >= 1,
+      // the Tab above is a full accept (outcomes.json version 2 counts Tab, word and line apart)
+      (s) => (s?.counts['tab'] ?? 0) >= 1,
       'an accepted completion is stored',
       30_000,
     );
