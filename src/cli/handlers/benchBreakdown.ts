@@ -15,6 +15,8 @@ export interface Breakdown {
   readonly fed_mean: number;
   readonly fed_p95: number;
   readonly reused_mean: number;
+  /** Tokens generated per keystroke (mean). */
+  readonly generated_mean: number;
   /** Keystrokes whose prompt carried a snippet of code from elsewhere. */
   readonly with_snippet: number;
   /** Share of the adapter's steps that updated the whole vocabulary rather than the tokens near the top. */
@@ -97,26 +99,31 @@ export class PartTimer {
 /** The pipeline as a CompletionEngine that also keeps each keystroke's decoder trace. */
 export function tracing(pipeline: CompletionPipeline): {
   engine: CompletionEngine;
-  traces: { reused: number; fed: number; snippet: boolean }[];
+  traces: Trace[];
 } {
-  const traces: { reused: number; fed: number; snippet: boolean }[] = [];
+  const traces: Trace[] = [];
   const engine: CompletionEngine = {
     complete: async (request, signal) => {
       try {
         return await pipeline.complete(request, signal);
       } finally {
         const t = pipeline.lastTrace;
-        traces.push({ reused: t.reused ?? 0, fed: t.fed ?? 0, snippet: (t.snippet ?? 0) > 0 });
+        traces.push({ reused: t.reused ?? 0, fed: t.fed ?? 0, tokens: t.tokens ?? 0, snippet: (t.snippet ?? 0) > 0 });
       }
     },
   };
   return { engine, traces };
 }
 
-export function breakdownOf(
-  timer: PartTimer,
-  traces: readonly { reused: number; fed: number; snippet: boolean }[],
-): Breakdown {
+/** One keystroke's decoder trace. */
+interface Trace {
+  readonly reused: number;
+  readonly fed: number;
+  readonly tokens: number;
+  readonly snippet: boolean;
+}
+
+export function breakdownOf(timer: PartTimer, traces: readonly Trace[]): Breakdown {
   const n = Math.max(1, traces.length);
   const fed = traces.map((t) => t.fed);
   return {
@@ -125,6 +132,7 @@ export function breakdownOf(
     fed_mean: round(fed.reduce((a, b) => a + b, 0) / n, 1),
     fed_p95: percentile(fed, 95),
     reused_mean: round(traces.reduce((a, t) => a + t.reused, 0) / n, 1),
+    generated_mean: round(traces.reduce((a, t) => a + t.tokens, 0) / n, 1),
     with_snippet: traces.filter((t) => t.snippet).length,
     ...(timer.adapter ? { adapter_whole: timer.adapterWhole() } : {}),
   };
