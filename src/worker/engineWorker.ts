@@ -80,7 +80,9 @@ function main(): void {
             const completion = await pipeline.complete(request, controller.signal);
             // a request dropped before the model ran leaves the previous request's trace in place
             const kind = pipeline.lastTrace === before ? undefined : answerKind(pipeline.lastTrace);
-            reply({ type: 'completed', id, completion, trace: pipeline.lastTrace, timing: timing(kind) });
+            const trace = pipeline.lastTrace;
+            const marks = { ...timing(kind), reused: trace.reused, fed: trace.fed };
+            reply({ type: 'completed', id, completion, trace, timing: kind === 'model' ? marks : timing(kind) });
           } catch (error) {
             reply({ type: 'failed', id, message: describeError(error) });
           } finally {

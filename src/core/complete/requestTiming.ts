@@ -17,6 +17,9 @@ export interface WorkerMarks {
   readonly doneAt: number;
   /** How the pipeline answered: the model ran, the suggestion cache answered, or the prefilter said no. */
   readonly kind?: AnswerKind | undefined;
+  /** When the model ran: prompt tokens served from the decoder's cache, and tokens fed. */
+  readonly reused?: number | undefined;
+  readonly fed?: number | undefined;
 }
 
 export type AnswerKind = 'model' | 'cached' | 'skipped';

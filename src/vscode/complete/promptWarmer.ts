@@ -9,8 +9,13 @@ export interface PromptWarmerDeps {
   readonly engine: () => CompletionEngine | undefined;
 }
 
-/** The cursor has to rest this long before its spot is prepared: arrowing through lines costs nothing. */
-const SETTLE_MS = 120;
+/**
+ * The cursor has to rest this long before its spot is prepared, so arrowing through lines
+ * (key repeat every ~30 ms) reads nothing; short enough that End then Enter at a brisk 80 ms
+ * per key finds the prompt read (a warm-up is aborted by the next one or by any request, and
+ * what it read stays).
+ */
+const SETTLE_MS = 40;
 
 /**
  * A completion at a spot the user just moved to needs the model to read its whole prompt first
