@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import { pickOne } from '../pickOne';
 import type { Logger } from '../../core/log';
-import type { NextStep } from '../../core/next/nextStepPredictor';
 import type { NextStepSession } from '../../core/next/nextStepSession';
 import { stepRefusal } from '../../core/workspaceTrust';
 import { COMMAND_IDS } from '../commandIds';
@@ -53,24 +53,16 @@ async function nextStep(deps: NextStepCommandDeps, args: NextStepArgs | undefine
     );
     return undefined;
   }
-  let chosen: NextStep | undefined;
-  if (args?.perform !== undefined) {
-    chosen = steps[args.perform];
-  } else {
-    const items = steps.map((step) => ({
+  const chosen = await pickOne(
+    steps,
+    args?.perform,
+    (step) => ({
       label: `${iconOf(step.action)} ${step.label}`,
       description: `${asPercent(step.confidence)}%`,
       detail: step.reason,
-      step,
-    }));
-    chosen = (
-      await vscode.window.showQuickPick(items, {
-        title: 'Ondi: Next Step',
-        placeHolder: 'Pick a step to do it',
-        matchOnDetail: true,
-      })
-    )?.step;
-  }
+    }),
+    { title: 'Ondi: Next Step', placeHolder: 'Pick a step to do it' },
+  );
   if (!chosen) return undefined;
   const refusal = stepRefusal(chosen.action.kind, deps.isTrusted());
   if (refusal) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickOne } from '../pickOne';
 import type { Logger } from '../../core/log';
 import type { EditCandidate } from '../../core/nextEdit/types';
 import { COMMAND_IDS } from '../commandIds';
@@ -57,24 +58,16 @@ async function list(
     );
     return undefined;
   }
-  let chosen: EditCandidate | undefined;
-  if (args?.pick !== undefined) {
-    chosen = candidates[args.pick];
-  } else {
-    const items = candidates.map((candidate) => ({
+  const chosen = await pickOne(
+    candidates,
+    args?.pick,
+    (candidate) => ({
       label: `${KIND_ICON[candidate.kind]} ${candidate.path}:${candidate.line + 1}`,
       description: candidate.proposal ? 'Tab there applies a proposed change' : '',
       detail: candidate.reason,
-      candidate,
-    }));
-    chosen = (
-      await vscode.window.showQuickPick(items, {
-        title: 'Ondi: Next Edit',
-        placeHolder: 'Pick a place to go there',
-        matchOnDetail: true,
-      })
-    )?.candidate;
-  }
+    }),
+    { title: 'Ondi: Next Edit', placeHolder: 'Pick a place to go there' },
+  );
   if (!chosen) return undefined;
   controller.choose(chosen);
   await controller.jump();
