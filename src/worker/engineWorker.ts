@@ -78,11 +78,12 @@ function main(): void {
             const pipeline = loaded().pipeline;
             const before = pipeline.lastTrace;
             const completion = await pipeline.complete(request, controller.signal);
-            // a request dropped before the model ran leaves the previous request's trace in place
-            const kind = pipeline.lastTrace === before ? undefined : answerKind(pipeline.lastTrace);
             const trace = pipeline.lastTrace;
-            const marks = { ...timing(kind), reused: trace.reused, fed: trace.fed };
-            reply({ type: 'completed', id, completion, trace, timing: kind === 'model' ? marks : timing(kind) });
+            // a request dropped before the model ran leaves the previous request's trace in place
+            const kind = trace === before ? undefined : answerKind(trace);
+            const marks = timing(kind);
+            const withTokens = kind === 'model' ? { ...marks, reused: trace.reused, fed: trace.fed } : marks;
+            reply({ type: 'completed', id, completion, trace, timing: withTokens });
           } catch (error) {
             reply({ type: 'failed', id, message: describeError(error) });
           } finally {
