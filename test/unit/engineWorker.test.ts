@@ -73,6 +73,8 @@ interface Lateness<T> {
   readonly maxMs: number;
   /** The 99th percentile: a lone garbage collection of the test process itself does not reach it. */
   readonly p99Ms: number;
+  /** All lateness added up: about the time the thread spent blocked. */
+  readonly totalMs: number;
 }
 
 /** Runs `work` while a 5 ms interval timer measures how late the event loop serves it. */
@@ -87,7 +89,8 @@ async function eventLoopLateness<T>(work: () => Promise<T>): Promise<Lateness<T>
   try {
     const result = await work();
     late.sort((a, b) => a - b);
-    return { result, maxMs: late.at(-1) ?? 0, p99Ms: late[Math.floor(late.length * 0.99)] ?? 0 };
+    const totalMs = late.reduce((sum, x) => sum + x, 0);
+    return { result, maxMs: late.at(-1) ?? 0, p99Ms: late[Math.floor(late.length * 0.99)] ?? 0, totalMs };
   } finally {
     clearInterval(timer);
   }
@@ -264,10 +267,13 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const threaded = await eventLoopLateness(() => completeAll(worker, burst));
     assert.deepEqual(threaded.result, direct.result, 'the same completions either way');
     const ms = (x: number) => `${x.toFixed(1)} ms`;
-    const figures = `5 ms timer lateness, in-process: max ${ms(direct.maxMs)}, p99 ${ms(direct.p99Ms)}; worker: max ${ms(threaded.maxMs)}, p99 ${ms(threaded.p99Ms)}`;
-    if (process.env['ONDI_PRINT_LATENESS']) process.stderr.write(`${figures}\n`);
-    assert.ok(direct.p99Ms > 20, `model steps block the thread that runs them (${figures})`);
-    assert.ok(threaded.p99Ms < direct.p99Ms / 2, `the worker keeps the host's event loop free (${figures})`);
+    const figures = (l: Lateness<unknown>) => `max ${ms(l.maxMs)}, p99 ${ms(l.p99Ms)}, total ${ms(l.totalMs)}`;
+    const both = `5 ms timer lateness, in-process: ${figures(direct)}; worker: ${figures(threaded)}`;
+    if (process.env['ONDI_PRINT_LATENESS']) process.stderr.write(`${both}\n`);
+    // In-process, each model run (a prompt read in runs of up to 160 tokens, or a decoding step) holds the thread.
+    assert.ok(direct.maxMs > 20, `a model run blocks the thread that runs it (${both})`);
+    assert.ok(threaded.totalMs < direct.totalMs / 2, `the worker keeps the host's event loop free (${both})`);
+    assert.ok(threaded.p99Ms < Math.max(direct.p99Ms / 2, 10), `no long stalls with the worker (${both})`);
   });
 
   // Last: a cancelled request leaves the two engines with different decoding histories.
