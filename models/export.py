@@ -14,12 +14,70 @@ import argparse, hashlib, json, shutil, sys
 from pathlib import Path
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from model import OndiLM, load_checkpoint
 
 HERE = Path(__file__).parent
 
 
+def rotate_half(head_dim: int) -> torch.Tensor:
+    """R with x @ R == cat(-x2, x1): RoPE's half-rotation as a fixed linear map, so it folds into
+    the projection weights (it permutes and negates output channels: the int8 weights are the
+    same numbers, per-channel scales included)."""
+    half = head_dim // 2
+    r = torch.zeros(head_dim, head_dim)
+    r[half:, :half] = -torch.eye(half)
+    r[:half, half:] = torch.eye(half)
+    return r
+
+
+class ExportBlock(nn.Module):
+    """One decoder layer for the graph. q, k, their half-rotations and v come out of one matmul
+    (RoPE is then two multiplies and an add), the attention scale 1/8 is folded exactly into the
+    q weights, gate and up are one matmul, and heads get constant shapes (batch 1)."""
+    def __init__(self, blk, head_dim: int):
+        super().__init__()
+        self.hd = head_dim
+        self.h = blk.attn.h if blk.attn is not None else 0
+        self.norm1, self.norm2 = blk.norm1, blk.norm2
+        if blk.attn is not None:
+            rot = torch.block_diag(*[rotate_half(head_dim)] * self.h)
+            wq = blk.attn.q.weight.detach() * head_dim ** -0.5
+            wk = blk.attn.k.weight.detach()
+            self.qkv = nn.Parameter(torch.cat([wq, wk, rot.t() @ wq, rot.t() @ wk, blk.attn.v.weight.detach()]))
+            self.o = blk.attn.o
+        if blk.mlp is not None:
+            self.width = blk.mlp.gate.weight.shape[0]
+            self.gate_up = nn.Parameter(torch.cat([blk.mlp.gate.weight.detach(), blk.mlp.up.weight.detach()]))
+            self.down = blk.mlp.down  # its name keeps it out of int8 (see quantize)
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+        present = ()
+        if self.h:
+            inner = self.h * self.hd
+            qk, qk_rot, v = F.linear(self.norm1(x), self.qkv).split([2 * inner, 2 * inner, inner], -1)
+            q, k = (qk * cos + qk_rot * sin).split(inner, -1)
+            k = torch.cat([past_k, self.heads(k)], 2)
+            v = torch.cat([past_v, self.heads(v)], 2)
+            att = torch.softmax(torch.matmul(self.heads(q), k.transpose(-1, -2)) + mask, -1)
+            y = torch.matmul(att, v)
+            y = y.squeeze(1) if self.h == 1 else y.transpose(1, 2).reshape(1, -1, inner)
+            x = x + self.o(y)
+            present = (k, v)
+        if self.norm2 is not None:
+            gate, up = F.linear(self.norm2(x), self.gate_up).split(self.width, -1)
+            x = x + self.down(F.silu(gate) * up)
+        return x, present
+
+    def heads(self, t):
+        """[1, T, h * hd] -> [1, h, T, hd]"""
+        return t.unsqueeze(1) if self.h == 1 else t.reshape(1, -1, self.h, self.hd).transpose(1, 2)
+
+
 class WithCache(nn.Module):
+    """OndiLM with a KV cache as one graph, written for a decoding step on the CPU, where a step
+    costs mostly per node rather than per multiply: 660 nodes became 246 and a one-token step
+    1.5 to 2 times faster, with the same int8 weights. Tests hold it to OndiLM."""
     def __init__(self, model: OndiLM):
         super().__init__()
         self.m = model
@@ -27,20 +85,30 @@ class WithCache(nn.Module):
         # One [d, vocab] matrix serves both the output projection (MatMul) and the embedding
         # lookup (Gather on axis 1), so fp32 and int8 files each hold the tied weight once.
         self.wt = nn.Parameter(model.embed.weight.detach().t().contiguous())
+        self.blocks = nn.ModuleList(ExportBlock(b, model.cfg.head_dim) for b in model.blocks)
 
     def forward(self, input_ids, attention_mask, position_ids, logit_positions, *past_flat):
         T = input_ids.shape[1]
         total = attention_mask.shape[1]
-        past = [None] * len(self.m.blocks)
-        for n, i in enumerate(self.attn_layers):
-            past[i] = (past_flat[2 * n], past_flat[2 * n + 1])
         q_pos = torch.arange(T, device=input_ids.device) + (total - T)
         k_pos = torch.arange(total, device=input_ids.device)
-        mask = (k_pos[None, :] <= q_pos[:, None])[None, None] & attention_mask.bool()[:, None, None, :]
+        allowed = (k_pos[None, :] <= q_pos[:, None])[None, None] & attention_mask.bool()[:, None, None, :]
+        mask = torch.where(allowed, 0.0, float("-inf"))
+        f = position_ids[0, :, None].float() * self.m.inv_freq  # [T, hd/2]
+        cos, sin = torch.cat([f.cos(), f.cos()], -1), torch.cat([f.sin(), f.sin()], -1)
+        tables = {}  # cos and sin over q's and k's heads, per head count
         x = torch.index_select(self.wt, 1, input_ids.reshape(-1)).t().unsqueeze(0)
-        h, presents = self.m(input_ids, position_ids, past, mask, x)
+        flat, n = [], 0
+        for blk in self.blocks:
+            if blk.h and blk.h not in tables:
+                tables[blk.h] = (cos.repeat(1, 2 * blk.h), sin.repeat(1, 2 * blk.h))
+            c, s = tables.get(blk.h, (None, None))
+            past = (past_flat[2 * n], past_flat[2 * n + 1]) if blk.h else ()
+            x, present = blk(x, c, s, mask, *past)
+            n += 1 if blk.h else 0
+            flat += present
+        h = self.m.norm(x)
         logits = torch.matmul(torch.index_select(h, 1, logit_positions), self.wt)
-        flat = [t for i in self.attn_layers for t in presents[i]]
         return (logits, h, *flat)
 
 
@@ -106,7 +174,7 @@ def quantize(src: Path, dst: Path, kind: str):
         # The FFN down projections stay fp32: their inputs (SwiGLU outputs) carry outliers that
         # per-tensor activation quantization flattens. Measured on held-out data: all MatMuls
         # int8 raised bits/byte from 1.021 to 1.055; sparing these 3% of weights gives 1.021.
-        keep = [n.name for n in onnx.load(str(src)).graph.node if n.op_type == "MatMul" and "/mlp/down/" in n.name]
+        keep = [n.name for n in onnx.load(str(src)).graph.node if n.op_type == "MatMul" and "/down/" in n.name]
         quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"], nodes_to_exclude=keep)
     else:

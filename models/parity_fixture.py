@@ -5,7 +5,10 @@ onnxruntime's int8 matmul differs by CPU (see KERNELS in tests/test_shipped_mode
 recorded per kind of int8 kernel. A run records this machine's kind (found with the probe, which
 it also writes) and keeps the recordings made earlier on machines of the other kind, as long as
 the model and the prompts are unchanged; otherwise those are dropped and must be recorded again
-on such a machine."""
+on such a machine. An x86 machine with VNNI can stand in for one without: under user-mode QEMU
+with a Haswell CPU (`apt-get install qemu-user`, then
+`qemu-x86_64 -cpu Haswell .venv/bin/python parity_fixture.py`, about a minute) the probe reports
+int16-pairs, and the old model's recorded int16-pairs tokens came out exactly."""
 import hashlib
 import json
 from pathlib import Path

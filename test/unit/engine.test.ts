@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
+import { KvCache } from '../../src/core/model/kvCache';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
 import { request } from './fixtures/completionRequest';
 import { tempFolder } from './fixtures/tempFolder';
@@ -102,6 +103,37 @@ describe('on-device engine (shipped model)', function () {
     } finally {
       await warm.dispose();
     }
+  });
+
+  it('reads a cache cut back to a prefix as it reads a copy of that prefix, and leaves the longer one intact', async () => {
+    const { model } = engine;
+    assert.ok(
+      engine.info.heads.every((h) => h <= 1),
+      'a prefix of a one-head layer is its first positions',
+    );
+    const long = await model.step([11, 12, 13, 14, 15, 16, 17, 18], model.emptyCache());
+    const cut = long.cache.truncate(5);
+    const copied = new KvCache(
+      new Map(
+        [...long.cache.layers].map(([i, c]) => [
+          i,
+          { key: c.key.slice(0, 5 * engine.info.headDim), value: c.value.slice(0, 5 * engine.info.headDim) },
+        ]),
+      ),
+      5,
+      engine.info.heads,
+      engine.info.headDim,
+    );
+    const fromCut = await model.step([20, 21], cut, 2);
+    const fromCopy = await model.step([20, 21], copied, 2);
+    assert.deepEqual(Array.from(fromCut.rows), Array.from(fromCopy.rows));
+    const before = [...long.cache.layers.values()].map((c) => c.key.slice());
+    await model.step([16, 17, 18], cut);
+    assert.deepEqual(
+      [...long.cache.layers.values()].map((c) => c.key),
+      before,
+      'runs do not write into a cache',
+    );
   });
 
   it('completes a line without running past its end', async () => {

@@ -186,6 +186,9 @@ describe('the completion worker (worker_threads, the model off the extension hos
     // the warm-up has no answer; a request asked later supersedes it, so give it time to finish
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const got = await worker.complete(typed, never());
+    // int8 activations are scaled per model run, so the same prompt read in other runs can
+    // decode differently: the in-process engine reads this spot ahead of time too
+    await inProcess.pipeline.prepare(spot, never());
     assert.equal(got?.text, (await inProcess.pipeline.complete(typed, never()))?.text);
     const trace = worker.lastTrace;
     // fed: what was typed, the generated tokens and the drafts checked along the way

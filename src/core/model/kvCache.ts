@@ -27,7 +27,11 @@ export class KvCache {
     return this.heads[layer] ?? 0;
   }
 
-  /** The first `length` positions (copies: the kept cache must not alias a longer one). */
+  /**
+   * The first `length` positions. A one-head layer's prefix is a view of the longer cache (no
+   * run writes into a cache it is fed, so sharing is safe; dropping rejected draft tokens then
+   * costs nothing); with more heads each head's positions are copied together.
+   */
   truncate(length: number): KvCache {
     if (length >= this.length) return this;
     const layers = new Map<number, LayerCache>();
@@ -40,6 +44,7 @@ export class KvCache {
   private cut(data: Float32Array, layer: number, length: number): Float32Array {
     const h = this.headsOf(layer);
     const d = this.headDim;
+    if (h === 1) return data.subarray(0, length * d);
     const out = new Float32Array(h * length * d);
     for (let head = 0; head < h; head++) {
       out.set(data.subarray(head * this.length * d, head * this.length * d + length * d), head * length * d);

@@ -27,6 +27,9 @@ export class OnnxModel {
   private readonly queue = new SerialQueue();
   private disposed = false;
 
+  /** The attention mask of every run: all positions attend, so one buffer of ones serves all. */
+  private readonly ones: BigInt64Array;
+
   /** Whether one run can score several positions (exports before logit_positions scored the last only). */
   readonly scoresDrafts: boolean;
 
@@ -35,6 +38,7 @@ export class OnnxModel {
     private readonly session: ort.InferenceSession,
   ) {
     this.scoresDrafts = session.inputNames.includes('logit_positions');
+    this.ones = new BigInt64Array(info.maxPositions).fill(1n);
   }
 
   /** Opens the graph and checks that it is the one config.json describes (ModelFolderError otherwise). */
@@ -99,7 +103,7 @@ export class OnnxModel {
     if (logitsAt > 1 && !this.scoresDrafts) throw new Error('this model scores the last position only');
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      attention_mask: new ort.Tensor('int64', this.ones.subarray(0, total), [1, total]),
       position_ids: new ort.Tensor(
         'int64',
         BigInt64Array.from(ids, (_, k) => BigInt(past + k)),
@@ -168,10 +172,14 @@ function checkGraphFitsConfig(info: ModelInfo, outputs: readonly ort.InferenceSe
   }
 }
 
-/** Copies a float tensor's data out before the tensor is disposed. */
+/**
+ * A float output's data. onnxruntime-node hands outputs back in buffers of their own that
+ * disposing the tensor does not free, so they are kept without a copy (a decoding step's
+ * outputs, cache included, are about a megabyte; copying them cost more than the run's nodes).
+ */
 function floats(t: ort.OnnxValue | undefined): Float32Array {
   if (!t || !(t.data instanceof Float32Array)) throw new Error('the model returned no float output');
-  return t.data.slice();
+  return t.data;
 }
 
 export interface HeadOutput {
