@@ -72,6 +72,7 @@ export async function evalEdit(values: Options, progress: (text: string) => void
     ondi,
     baselines: { occurrence, cochange },
     repeated: result.repeated,
+    content_em_next_hunk: result.contentEmNextHunk['ondi'] ?? null,
     latency_ms: result.latency.ondi ?? null,
     cpu_ms: result.cpu.ondi ?? null,
   };

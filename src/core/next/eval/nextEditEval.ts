@@ -21,7 +21,11 @@ export interface EditPredictorUnderTest {
 export interface EditScores {
   readonly hit1: number;
   readonly hit3: number;
-  /** Percent of repeated hunks whose proposed text was exact; null without proposals or repeats. */
+  /**
+   * Before each repeated hunk: percent of times a top-3 candidate pointed at a repeated hunk
+   * still to come (that one or another, as a location hit does) and proposed exactly its
+   * text; null without proposals or repeats.
+   */
   readonly content_em: number | null;
   /** Percent of predictions whose top candidate would undo the edit just made. */
   readonly reversals: number;
@@ -32,6 +36,11 @@ export interface EditReplayResult {
   readonly hunks: number;
   /** Hunks that repeated an earlier hunk's transformation in the same commit. */
   readonly repeated: number;
+  /**
+   * content_em held to the one hunk the replay applies next (the stricter reading: with N
+   * repeats still to come, a top 3 holds that one about 3 times in N).
+   */
+  readonly contentEmNextHunk: Readonly<Record<string, number | null>>;
   readonly scores: Readonly<Record<string, EditScores>>;
   /** Milliseconds per prediction of each predictor, not counting reads of files out of git. */
   readonly latency: Readonly<Record<string, { readonly p50: number; readonly p95: number }>>;
@@ -128,7 +137,10 @@ export function replayNextEdit(
 ): EditReplayResult {
   const rand = seededRandom(options.seed);
   const totals = new Map(
-    predictors.map((p) => [p.name, { hit1: 0, hit3: 0, em: 0, reversals: 0, ms: [] as number[], cpu: [] as number[] }]),
+    predictors.map((p) => [
+      p.name,
+      { hit1: 0, hit3: 0, em: 0, emNext: 0, reversals: 0, ms: [] as number[], cpu: [] as number[] },
+    ]),
   );
   let questions = 0;
   let repeated = 0;
@@ -145,14 +157,17 @@ export function replayNextEdit(
       for (let step = 0; step < order.length; step++) {
         const next = order[step] as Placed;
         // content_em: the prediction made before this hunk, if it repeats an earlier one's change.
-        if (step > 0 && isRepeat(next, order.slice(0, step))) {
+        const done = order.slice(0, step);
+        if (step > 0 && isRepeat(next, done)) {
           repeated++;
+          const repeatsToCome = order.slice(step).filter((h) => h === next || isRepeat(h, done));
           for (const p of predictors) {
             if (!p.proposes) continue;
             const total = totals.get(p.name);
             const top = previous.get(p.name) ?? [];
             const exact = exactProposal(top, next, placed, workspace);
-            if (total && exact) total.em++;
+            if (total && exact) total.emNext++;
+            if (total && (exact || repeatsToCome.some((h) => exactProposal(top, h, placed, workspace)))) total.em++;
             options.onRepeated?.({ predictor: p.name, hunk: next.hunk, line: positionOf(next, placed), top, exact });
           }
         }
@@ -198,6 +213,7 @@ export function replayNextEdit(
   const scores: Record<string, EditScores> = {};
   const latency: Record<string, { p50: number; p95: number }> = {};
   const cpu: Record<string, { p50: number; p95: number }> = {};
+  const contentEmNextHunk: Record<string, number | null> = {};
   for (const p of predictors) {
     const total = totals.get(p.name);
     if (!total) continue;
@@ -207,10 +223,11 @@ export function replayNextEdit(
       content_em: p.proposes && repeated > 0 ? pct(total.em, repeated) : null,
       reversals: pct(total.reversals, questions),
     };
+    contentEmNextHunk[p.name] = p.proposes && repeated > 0 ? pct(total.emNext, repeated) : null;
     latency[p.name] = { p50: percentile(total.ms, 0.5), p95: percentile(total.ms, 0.95) };
     cpu[p.name] = { p50: percentile(total.cpu, 0.5), p95: percentile(total.cpu, 0.95) };
   }
-  return { hunks: questions, repeated, scores, latency, cpu };
+  return { hunks: questions, repeated, contentEmNextHunk, scores, latency, cpu };
 }
 
 /** The commit's hunks on files the protocol reads, with their parent files loaded into the workspace. */
