@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { OndiConfig } from './core/config';
 import type { OutcomeStats } from './core/outcomes/outcomes';
 import { timingFileSink } from './core/complete/requestTiming';
+import { EDITOR_BLOCK_BUDGET_MS } from './core/complete/stopRules';
 import { EngineLifecycle } from './core/engine/lifecycle';
 import { workerEngineLoader } from './core/engine/workerClient';
 import type { OndiState } from './core/status';
@@ -134,7 +135,11 @@ export function activate(context: vscode.ExtensionContext): OndiApi {
   // In the background: the editor is usable at once and the status bar shows the load. The
   // model runs in its own thread (dist/engineWorker.js), so its steps never block the host.
   void engine.start(
-    workerEngineLoader(modelFolder, { file: path.join(context.extensionPath, 'dist', 'engineWorker.js') }),
+    workerEngineLoader(
+      modelFolder,
+      { file: path.join(context.extensionPath, 'dist', 'engineWorker.js') },
+      { blockBudgetMs: EDITOR_BLOCK_BUDGET_MS },
+    ),
   );
 
   return {

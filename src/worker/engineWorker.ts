@@ -26,6 +26,17 @@ function main(): void {
   const open = new Map<number, AbortController>();
   /** The warm-up queued or running, if any. */
   let warming: AbortController | undefined;
+  /** Work waiting for a moment with no completion or warm-up open (the workspace index build). */
+  let waitingForQuiet: (() => void)[] = [];
+  const busy = (): boolean => open.size > 0 || warming !== undefined;
+  const whenQuiet = (): Promise<void> =>
+    busy() ? new Promise((resolve) => waitingForQuiet.push(resolve)) : Promise.resolve();
+  const quietNow = (): void => {
+    if (busy()) return;
+    const waiting = waitingForQuiet;
+    waitingForQuiet = [];
+    for (const resolve of waiting) resolve();
+  };
   const abortAll = (): void => {
     for (const controller of open.values()) controller.abort();
     warming?.abort();
@@ -88,6 +99,7 @@ function main(): void {
             reply({ type: 'failed', id, message: describeError(error) });
           } finally {
             open.delete(id);
+            quietNow();
           }
         });
         return;
@@ -108,6 +120,7 @@ function main(): void {
             // a warm-up that fails leaves the cache as it was; the completion feeds what it needs
           } finally {
             if (warming === controller) warming = undefined;
+            quietNow();
           }
         });
         return;
@@ -137,8 +150,8 @@ function main(): void {
         const { scope } = command;
         serially(() => {
           retrieval ??= attachRetrieval(loaded());
-          // not awaited: the build reads one file at a time, and requests are answered between two
-          void retrieval.build(scope).catch(() => undefined);
+          // not awaited: the build reads one file at a time, each once no request is open
+          void retrieval.build(scope, whenQuiet).catch(() => undefined);
         });
         return;
       }

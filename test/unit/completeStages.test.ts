@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promptText, tokenWindow } from '../../src/core/complete/context';
 import { cutRepetition, postprocess } from '../../src/core/complete/postprocess';
 import { prefilter } from '../../src/core/complete/prefilter';
-import { completionMode, stopRule } from '../../src/core/complete/stopRules';
+import { completionMode, stopRule, withinBudget } from '../../src/core/complete/stopRules';
 import { SuggestionCache } from '../../src/core/complete/suggestionCache';
 
 describe('prefilter', () => {
@@ -67,6 +67,22 @@ describe('stop rules', () => {
   });
   it('stays single-line when the current line has text', () => {
     assert.deepEqual(completionMode('if (x) {\n  foo'), { kind: 'line' });
+  });
+  it('ends a block still growing after its time budget at its last whole line, never a single line', () => {
+    let now = 0;
+    const clock = () => now;
+    const block = completionMode('function f(a) {\n  ');
+    const stop = withinBudget(stopRule(block), block, 100, clock);
+    now = 99;
+    assert.equal(stop('const b = a + 1;\n  return'), undefined, 'within the budget');
+    now = 100;
+    assert.equal(stop('const b = a + 1;'), undefined, 'the first line is always finished');
+    assert.equal(stop('const b = a + 1;\n  return'), 'const b = a + 1;');
+    assert.equal(stop('const b = a + 1;\n  return b;\n}\n\nfunction g'), 'const b = a + 1;\n  return b;\n}');
+    const line = completionMode('const a = ');
+    const lineStop = withinBudget(stopRule(line), line, 100, clock);
+    now = 10_000;
+    assert.equal(lineStop('foo(1, '), undefined, 'a line completion is never cut');
   });
 });
 

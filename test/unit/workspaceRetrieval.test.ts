@@ -67,6 +67,25 @@ describe('retrieval over every allowed file of the workspace', function () {
       assert.equal(retrieval.index.best(`lookup${name} register${name}`, '/elsewhere.ts'), undefined, name);
   });
 
+  it('indexes no file while its pause holds it (a completion is open), then goes on', async () => {
+    await write(root, { 'a.ts': moduleOf('Alpha'), 'b.ts': moduleOf('Beta'), 'c.ts': moduleOf('Gamma') });
+    const retrieval = new WorkspaceRetrieval(new RetrievalIndex());
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let pauses = 0;
+    const building = retrieval.build(scopeOf(root), () => {
+      pauses++;
+      return held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(pauses, 1, 'the build waits before its first file');
+    assert.deepEqual(retrieval.index.paths, []);
+    release();
+    const report = await building;
+    assert.equal(report.files, 3);
+    assert.equal(pauses, 3, 'and asks again before each file');
+  });
+
   it('follows files created, saved, renamed and deleted, and folders renamed', async () => {
     await write(root, { 'a.ts': moduleOf('Alpha') });
     const retrieval = new WorkspaceRetrieval(new RetrievalIndex());

@@ -4,7 +4,7 @@ import type { Tokenizer } from '../model/tokenizer';
 import { promptText, tokenWindow } from './context';
 import { postprocess } from './postprocess';
 import { prefilter } from './prefilter';
-import { completionMode, stopRule } from './stopRules';
+import { completionMode, stopRule, withinBudget } from './stopRules';
 import { RecentFiles } from './recentFiles';
 import { bestMatch, withSnippet, type RetrievalSource, type SnippetMatch, type SnippetSource } from './snippets';
 import { SuggestionCache } from './suggestionCache';
@@ -17,6 +17,8 @@ export interface PipelineOptions {
   readonly documentStart: number;
   /** Serve suggestions the user is typing into from memory (off in benchmarks of the model path). */
   readonly suggestionCache?: boolean;
+  /** Milliseconds a block may grow before it ends at its last whole line (see withinBudget; default: no limit). */
+  readonly blockBudgetMs?: number;
 }
 
 export interface PipelineTrace {
@@ -110,7 +112,7 @@ export class CompletionPipeline implements CompletionEngine {
     const generation = await this.decoder.generate({
       promptIds: ids,
       maxNewTokens: request.maxTokens,
-      stop: stopRule(mode),
+      stop: withinBudget(stopRule(mode), mode, this.options.blockBudgetMs ?? Infinity),
       signal,
     });
     this.lastTrace = {

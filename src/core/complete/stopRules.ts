@@ -56,6 +56,28 @@ export function stopRule(mode: Mode, maxLines = 8): StopRule {
   };
 }
 
+/**
+ * How long the editor lets a block grow before it ends at its last whole line: its first lines
+ * show sooner (a new block of eight lines took 250-650 ms on two cores) and, once accepted, the
+ * next request goes on from there. Completions of one line are never cut.
+ */
+export const EDITOR_BLOCK_BUDGET_MS = 100;
+
+/**
+ * `rule`, except that a block still growing after `budgetMs` (from now) ends at its last whole
+ * line; the first line is always finished.
+ */
+export function withinBudget(rule: StopRule, mode: Mode, budgetMs: number, now = () => performance.now()): StopRule {
+  if (mode.kind === 'line' || !Number.isFinite(budgetMs)) return rule;
+  const started = now();
+  return (text) => {
+    const stopped = rule(text);
+    if (stopped !== undefined || now() - started < budgetMs) return stopped;
+    const whole = text.slice(0, Math.max(0, text.lastIndexOf('\n'))).replace(/\s+$/, '');
+    return whole.trim() ? whole : undefined;
+  };
+}
+
 function indentOf(line: string): number {
   let n = 0;
   for (const c of line) {

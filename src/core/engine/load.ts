@@ -21,6 +21,8 @@ export interface LoadOptions {
   readonly suggestionCache?: boolean;
   /** Check drafted tokens in one run (on by default; the output is the same either way). */
   readonly drafts?: boolean;
+  /** See PipelineOptions.blockBudgetMs (the editor sets it; benchmarks and evaluations do not). */
+  readonly blockBudgetMs?: number;
 }
 
 /** Model folder -> ready completion pipeline. Throws a ModelFolderError a person can act on. */
@@ -48,6 +50,7 @@ export async function loadEngine(folder: string, options: LoadOptions = {}): Pro
       maxPromptTokens,
       documentStart: info.eosTokenId,
       suggestionCache: options.suggestionCache ?? true,
+      ...(options.blockBudgetMs === undefined ? {} : { blockBudgetMs: options.blockBudgetMs }),
     },
   );
   return {

@@ -29,7 +29,11 @@ export class WorkspaceRetrieval {
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
-  async build(scope: WorkspaceScope): Promise<BuildReport> {
+  /**
+   * `pause` is awaited before each file: the completion worker holds the build there while a
+   * completion or a warm-up is open, so reading and indexing files never lengthens one.
+   */
+  async build(scope: WorkspaceScope, pause: () => Promise<void> = async () => undefined): Promise<BuildReport> {
     const started = performance.now();
     const generation = ++this.generation;
     const workspace = await collectWorkspace(scope, { log: this.log });
@@ -41,6 +45,8 @@ export class WorkspaceRetrieval {
     for (const source of workspace.sources) {
       // a file saved while the build ran was indexed by its update, with newer text
       if (this.index.has(source.path)) continue;
+      await pause();
+      if (generation !== this.generation) break;
       const text = await readSourceText(source.path, { log: this.log });
       if (generation !== this.generation) break;
       if (text === undefined) continue;
