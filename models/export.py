@@ -5,8 +5,10 @@ tokenizer_config.json and onnx/model.onnx (fp32) or onnx/model_quantized.onnx (i
 Inputs: input_ids, attention_mask, position_ids, logit_positions, past_key_values.{i}.key/value.
 Outputs: logits (only at logit_positions, indices into the fed tokens: the last one when
 decoding, several when checking drafted tokens in one run), last_hidden_state (every
-position, after the final norm: the personalization adapter trains on it), present.{i}.key/value.
-Layers pruned to zero heads have no cache entries.
+position, after the final norm: the personalization adapter trains on it), present.{i}.key/value:
+the fed positions' keys and values only (config.json: "kv_outputs": "fed"); the runtime appends
+them to its cache, so a decoding step does not hand the whole cache back. Layers pruned to zero
+heads have no cache entries.
 
   python export.py --ckpt ckpt/pruned.pt --out ondi-code --quantize
 """
@@ -57,13 +59,14 @@ class ExportBlock(nn.Module):
             inner = self.h * self.hd
             qk, qk_rot, v = F.linear(self.norm1(x), self.qkv).split([2 * inner, 2 * inner, inner], -1)
             q, k = (qk * cos + qk_rot * sin).split(inner, -1)
-            k = torch.cat([past_k, self.heads(k)], 2)
-            v = torch.cat([past_v, self.heads(v)], 2)
+            fed_k, fed_v = self.heads(k), self.heads(v)
+            k = torch.cat([past_k, fed_k], 2)
+            v = torch.cat([past_v, fed_v], 2)
             att = torch.softmax(torch.matmul(self.heads(q), k.transpose(-1, -2)) + mask, -1)
             y = torch.matmul(att, v)
             y = y.squeeze(1) if self.h == 1 else y.transpose(1, 2).reshape(1, -1, inner)
             x = x + self.o(y)
-            present = (k, v)
+            present = (fed_k, fed_v)
         if self.norm2 is not None:
             gate, up = F.linear(self.norm2(x), self.gate_up).split(self.width, -1)
             x = x + self.down(F.silu(gate) * up)
@@ -128,7 +131,7 @@ def export(model: OndiLM, path: Path):
             names_in.append(f"past_key_values.{i}.{kv}")
             names_out.append(f"present.{i}.{kv}")
             dyn[f"past_key_values.{i}.{kv}"] = {2: "past"}
-            dyn[f"present.{i}.{kv}"] = {2: "total"}
+            dyn[f"present.{i}.{kv}"] = {2: "seq"}
             args.append(torch.randn(1, cfg.n_heads[i], P, cfg.head_dim))
     path.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():
@@ -251,7 +254,7 @@ def write_folder(model: OndiLM, meta: dict, ckpt: Path, out: Path, stage: str):
         ondi=dict(stage=stage, params=total, non_embedding_params=non_emb,
                   checkpoint_sha256=hashlib.sha256(ckpt.read_bytes()).hexdigest(),
                   tokens_trained=meta.get("tokens") or meta.get("parent"), val_bpb=meta.get("bpb"),
-                  cache_layers=[i for i, h in enumerate(cfg.n_heads) if h])), indent=1) + "\n")
+                  cache_layers=[i for i, h in enumerate(cfg.n_heads) if h], kv_outputs="fed")), indent=1) + "\n")
 
 
 def main():

@@ -18,6 +18,8 @@ class OrtLM:
         self.layers = self.cfg["ondi"]["cache_layers"]
         self.heads = self.cfg["num_attention_heads"]
         self.hd = self.cfg["head_dim"]
+        # newer exports hand back the fed positions' keys and values only, to be appended
+        self.fed_only = self.cfg["ondi"].get("kv_outputs") == "fed"
         # older exports computed logits at the last position only
         self.positions = "logit_positions" in {i.name for i in self.sess.get_inputs()}
 
@@ -36,4 +38,6 @@ class OrtLM:
             feed[f"past_key_values.{i}.key"], feed[f"past_key_values.{i}.value"] = cache[i]
         outs = self.sess.run(None, feed)
         new = {i: (outs[2 + 2 * n], outs[3 + 2 * n]) for n, i in enumerate(self.layers)}
+        if self.fed_only:
+            new = {i: tuple(np.concatenate([c, p], axis=2) for c, p in zip(cache[i], new[i])) for i in new}
         return outs[0][0, -1], outs[1][0], new

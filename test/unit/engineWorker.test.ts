@@ -274,7 +274,7 @@ describe('the completion worker (worker_threads, the model off the extension hos
     const both = `5 ms timer lateness, in-process: ${figures(direct)}; worker: ${figures(threaded)}`;
     if (process.env['ONDI_PRINT_LATENESS']) process.stderr.write(`${both}\n`);
     // In-process, each model run (a prompt read in runs of up to 160 tokens, or a decoding step) holds the thread.
-    assert.ok(direct.maxMs > 20, `a model run blocks the thread that runs it (${both})`);
+    assert.ok(direct.totalMs > 100, `model runs block the thread that runs them (${both})`);
     assert.ok(threaded.totalMs < direct.totalMs / 2, `the worker keeps the host's event loop free (${both})`);
     assert.ok(threaded.p99Ms < Math.max(direct.p99Ms / 2, 10), `no long stalls with the worker (${both})`);
   });

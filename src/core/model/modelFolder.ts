@@ -23,6 +23,11 @@ export interface ModelInfo {
   readonly modelId: string;
   /** The output-projection graph the personal adapter trains with, if shipped. */
   readonly headFile: string | undefined;
+  /**
+   * What the graph's present.* outputs hold: the fed positions only, appended by the engine
+   * (config.json "kv_outputs": "fed"), or the whole cache (earlier exports).
+   */
+  readonly kvOutputs: 'fed' | 'total';
 }
 
 export class ModelFolderError extends Error {
@@ -87,6 +92,7 @@ export async function readModelFolder(folder: string, onnxFile?: string): Promis
     ...(typeof ondi['non_embedding_params'] === 'number' ? { nonEmbeddingParams: ondi['non_embedding_params'] } : {}),
     modelId: typeof ondi['checkpoint_sha256'] === 'string' ? ondi['checkpoint_sha256'] : `${file}:${vocabSize}`,
     preOptimized: Array.isArray(ondi['ort_optimized']) && (ondi['ort_optimized'] as unknown[]).includes(file),
+    kvOutputs: ondi['kv_outputs'] === 'fed' ? 'fed' : 'total',
     headFile: (await exists(path.join(folder, 'onnx', 'head_topk.onnx')))
       ? path.join(folder, 'onnx', 'head_topk.onnx')
       : undefined,

@@ -96,6 +96,7 @@ export class OnnxModel {
     if (this.disposed) throw new Error('the model was unloaded');
     const { info } = this;
     if (ids.length === 0) throw new Error('nothing to feed the model');
+    cache.checkCurrent();
     const past = cache.length;
     const total = past + ids.length;
     if (total > info.maxPositions) throw new Error(`context of ${total} tokens exceeds ${info.maxPositions}`);
@@ -142,7 +143,10 @@ export class OnnxModel {
         rows,
         logits: rows.subarray(rows.length - info.vocabSize),
         hidden: floats(outputs['last_hidden_state']),
-        cache: new KvCache(layers, total, info.heads, info.headDim),
+        cache:
+          info.kvOutputs === 'fed'
+            ? cache.append(layers, ids.length, info.maxPositions)
+            : new KvCache(layers, total, info.heads, info.headDim),
       };
     } finally {
       for (const t of Object.values(feeds)) t.dispose();
