@@ -160,14 +160,14 @@ export function replayNextEdit(
         const done = order.slice(0, step);
         if (step > 0 && isRepeat(next, done)) {
           repeated++;
-          const repeatsToCome = order.slice(step).filter((h) => h === next || isRepeat(h, done));
+          const laterRepeats = order.slice(step + 1).filter((h) => isRepeat(h, done));
           for (const p of predictors) {
             if (!p.proposes) continue;
             const total = totals.get(p.name);
             const top = previous.get(p.name) ?? [];
             const exact = exactProposal(top, next, placed, workspace);
             if (total && exact) total.emNext++;
-            if (total && (exact || repeatsToCome.some((h) => exactProposal(top, h, placed, workspace)))) total.em++;
+            if (total && (exact || laterRepeats.some((h) => exactProposal(top, h, placed, workspace)))) total.em++;
             options.onRepeated?.({ predictor: p.name, hunk: next.hunk, line: positionOf(next, placed), top, exact });
           }
         }
