@@ -70,7 +70,11 @@ describe('Ondi in VS Code, as a person uses it', function () {
     await menu.locator('.monaco-list-row', { hasText: 'Show Log' }).waitFor();
     assert.match(await menu.innerText(), /Turn Inline Completions Off/);
     // and how completions have fared so far
-    assert.match(await menu.innerText(), /completions accepted \(\d+%\)|No completions shown yet/);
+    // (no completion may have been shown yet; one may have been asked for, or shown)
+    assert.match(
+      await menu.innerText(),
+      /No completions shown yet|model p50 \d+ ms over \d+ calls?|accepted \d+ of \d+ shown \(\d+%\)/,
+    );
     await workbench.screenshot('05-menu');
     await workbench.page.keyboard.press('Escape');
   });
