@@ -23,6 +23,7 @@ export function parseOptions(argv: readonly string[]) {
       repo: { type: 'string' },
       commits: { type: 'string' },
       query: { type: 'string' },
+      links: { type: 'string' },
       keystrokes: { type: 'string' },
       spots: { type: 'string' },
       only: { type: 'string' },

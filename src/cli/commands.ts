@@ -23,7 +23,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
     name: 'eval',
     usage:
       'ondi eval completion --test D [--train D2] [--personal adapter,cache,knn,snippets,retrieval] [--samples N] [--seed S] [--drafts off] [--json]\n' +
-      '       ondi eval next --repo GITDIR [--commits N] [--query random|first] [--seed S] [--json]\n' +
+      '       ondi eval next --repo GITDIR [--commits N] [--query random|first] [--seed S] [--links on|off] [--json]\n' +
       '       ondi eval edit --repo GITDIR [--commits N] [--seed S] [--json]',
     summary: 'measure line completion, next-file or next-edit prediction',
   },

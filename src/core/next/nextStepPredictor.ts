@@ -9,6 +9,7 @@ import {
 import { Calibrator, type CalibrationState } from './learners/calibration';
 import { NextFileRanker } from './learners/fileRanker';
 import { FixErrorsHabit } from './learners/fixErrorsHabit';
+import type { FileLinks } from './signals/fileLinks';
 import type { CommitRecord } from './signals/gitHistory';
 import { fileReason, fixReason, habitReason, sequenceReason } from './reasons';
 import { SequenceModel, type Habit } from './learners/sequenceModel';
@@ -84,6 +85,9 @@ export class NextStepPredictor {
   /** The top step of the latest suggestion, to learn from what happens next. */
   private lastTop: { key: string; raw: number; shown: boolean } | undefined;
   private counts: SuggestionTally = EMPTY_TALLY;
+
+  /** `links`: what the code says about a file the user is changing (imports, shared words), where known. */
+  constructor(private readonly links: (file: string) => FileLinks | undefined = () => undefined) {}
 
   /** Learns the workspace's git history (oldest first), so next-file suggestions work on day one. */
   seedFromHistory(commits: readonly CommitRecord[]): void {
@@ -203,7 +207,7 @@ export class NextStepPredictor {
     }
     if (sequence.length === 0) openShare = PRIOR_OPEN_SHARE;
     if (current !== undefined && this.files.knows(current)) {
-      const ranked = this.files.rank(current, 10, this.session);
+      const ranked = this.files.rank(current, 10, this.session, this.links(current));
       const total = Math.max(
         1,
         ranked.reduce((sum, r) => sum + r.probability, 0),

@@ -4,6 +4,7 @@ import { describeError, type Logger } from '../log';
 import { actionKey, type Action } from './signals/actions';
 import { EventLog } from './signals/eventLog';
 import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './signals/eventLogFile';
+import type { FileLinks } from './signals/fileLinks';
 import { readCommits, type CommitRecord } from './signals/gitHistory';
 import { NextStepPredictor, type HabitSummary, type SuggestionTally, type Suggestions } from './nextStepPredictor';
 
@@ -25,6 +26,8 @@ export interface NextStepSessionOptions {
   readonly readHistory?: (root: string) => Promise<readonly CommitRecord[]>;
   /** Changes are written at most this often (and on dispose). */
   readonly saveDelayMs?: number;
+  /** What the code says about a file the user is changing (see FileLinks); none: history alone. */
+  readonly links?: (file: string) => FileLinks | undefined;
 }
 
 /** How many commits of the workspace's history are learned at start. */
@@ -34,7 +37,7 @@ const SEED_SLICE = 50;
 const MAX_FORGOTTEN = 200;
 
 export class NextStepSession {
-  private predictor = new NextStepPredictor();
+  private predictor: NextStepPredictor;
   private readonly events = new EventLog();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly saving = new SerialQueue();
@@ -46,6 +49,7 @@ export class NextStepSession {
   private readonly changes: Emitter;
 
   private constructor(private readonly options: NextStepSessionOptions) {
+    this.predictor = new NextStepPredictor(options.links);
     this.changes = new Emitter((error) => options.log.error('next steps: a listener failed', error));
   }
 
@@ -166,7 +170,7 @@ export class NextStepSession {
     this.cancelSave();
     await this.saving.idle();
     this.events.clear();
-    this.predictor = new NextStepPredictor();
+    this.predictor = new NextStepPredictor(this.options.links);
     this.forgotten = [];
     this.dirty = false;
     await deleteEventLog(this.options.logFile);

@@ -10,6 +10,15 @@ import {
 import { hasWord, isTelling } from './editDiff';
 import { EditRanker, type CandidateContext } from './editRanker';
 import { IdentifierIndex, type FileIndex } from './identifierIndex';
+import {
+  changedWords,
+  importedModules,
+  MAX_IMPORTERS,
+  MAX_WORD_FILES,
+  NO_LINKS,
+  scoreSharedWords,
+  type FileLinks,
+} from '../next/signals/fileLinks';
 import { ImportIndex, TestFiles } from './relatedFiles';
 import { transformationOf, type Transformation } from './transformation';
 import type { EditCandidate, UserEdit, WorkspaceReader } from './types';
@@ -59,6 +68,33 @@ export class NextEditPredictor {
 
   constructor(private readonly deps: NextEditDeps) {
     this.imports = new ImportIndex(deps.reader);
+  }
+
+  /**
+   * What the code says about `path` after the user's `recent` edits (see FileLinks), from the
+   * files indexed so far: the next-file ranker weighs it with the co-change history.
+   */
+  linksOf(path: string, recent: readonly UserEdit[]): FileLinks {
+    const text = this.deps.reader.read(path);
+    if (text === undefined) return NO_LINKS;
+    const imports = importedModules(text);
+    const own = recent.filter((edit) => edit.path === path);
+    const before = new Set(own.flatMap((edit) => [...importedModules(edit.oldText)]));
+    const added = new Set(
+      own.flatMap((edit) => [...importedModules(edit.newText)]).filter((m) => imports.has(m) && !before.has(m)),
+    );
+    const words = [...new Set(own.flatMap((edit) => changedWords(edit.oldText, edit.newText)))];
+    return {
+      imports,
+      added,
+      importers: new Set(this.imports.importersOf(path, MAX_IMPORTERS)),
+      sharedWords: scoreSharedWords(path, words, (word) => {
+        const maybe = this.imports.words.filesWith(word);
+        // too common either way: the scorer skips it, so its texts need no check
+        if (maybe.length > 2 * MAX_WORD_FILES) return maybe;
+        return maybe.filter((file) => hasWordIn(this.imports.textOf(file), word));
+      }),
+    };
   }
 
   /** Candidates after the user's recent edits (newest last), best first, at most `limit`. */

@@ -1,6 +1,7 @@
 import type { FileIndex } from './identifierIndex';
 import type { WorkspaceReader } from './types';
 import { WordSignatures } from './wordSignatures';
+import { importedModules, ModuleImporters, moduleName } from '../next/signals/fileLinks';
 
 /**
  * Which files import which modules, kept current a bounded slice at a time: each refresh reads
@@ -8,9 +9,9 @@ import { WordSignatures } from './wordSignatures';
  * prediction never waits on a whole-workspace scan.
  */
 export class ImportIndex {
-  private readonly modulesOf = new Map<string, { text: string; modules: ReadonlySet<string> }>();
-  /** module name -> the files importing it. */
-  private readonly importers = new Map<string, Set<string>>();
+  /** The text each file had when its imports were read. */
+  private readonly texts = new Map<string, string>();
+  private readonly importers = new ModuleImporters();
   /** The words of the same files, read in the same pass. */
   readonly words = new WordSignatures();
   private cursor = 0;
@@ -21,12 +22,12 @@ export class ImportIndex {
   refresh(edited: readonly string[], budget: number, indexed?: (path: string) => FileIndex | undefined): void {
     for (const path of edited) {
       const file = indexed?.(path);
-      const known = this.modulesOf.get(path);
+      const known = this.texts.get(path);
       if (!file) this.index(path);
-      else if (known?.text !== file.text) {
+      else if (known !== file.text) {
         this.setModules(path, file.text, importedModules(importLines(file)));
         // The words of the lines the edit changed join the fingerprint; a full read only when the known text is older.
-        if (known && file.previousText === known.text) this.words.add(path, file.lastChangedText);
+        if (known !== undefined && file.previousText === known) this.words.add(path, file.lastChangedText);
         else this.words.set(path, file.text);
       }
     }
@@ -40,69 +41,41 @@ export class ImportIndex {
 
   /** Indexed files that import the module `path` defines (by its module name), at most `limit`. */
   importersOf(path: string, limit: number): string[] {
-    const name = moduleName(path);
-    const out: string[] = [];
-    if (name === '') return out;
-    for (const file of this.importers.get(name) ?? []) {
-      if (out.length >= limit) break;
-      if (file !== path) out.push(file);
-    }
-    return out;
+    return this.importers.importersOf(path, limit);
   }
 
-  /** Records a file's imports, keeping the module -> importers table in step. */
+  /** The module names a file imported when last indexed. */
+  modulesOf(path: string): ReadonlySet<string> | undefined {
+    return this.importers.modules(path);
+  }
+
+  /** Records a file's imports and the text they were read from. */
   private setModules(path: string, text: string, modules: ReadonlySet<string>): void {
-    const before = this.modulesOf.get(path)?.modules;
-    for (const module of before ?? []) if (!modules.has(module)) this.importers.get(module)?.delete(path);
-    for (const module of modules) {
-      if (before?.has(module)) continue;
-      const files = this.importers.get(module);
-      if (files) files.add(path);
-      else this.importers.set(module, new Set([path]));
-    }
-    this.modulesOf.set(path, { text, modules });
+    this.importers.set(path, modules);
+    this.texts.set(path, text);
   }
 
   get size(): number {
-    return this.modulesOf.size;
+    return this.texts.size;
   }
 
   /** The text a file had when last indexed. */
   textOf(path: string): string | undefined {
-    return this.modulesOf.get(path)?.text;
+    return this.texts.get(path);
   }
 
   private index(path: string): void {
     const text = this.reader.read(path);
     if (text === undefined) {
-      this.setModules(path, '', new Set());
-      this.modulesOf.delete(path);
+      this.importers.delete(path);
+      this.texts.delete(path);
       this.words.delete(path);
       return;
     }
-    const known = this.modulesOf.get(path);
-    if (known && known.text === text) return;
+    if (this.texts.get(path) === text) return;
     this.setModules(path, text, importedModules(text));
     this.words.set(path, text);
   }
-}
-
-const JS_IMPORT = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
-const PY_FROM = /^\s*from\s+([.\w]+)\s+import\s+([\w\s,()*]+)/gm;
-const PY_IMPORT = /^\s*import\s+([\w.]+)/gm;
-
-/** The last segment of every module a file imports ("./api/users.js" and "app.api.users" give "users"). */
-export function importedModules(text: string): Set<string> {
-  const modules = new Set<string>();
-  for (const m of text.matchAll(JS_IMPORT)) modules.add(lastSegment(m[1] ?? ''));
-  for (const m of text.matchAll(PY_FROM)) {
-    modules.add(lastSegment(m[1] ?? ''));
-    // `from . import users` names the module after `import`.
-    for (const name of (m[2] ?? '').split(/[\s,()]+/)) if (name) modules.add(name);
-  }
-  for (const m of text.matchAll(PY_IMPORT)) modules.add(lastSegment(m[1] ?? ''));
-  modules.delete('');
-  return modules;
 }
 
 /** The lines of a file that can hold an import (with a parenthesised Python list's continuation), as text. */
@@ -119,20 +92,6 @@ function importLines(file: FileIndex): string {
     }
   }
   return out.join('\n');
-}
-
-function lastSegment(specifier: string): string {
-  const parts = specifier.split(/[/.]/).filter((p) => p !== '');
-  let last = parts[parts.length - 1] ?? '';
-  if (/^(js|ts|tsx|jsx|mjs|cjs|py)$/.test(last) && parts.length > 1) last = parts[parts.length - 2] ?? '';
-  return last === 'index' || last === '__init__' ? (parts[parts.length - 2] ?? '') : last;
-}
-
-/** The name other files import a file by: its stem, or its folder's name for index/__init__. */
-export function moduleName(path: string): string {
-  const parts = path.split('/');
-  const base = (parts[parts.length - 1] ?? '').replace(/\.(d\.)?[^.]+$/, '');
-  return base === 'index' || base === '__init__' ? (parts[parts.length - 2] ?? '') : base;
 }
 
 /** The test file that goes with a source file (foo.ts: foo.test.ts, foo.spec.ts, test_foo.py, ...), if any. */

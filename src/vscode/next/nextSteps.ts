@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { OndiConfig } from '../../core/config';
-import type { Logger } from '../../core/log';
+import { describeError, type Logger } from '../../core/log';
+import type { FileLinks } from '../../core/next/signals/fileLinks';
 import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/signals/gitHistory';
 import { NextStepSession, SEED_COMMITS } from '../../core/next/nextStepSession';
 import { createPathExcluder } from '../../core/privacy/globs';
@@ -29,6 +30,8 @@ export interface NextSteps extends vscode.Disposable {
   readonly onDidChange: vscode.Event<void>;
   /** Keys of the latest recorded actions, oldest first; empty until the workspace's session is loaded. */
   recentActions(limit: number): readonly string[];
+  /** Lets next-file suggestions weigh what the code says about a changed file (next edit reads it). */
+  useLinks(links: (file: string) => FileLinks | undefined): void;
 }
 
 /**
@@ -39,6 +42,7 @@ export interface NextSteps extends vscode.Disposable {
 export function activateNextSteps(context: vscode.ExtensionContext, deps: NextStepsDeps): NextSteps {
   const { log } = deps;
   let session: NextStepSession | undefined;
+  let links: ((file: string) => FileLinks | undefined) | undefined;
   const changed = new vscode.EventEmitter<void>();
   const statusBar = new NextStepStatusBar(COMMAND_IDS.nextStep);
   const codeLens = new RelatedFilesCodeLens(() => session);
@@ -97,6 +101,14 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
         isExcluded: (file) => excluder(deps.config().disabledGlobs)(file),
         readHistory: async (dir) =>
           relativeToPrefix(await readCommits(dir, { max: SEED_COMMITS }), await readWorkspacePrefix(dir)),
+        links: (file) => {
+          try {
+            return links?.(file);
+          } catch (error) {
+            log.warn(`next steps: could not read the imports and words of ${file}: ${describeError(error)}`);
+            return undefined;
+          }
+        },
       });
       if (disposed) {
         await opened.dispose();
@@ -149,6 +161,9 @@ export function activateNextSteps(context: vscode.ExtensionContext, deps: NextSt
     session: () => session,
     onDidChange: changed.event,
     recentActions: (limit) => session?.recentActions(limit) ?? [],
+    useLinks: (provider) => {
+      links = provider;
+    },
     dispose: () => {
       disposed = true;
       if (refreshTimer) clearTimeout(refreshTimer);

@@ -38,6 +38,7 @@ export function activateNextEdit(deps: NextEditDeps): vscode.Disposable {
         ?.relatedFiles(path, CO_CHANGED)
         .map((related) => related.file) ?? [],
   });
+  deps.nextSteps?.useLinks((path) => predictor.linksOf(path, editLog.edits(Date.now())));
   const marker = new NextEditMarker(COMMAND_IDS.nextEditJump);
   const controller = new NextEditController({ log: deps.log, editLog, predictor, reader, marker, enabled });
   const render = (): void => {

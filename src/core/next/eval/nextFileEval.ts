@@ -1,5 +1,6 @@
 import { seededRandom } from '../../eval/lineSamples';
 import type { CommitRecord } from '../signals/gitHistory';
+import type { FileLinks } from '../signals/fileLinks';
 import type { NextFilePredictor } from './predictor';
 
 /**
@@ -45,6 +46,8 @@ export function queryOf(commit: CommitRecord, draw?: number): string | undefined
 export interface ReplayOptions {
   readonly query?: QueryMode;
   readonly seed?: number;
+  /** The import links of a file of the commit at `index` (see importHistory.ts), where read. */
+  readonly links?: (index: number, file: string) => FileLinks | undefined;
 }
 
 export function replayNextFile(
@@ -61,11 +64,12 @@ export function replayNextFile(
   commits.forEach((commit, index) => {
     // One draw per commit, whether or not it is scored, so the choice of a commit never depends on the window.
     const query = queryOf(commit, rand?.());
+    const links = query === undefined ? undefined : options.links?.(index, query);
     if (index >= start && query !== undefined) {
       scored++;
       const others = new Set(commit.files.filter((file) => file !== query));
       for (const predictor of predictors) {
-        const top = predictor.predict(query, 10);
+        const top = predictor.predict(query, 10, links);
         const total = totals.get(predictor.name);
         if (!total) continue;
         if (top.slice(0, 1).some((file) => others.has(file))) total.hit1++;
@@ -73,7 +77,7 @@ export function replayNextFile(
         total.recall10 += top.filter((file) => others.has(file)).length / others.size;
       }
     }
-    for (const predictor of predictors) predictor.learn(commit, query);
+    for (const predictor of predictors) predictor.learn(commit, query, links);
     if (progress && (index + 1) % 200 === 0) progress(index + 1, commits.length);
   });
   const percent = (value: number): number => (scored === 0 ? 0 : Math.round((1000 * value) / scored) / 10);

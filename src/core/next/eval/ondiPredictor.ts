@@ -1,5 +1,6 @@
 import { NextFileRanker, type NextFileRankerOptions } from '../learners/fileRanker';
 import type { CommitRecord } from '../signals/gitHistory';
+import type { FileLinks } from '../signals/fileLinks';
 import type { NextFilePredictor } from './predictor';
 
 /** Ondi's next-file ranker seen through the replay interface. */
@@ -11,14 +12,15 @@ export class OndiNextFilePredictor implements NextFilePredictor {
     this.ranker = new NextFileRanker(options);
   }
 
-  predict(query: string, limit: number): string[] {
-    return this.ranker.rank(query, limit).map((ranked) => ranked.file);
+  predict(query: string, limit: number, links?: FileLinks): string[] {
+    return this.ranker.rank(query, limit, undefined, links).map((ranked) => ranked.file);
   }
 
-  learn(commit: CommitRecord, query: string | undefined): void {
+  learn(commit: CommitRecord, query: string | undefined, links?: FileLinks): void {
     // Train the weighting on this commit's outcome before its files enter the history, so the
     // features it learns from are the ones it had when it was asked.
-    if (query !== undefined) this.ranker.learnOutcome(query, new Set(commit.files.filter((file) => file !== query)));
+    if (query !== undefined)
+      this.ranker.learnOutcome(query, new Set(commit.files.filter((file) => file !== query)), undefined, links);
     this.ranker.learnChange(commit.files, commit.deleted);
   }
 }

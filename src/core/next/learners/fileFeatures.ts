@@ -5,7 +5,7 @@ import { folderSimilarity, isTestPair, nameSimilarity, namesSubject, pathParts }
  * weigh. Each entry says why it is there; the order is part of the saved model format
  * (FEATURE_VERSION changes when it does).
  */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 export interface PairFacts {
   /** Decayed number of changes that touched both files. */
@@ -23,6 +23,16 @@ export interface PairFacts {
   readonly queryWeight: number;
   /** Strongest rule R => C over the files R the user touched just before. */
   readonly viaRecentConfidence: number;
+  /** Q imports C (by C's module name), and C imports Q; false where the imports are not known. */
+  readonly queryImports: boolean;
+  readonly importsQuery: boolean;
+  /** Q's latest change added the import of C. */
+  readonly importAdded: boolean;
+  /** How many candidates the imports link to Q (a file importing forty modules says less of each). */
+  readonly linked: number;
+  /** C's score among the files sharing the words Q's change touched (FileLinks.sharedWords), and its place there. */
+  readonly sharedWords: number;
+  readonly sharedWordsRank: number | undefined;
 }
 
 export const FEATURE_NAMES = [
@@ -49,11 +59,17 @@ export const FEATURE_NAMES = [
   'sameExtension',
   'queryIsTest',
   'candidateIsTest',
+  'queryImports', // the file just changed uses C: a changed signature or export reaches it
+  'importsQuery', // C uses the file just changed
+  'importAdded', // the change made Q use C: C likely gained what Q now uses
+  'linkShare', // one import link among few is telling
+  'logSharedWords', // C holds identifiers the change to Q added or removed
+  'sharedWordsTop', // ... more of them, or rarer ones, than any other file
 ] as const;
 
 /** Weights before any outcome trained them: co-change, recency and test pairs count most. */
 export const PRIOR_WEIGHTS: readonly number[] = [
-  3, 0, 1, 0.5, -1, 1.5, 1, 0.5, 0, 0, 0, 0.2, 0, 2, 0, 2, 1, 0.5, 0.5, 1, 0.3, 0, 0,
+  3, 0, 1, 0.5, -1, 1.5, 1, 0.5, 0, 0, 0, 0.2, 0, 2, 0, 2, 1, 0.5, 0.5, 1, 0.3, 0, 0, 1, 1, 1, 1, 1, 1,
 ];
 export const PRIOR_BIAS = -4;
 
@@ -87,5 +103,11 @@ export function pairFeatures(query: string, candidate: string, facts: PairFacts)
     q.ext === c.ext ? 1 : 0,
     q.isTest ? 1 : 0,
     c.isTest ? 1 : 0,
+    facts.queryImports ? 1 : 0,
+    facts.importsQuery ? 1 : 0,
+    facts.importAdded ? 1 : 0,
+    facts.queryImports || facts.importsQuery ? 1 / Math.max(1, facts.linked) : 0,
+    Math.log1p(facts.sharedWords),
+    facts.sharedWordsRank !== undefined && facts.sharedWordsRank < 3 ? 1 : 0,
   ];
 }

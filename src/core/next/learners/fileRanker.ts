@@ -12,6 +12,7 @@ import {
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
 import { findRenames } from '../signals/renames';
+import { moduleName, NO_LINKS, type FileLinks } from '../signals/fileLinks';
 
 /**
  * Ranks the files a user is likely to touch next, given the file they are on and the files
@@ -72,6 +73,7 @@ export class NextFileRanker {
   /** Distinct recently touched files, most recent first. */
   private recent: string[] = [];
   private readonly byStem = new Map<string, Set<string>>();
+  private readonly byModule = new Map<string, Set<string>>();
   private readonly byFolder = new Map<string, Set<string>>();
   private readonly model: OnlineLogistic;
   private readonly answers: AnswerMemory;
@@ -160,6 +162,7 @@ export class NextFileRanker {
     this.lastTogether.delete(file);
     const { stem, dir } = pathParts(file);
     this.byStem.get(stem)?.delete(file);
+    this.byModule.get(moduleName(file))?.delete(file);
     this.byFolder.get(dir)?.delete(file);
     this.recent = this.recent.filter((other) => other !== file);
   }
@@ -167,26 +170,35 @@ export class NextFileRanker {
   /**
    * The `limit` most likely next files after `query`. `context` lists other files the user is
    * working with right now (most recent first); without it, the latest changes stand in.
+   * `links` are the query's imports as they stand now, where the caller can read them.
    */
-  rank(query: string, limit: number, context?: readonly string[]): RankedFile[] {
+  rank(query: string, limit: number, context?: readonly string[], links: FileLinks = NO_LINKS): RankedFile[] {
     const ctx = this.contextFor(query, context);
-    const scored = this.candidates(query).map((file) => this.score(query, file, ctx));
+    const pool = this.candidates(query, links);
+    const linked = linkedCount(pool, links);
+    const scored = pool.map((file) => this.score(query, file, ctx, links, linked));
     scored.sort((a, b) => b.probability - a.probability || a.file.localeCompare(b.file));
     return this.diversify(query, scored, limit);
   }
 
   /** Trains the weighting on what really came next: `actual` are the files touched with `query`. */
-  learnOutcome(query: string, actual: ReadonlySet<string>, context?: readonly string[]): void {
+  learnOutcome(
+    query: string,
+    actual: ReadonlySet<string>,
+    context?: readonly string[],
+    links: FileLinks = NO_LINKS,
+  ): void {
     this.answers.record(query, actual);
     const ctx = this.contextFor(query, context);
-    const pool = this.candidates(query);
+    const pool = this.candidates(query, links);
+    const linked = linkedCount(pool, links);
     const positives = pool.filter((file) => actual.has(file)).length;
     if (positives === 0) return; // nothing to learn: every right answer was a brand-new file
     // Balance the classes so the many negatives do not drown the few positives.
     const negativeWeight = Math.min(1, (4 * positives) / Math.max(1, pool.length - positives));
     for (const file of pool) {
       const label = actual.has(file) ? 1 : 0;
-      this.model.learn(this.features(query, file, ctx).features, label, label ? 1 : negativeWeight);
+      this.model.learn(this.features(query, file, ctx, links, linked).features, label, label ? 1 : negativeWeight);
     }
   }
 
@@ -198,13 +210,13 @@ export class NextFileRanker {
     if (state.featureVersion === FEATURE_VERSION) this.model.restore(state.model);
   }
 
-  private score(query: string, file: string, context: readonly string[]): RankedFile {
-    const { features, facts, viaRecent } = this.features(query, file, context);
+  private score(query: string, file: string, context: readonly string[], links: FileLinks, linked: number): RankedFile {
+    const { features, facts, viaRecent } = this.features(query, file, context, links, linked);
     const probability = this.answers.blend(query, file, this.model.probability(features));
     return { file, probability, facts, testPair: features[FEATURE_NAMES.indexOf('testPair')] === 1, viaRecent };
   }
 
-  private features(query: string, file: string, context: readonly string[]) {
+  private features(query: string, file: string, context: readonly string[], links: FileLinks, linked: number) {
     let viaRecent: string | undefined;
     let viaRecentConfidence = 0;
     for (const other of context) {
@@ -226,6 +238,12 @@ export class NextFileRanker {
       candidateWeight: this.graph.fileWeight(file),
       queryWeight: this.graph.fileWeight(query),
       viaRecentConfidence,
+      queryImports: links.imports.has(moduleName(file)),
+      importsQuery: links.importers.has(file),
+      importAdded: links.added.has(moduleName(file)),
+      linked,
+      sharedWords: links.sharedWords.get(file) ?? 0,
+      sharedWordsRank: rankIn(links.sharedWords, file),
     };
     return { features: pairFeatures(query, file, facts), facts, viaRecent };
   }
@@ -274,8 +292,11 @@ export class NextFileRanker {
     return (context ?? this.recent.slice(0, 8)).filter((file) => file !== query).slice(0, 8);
   }
 
-  private candidates(query: string): string[] {
+  private candidates(query: string, links: FileLinks): string[] {
     const pool = new Set<string>();
+    for (const file of links.importers) pool.add(file);
+    for (const file of links.sharedWords.keys()) pool.add(file);
+    for (const module of links.imports) for (const file of this.byModule.get(module) ?? []) pool.add(file);
     for (const [file] of this.graph.neighbors(query)) pool.add(file);
     for (const file of this.recent.slice(0, this.options.recentCandidates)) pool.add(file);
     const { stem, dir } = pathParts(query);
@@ -290,12 +311,30 @@ export class NextFileRanker {
   private index(file: string): void {
     const { stem, dir } = pathParts(file);
     addTo(this.byStem, stem, file);
+    addTo(this.byModule, moduleName(file), file);
     addTo(this.byFolder, dir, file);
   }
 }
 
 /** How many of its latest change sets each file keeps for diversify (older ones weigh little). */
 const CHANGE_SETS_PER_FILE = 128;
+
+/** A file's place in a best-first map, if there. */
+function rankIn(best: ReadonlyMap<string, number>, file: string): number | undefined {
+  let n = 0;
+  for (const key of best.keys()) {
+    if (key === file) return n;
+    n++;
+  }
+  return undefined;
+}
+
+/** How many of the candidates the query's imports link to it, either way. */
+function linkedCount(pool: readonly string[], links: FileLinks): number {
+  let n = 0;
+  for (const file of pool) if (links.importers.has(file) || links.imports.has(moduleName(file))) n++;
+  return n;
+}
 
 function addTo(index: Map<string, Set<string>>, key: string, file: string): void {
   let set = index.get(key);
