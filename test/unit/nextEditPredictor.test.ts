@@ -200,3 +200,27 @@ describe('next edit: the ranker learns', () => {
     assert.equal(ask()[0]?.kind, 'call-site');
   });
 });
+
+describe('next edit: what the code says about the changed file, for next-file suggestions', () => {
+  it("gives the file's imports, the ones the user's edits added, its importers and the files holding the edited words", () => {
+    const ws = new Workspace({
+      'src/cart.ts': ["import { total } from './money';", '', 'export const cart = [];'].join('\n'),
+      'src/money.ts': 'export const total = 0;\nexport function seasonalRate() { return 1; }',
+      'src/checkout.ts': "import { cart } from './cart';\n",
+      'src/unrelated.ts': 'export const x = 1;',
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    // indexing happens as predictions are made; one edit elsewhere fills the import and word index
+    predictor.predict([ws.edit('src/unrelated.ts', 0, 'export const y = 1;')], 5);
+    const edits = [
+      ws.edit('src/cart.ts', 1, "import { shelf } from './stock';"),
+      ws.edit('src/cart.ts', 2, 'export const cart = [seasonalRate()];'),
+    ];
+    const links = predictor.linksOf('src/cart.ts', edits);
+    assert.deepEqual([...links.imports].sort(), ['money', 'stock']);
+    assert.deepEqual([...links.added], ['stock']);
+    assert.deepEqual([...links.importers], ['src/checkout.ts']);
+    assert.deepEqual([...links.sharedWords.keys()], ['src/money.ts'], 'seasonalRate is defined there');
+    assert.equal(predictor.linksOf('src/gone.ts', edits).imports.size, 0, 'a file that cannot be read links nothing');
+  });
+});

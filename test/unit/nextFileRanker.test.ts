@@ -3,6 +3,7 @@ import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/learner
 import { ChangeSets } from '../../src/core/next/signals/changeSets';
 import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/learners/fileRanker';
 import { findRenames } from '../../src/core/next/signals/renames';
+import { moduleName, NO_LINKS, type FileLinks } from '../../src/core/next/signals/fileLinks';
 
 const memory = (overrides: Partial<ConstructorParameters<typeof AnswerMemory>[0]> = {}) =>
   new AnswerMemory({ decay: 0.5, priorStrength: 2, maxFiles: 100, maxAnswers: 100, ...overrides });
@@ -160,5 +161,29 @@ describe('next-file ranker', () => {
       'CHANGELOG.md',
       'the general model alone prefers the busy file',
     );
+  });
+  it('brings in and learns to trust the files the code links to the change: imports and shared rare words', () => {
+    const files = Array.from({ length: 12 }, (_, i) => `src/feature${i}.ts`);
+    const links = (target: string): FileLinks => ({
+      ...NO_LINKS,
+      imports: new Set([moduleName(target), 'react']),
+      sharedWords: new Map([[target, 1.5]]),
+    });
+    const ranker = new NextFileRanker();
+    // every file is known; the query's co-change history points at the changelog only
+    ranker.learnChange(files);
+    for (let round = 0; round < 60; round++) {
+      const target = files[round % files.length] as string;
+      // what the code said before the change was learned, then what changed
+      ranker.learnOutcome('src/app.ts', new Set([target]), undefined, links(target));
+      ranker.learnChange(['src/app.ts', target, 'CHANGELOG.md']);
+      ranker.learnChange(['CHANGELOG.md', 'package.json']);
+    }
+    const target = 'src/feature5.ts';
+    const ranked = ranker.rank('src/app.ts', 3, undefined, links(target));
+    assert.equal(ranked[0]?.file, target, ranked.map((r) => r.file).join());
+    assert.equal(ranked[0]?.facts.queryImports, true);
+    assert.equal(ranked[0]?.facts.sharedWordsRank, 0);
+    assert.notEqual(ranker.rank('src/app.ts', 3)[0]?.file, target, 'without the links the history alone cannot tell');
   });
 });

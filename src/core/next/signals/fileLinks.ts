@@ -1,3 +1,5 @@
+import { isTelling } from '../../nextEdit/editDiff';
+
 /**
  * What the code itself says about which files go with the one just changed: its imports, the
  * files importing it, and the files holding the words its change touched. Imports are read
@@ -53,10 +55,10 @@ export function changedWords(before: string, after: string): string[] {
   return wordsOfLines(changed).slice(0, MAX_CHANGED_WORDS);
 }
 
-/** The distinct words (5+ characters) of some lines, in order of appearance. */
+/** The distinct words (5+ characters, no keywords) of some lines, in order of appearance. */
 export function wordsOfLines(lines: readonly string[]): string[] {
   const words = new Set<string>();
-  for (const line of lines) for (const word of line.match(CHANGED_WORD) ?? []) words.add(word);
+  for (const line of lines) for (const word of line.match(CHANGED_WORD) ?? []) if (isTelling(word)) words.add(word);
   return [...words];
 }
 
