@@ -224,3 +224,26 @@ describe('next edit: what the code says about the changed file, for next-file su
     assert.equal(predictor.linksOf('src/gone.ts', edits).imports.size, 0, 'a file that cannot be read links nothing');
   });
 });
+
+describe('next edit: bulk changes', () => {
+  it('predicts nothing from an edit that replaced a file wholesale, and leaves it out of later evidence', () => {
+    const ws = new Workspace({
+      'src/gen.ts': ['const price = 1;', 'use(price);'].join('\n'),
+      'src/a.ts': ['const total = amount * 2;', 'const other = amount * 2;'].join('\n'),
+    });
+    const predictor = new NextEditPredictor({ reader: ws.reader });
+    // the same rename, once as a small edit and once inside a regenerated file
+    const filler = '\n// generated'.repeat(8000);
+    const bulk = ws.edit('src/gen.ts', 0, `const cost = 1;${filler}`);
+    assert.deepEqual(predictor.predict([bulk], 5), [], 'a 104,000-character edit is not a user edit to learn from');
+    const edit = ws.edit('src/a.ts', 0, 'const total = amount * 3;');
+    const where = at(predictor.predict([bulk, edit], 5));
+    assert.ok(where.includes('src/a.ts:1'), `the small edit after it still predicts: ${where.join()}`);
+    assert.ok(!where.some((w) => w.startsWith('src/gen.ts')), `nothing from the bulk edit: ${where.join()}`);
+    const small = new NextEditPredictor({
+      reader: new Workspace({ 'src/gen.ts': 'const price = 1;\nuse(price);' }).reader,
+    });
+    const renamed = { ...bulk, newText: 'const cost = 1;', after: { start: 0, end: 0 } };
+    assert.ok(small.predict([renamed], 5).length > 0, 'the same rename, small, is predicted from');
+  });
+});

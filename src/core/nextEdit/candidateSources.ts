@@ -1,6 +1,14 @@
-import { editIdentifiers, hasWord, isTelling, tokenize, type EditIdentifiers } from './editDiff';
+import {
+  editIdentifiers,
+  hasWord,
+  isTelling,
+  tokenize,
+  type EditIdentifiers,
+  type LineTokens,
+  type Token,
+} from './editDiff';
 import type { FileIndex } from './identifierIndex';
-import { applyToLine, type Transformation } from './transformation';
+import { applyToLine, mayApply, type Transformation } from './transformation';
 import type { CandidateKind, ProposedEdit, UserEdit } from './types';
 
 /**
@@ -123,6 +131,8 @@ export interface SearchOptions {
   /** Lines not to propose (the edit just made), in this file. */
   readonly skip?: { readonly start: number; readonly end: number };
   readonly maxLines: number;
+  /** Tokens of lines scanned before (see LineTokens); without it each line is tokenized again. */
+  readonly tokens?: LineTokens;
 }
 
 /** Every candidate line in one indexed file: the lines the evidence's words point at, checked one by one. */
@@ -212,7 +222,7 @@ function searchLines(
     const line = lines[i] ?? '';
     if (options.skip && i >= options.skip.start && i <= options.skip.end) continue;
     if (line.trim() === '') continue;
-    const repeat = repeatAt(lines, i, evidence.transformations, anchors, options.skip);
+    const repeat = repeatAt(lines, i, evidence.transformations, anchors, options);
     if (repeat) {
       out.push({
         path,
@@ -302,21 +312,23 @@ function repeatAt(
   i: number,
   transformations: readonly Transformation[],
   anchors: readonly string[],
-  skip: SearchOptions['skip'],
+  { skip, tokens }: SearchOptions,
 ): { proposal: ProposedEdit; reason: string; age: number } | undefined {
   const line = lines[i] ?? '';
+  const tokensOf = (text: string): readonly Token[] => tokens?.of(text) ?? tokenize(text);
   for (let k = 0; k < transformations.length; k++) {
     const t = transformations[k];
     const anchor = anchors[k];
-    if (!t || !anchor || !line.includes(anchor)) continue;
-    const first = applyToLine(t, line);
+    if (!t || !anchor || !line.includes(anchor) || !mayApply(t, line)) continue;
+    const first = applyToLine(t, line, tokensOf(line));
     if (first === undefined) continue;
     // The block of following lines the same change applies to becomes one proposal.
     const out = [first];
     let end = i;
     while (end + 1 < lines.length && out.length < 20) {
       if (skip && end + 1 >= skip.start && end + 1 <= skip.end) break;
-      const next = applyToLine(t, lines[end + 1] ?? '');
+      const following = lines[end + 1] ?? '';
+      const next = mayApply(t, following) ? applyToLine(t, following, tokensOf(following)) : undefined;
       if (next === undefined) break;
       out.push(next);
       end++;

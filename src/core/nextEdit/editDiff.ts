@@ -9,7 +9,6 @@ export interface Token {
   readonly start: number;
 }
 
-const TOKEN = /[A-Za-z_$][\w$]*|\d+(?:\.\d+)?|\S/g;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Words too common to say anything about where the next edit is. */
 const STOP_WORDS = new Set([
@@ -20,10 +19,68 @@ const STOP_WORDS = new Set([
   'with', 'public', 'private', 'static', 'readonly', 'elif', 'lambda', 'yield', 'typeof', 'instanceof',
 ]); // prettier-ignore
 
+/**
+ * The tokens of a text: identifiers, numbers (with one decimal part) and single other
+ * characters, whitespace skipped, as /[A-Za-z_$][\w$]*|\d+(?:\.\d+)?|\S/g matches them; a loop
+ * over character codes because scanning a file for a repeated change tokenizes many lines.
+ */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  for (const match of text.matchAll(TOKEN)) tokens.push({ text: match[0], start: match.index });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let j = i + 1;
+    if (isIdentifierStart(c)) {
+      while (j < n && (isIdentifierStart(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) j++;
+    } else if (isDigit(c)) {
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
+        j += 2;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+      }
+    } else if (isSpace(c)) {
+      i = j;
+      continue;
+    }
+    tokens.push({ text: text.slice(i, j), start: i });
+    i = j;
+  }
   return tokens;
+}
+
+/**
+ * The tokens of lines seen before: a prediction scans the same files again after each edit,
+ * and most of their lines have not changed. Bounded: emptied when `capacity` lines are held.
+ */
+export class LineTokens {
+  private readonly known = new Map<string, readonly Token[]>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  of(line: string): readonly Token[] {
+    let tokens = this.known.get(line);
+    if (tokens === undefined) {
+      if (this.known.size >= this.capacity) this.known.clear();
+      tokens = tokenize(line);
+      this.known.set(line, tokens);
+    }
+    return tokens;
+  }
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const SPACE = /\s/;
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && SPACE.test(String.fromCharCode(c)));
 }
 
 export function isIdentifier(token: string): boolean {

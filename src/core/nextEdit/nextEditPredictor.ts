@@ -7,7 +7,7 @@ import {
   type EditEvidence,
   type RawCandidate,
 } from './candidateSources';
-import { hasWord, isTelling } from './editDiff';
+import { hasWord, isTelling, LineTokens } from './editDiff';
 import { EditRanker, type CandidateContext } from './editRanker';
 import { IdentifierIndex, type FileIndex } from './identifierIndex';
 import {
@@ -45,6 +45,8 @@ const LIMITS = {
   rememberedChanges: 8,
   /** Files beyond the related ones searched because they hold the changed words. */
   wordFiles: 8,
+  /** An edit with more text than this replaced a file wholesale (a build, a generated file): no evidence. */
+  editChars: 100_000,
 };
 
 /**
@@ -59,6 +61,7 @@ export class NextEditPredictor {
   /** Words to lines of the files searched lately, kept current with the edits. */
   private readonly index = new IdentifierIndex({ files: LIMITS.indexedFiles, lines: LIMITS.indexedLines });
   private readonly tests = new TestFiles();
+  private readonly lineTokens = new LineTokens();
   /** The distinct changes of the edits seen lately (least recent first), how often and when last made. */
   private readonly changes = new Map<string, { t: Transformation; count: number; at: number }>();
   private readonly seenEdits = new Set<string>();
@@ -98,9 +101,10 @@ export class NextEditPredictor {
   }
 
   /** Candidates after the user's recent edits (newest last), best first, at most `limit`. */
-  predict(recent: readonly UserEdit[], limit = 5, signal?: AbortSignal): EditCandidate[] {
+  predict(edits: readonly UserEdit[], limit = 5, signal?: AbortSignal): EditCandidate[] {
+    const recent = edits.filter((edit) => edit.oldText.length + edit.newText.length <= LIMITS.editChars);
     const last = recent[recent.length - 1];
-    if (!last || signal?.aborted) return [];
+    if (!last || last !== edits[edits.length - 1] || signal?.aborted) return [];
     const text = this.deps.reader.read(last.path);
     if (text === undefined) return [];
     const file = this.index.of(last.path, text);
@@ -109,6 +113,7 @@ export class NextEditPredictor {
     this.imports.refresh([last.path], LIMITS.indexBudget, (path) => (path === last.path ? file : undefined));
 
     const raw: RawCandidate[] = searchFile(last.path, file, evidence, {
+      tokens: this.lineTokens,
       skip: last.after,
       maxLines: LIMITS.linesPerFile,
     });
@@ -127,7 +132,7 @@ export class NextEditPredictor {
       const other = this.deps.reader.read(path);
       if (other === undefined) continue;
       const otherFile = this.index.of(path, other);
-      const found = searchFile(path, otherFile, evidence, { maxLines: LIMITS.linesPerFile });
+      const found = searchFile(path, otherFile, evidence, { maxLines: LIMITS.linesPerFile, tokens: this.lineTokens });
       raw.push(...found);
       if (found.length > 0) continue;
       const kind = path === test ? 'test-file' : coChanged.includes(path) ? 'co-change' : undefined;

@@ -61,9 +61,16 @@ function lineTransformation(oldLine: string, newLine: string): Transformation | 
 }
 
 /** The line with the transformation applied everywhere it matches; undefined where it does not. */
-export function applyToLine(t: Transformation, line: string): string | undefined {
-  const tokens = tokenize(line);
-  return t.removed.length > 0 ? substitute(t, line, tokens) : insert(t, line, tokens);
+export function applyToLine(t: Transformation, line: string, tokens?: readonly Token[]): string | undefined {
+  if (!mayApply(t, line)) return undefined;
+  const all = tokens ?? tokenize(line);
+  return t.removed.length > 0 ? substitute(t, line, all) : insert(t, line, all);
+}
+
+/** Whether every token the transformation needs occurs in the line's text: a cheap test before tokenizing it. */
+export function mayApply(t: Transformation, line: string): boolean {
+  const needed = t.removed.length > 0 ? t.removed : [...t.before, ...t.after];
+  return needed.every((text) => line.includes(text));
 }
 
 function substitute(t: Transformation, line: string, tokens: readonly Token[]): string | undefined {
