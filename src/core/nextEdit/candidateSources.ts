@@ -218,6 +218,13 @@ function searchLines(
   const weak = weakIds(evidence);
   const anchors = evidence.transformations.map(anchorOf);
   const call = signatureOf ? new RegExp(`\\b${escape(signatureOf)}\\s*\\(`) : undefined;
+  // one pattern per identifier, not one per line: a common word can hold thousands of lines
+  const callPatterns = new Map<string, RegExp>();
+  const callOf = (id: string): RegExp => {
+    let pattern = callPatterns.get(id);
+    if (!pattern) callPatterns.set(id, (pattern = new RegExp(`\\b${escape(id)}\\s*\\(`)));
+    return pattern;
+  };
   for (const i of at) {
     const line = lines[i] ?? '';
     if (options.skip && i >= options.skip.start && i <= options.skip.end) continue;
@@ -262,7 +269,7 @@ function searchLines(
         out.push({ path, line: i, kind: 'occurrence', reason: `uses ${shared}, as the edited lines do`, match: 0.1 });
       continue;
     }
-    const calls = new RegExp(`\\b${escape(context)}\\s*\\(`).test(line);
+    const calls = callOf(context).test(line);
     out.push({
       path,
       line: i,

@@ -35,6 +35,8 @@ const LIMITS = {
   coChanged: 4,
   linesPerFile: 8000,
   indexBudget: 16,
+  /** ...and at most this much of their text, so one large file does not make a slow prediction. */
+  indexChars: 150_000,
   recentTransformations: 5,
   recentFiles: 4,
   perKindAndFile: 12,
@@ -110,7 +112,12 @@ export class NextEditPredictor {
     const file = this.index.of(last.path, text);
     const { transformations, repetitive, lastFirst } = this.transformations(recent);
     const evidence = withSiblings({ ...evidenceOf(last, transformations), lastFirst }, file.fileLines);
-    this.imports.refresh([last.path], LIMITS.indexBudget, (path) => (path === last.path ? file : undefined));
+    this.imports.refresh(
+      [last.path],
+      LIMITS.indexBudget,
+      (path) => (path === last.path ? file : undefined),
+      LIMITS.indexChars,
+    );
 
     const raw: RawCandidate[] = searchFile(last.path, file, evidence, {
       tokens: this.lineTokens,

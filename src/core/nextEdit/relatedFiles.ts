@@ -18,8 +18,16 @@ export class ImportIndex {
 
   constructor(private readonly reader: WorkspaceReader) {}
 
-  /** `indexed`: the word index of an edited file, so only its import lines are read again. */
-  refresh(edited: readonly string[], budget: number, indexed?: (path: string) => FileIndex | undefined): void {
+  /**
+   * Indexes the edited files, then at most `budget` more, stopping once `charBudget` characters
+   * were read. `indexed`: the word index of an edited file, so only its import lines are read again.
+   */
+  refresh(
+    edited: readonly string[],
+    budget: number,
+    indexed?: (path: string) => FileIndex | undefined,
+    charBudget = Number.POSITIVE_INFINITY,
+  ): void {
     for (const path of edited) {
       const file = indexed?.(path);
       const known = this.texts.get(path);
@@ -32,10 +40,11 @@ export class ImportIndex {
       }
     }
     const files = this.reader.files();
-    for (let n = 0; n < Math.min(budget, files.length); n++) {
+    let chars = 0;
+    for (let n = 0; n < Math.min(budget, files.length) && chars < charBudget; n++) {
       this.cursor = (this.cursor + 1) % files.length;
       const path = files[this.cursor];
-      if (path !== undefined) this.index(path);
+      if (path !== undefined) chars += this.index(path);
     }
   }
 
@@ -64,17 +73,19 @@ export class ImportIndex {
     return this.texts.get(path);
   }
 
-  private index(path: string): void {
+  /** Reads a file's imports and words again if its text changed; returns how many characters were read. */
+  private index(path: string): number {
     const text = this.reader.read(path);
     if (text === undefined) {
       this.importers.delete(path);
       this.texts.delete(path);
       this.words.delete(path);
-      return;
+      return 0;
     }
-    if (this.texts.get(path) === text) return;
+    if (this.texts.get(path) === text) return 0;
     this.setModules(path, text, importedModules(text));
     this.words.set(path, text);
+    return text.length;
   }
 }
 
