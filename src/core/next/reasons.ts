@@ -20,12 +20,17 @@ export function habitReason(trigger: string, next: PerformableAction, count: num
 export function fileReason(ranked: RankedFile, current: string): string {
   const here = baseName(current);
   const { facts } = ranked;
-  if (ranked.testPair) return `${baseName(ranked.file)} and ${here} are a source/test pair`;
+  const there = baseName(ranked.file);
+  if (ranked.testPair) return `${there} and ${here} are a source/test pair`;
+  if (facts.importAdded) return `${here} now imports ${there}`;
   if (facts.together >= 0.5) {
     const together = Math.max(1, Math.round(facts.together));
     const share = Math.round(100 * facts.confidence);
     return `Changed together with ${here} in ${together} recent commit${together === 1 ? '' : 's'} (${share}% of ${here}'s)`;
   }
+  if (facts.sharedWordsRank === 0) return `Holds names you just changed in ${here}`;
+  if (facts.importsQuery) return `Imports ${here}`;
+  if (facts.queryImports) return `Imported by ${here}`;
   if (ranked.viaRecent !== undefined && facts.viaRecentConfidence > 0) {
     return `Usually changes with ${baseName(ranked.viaRecent)}, which you just worked on`;
   }
