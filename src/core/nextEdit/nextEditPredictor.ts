@@ -35,8 +35,8 @@ const LIMITS = {
   coChanged: 4,
   linesPerFile: 8000,
   indexBudget: 16,
-  /** ...and at most this much of their text, so one large file does not make a slow prediction. */
-  indexChars: 150_000,
+  /** ...and at most this much of their text, so a run of large files does not make a slow prediction. */
+  indexChars: 400_000,
   recentTransformations: 5,
   recentFiles: 4,
   perKindAndFile: 12,
