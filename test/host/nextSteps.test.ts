@@ -138,6 +138,30 @@ describe('next steps in the extension host', function () {
     assert.notEqual(recentActions(2)[0], 'open:src/money.ts');
   });
 
+  it('suggests the file a new import brings in, from the code alone, with no history learned', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('ondi.forgetNextSteps', { confirmed: true }), true);
+    const editor = await vscode.window.showTextDocument(cart, { preview: false });
+    try {
+      assert.ok(
+        await editor.edit((edit) =>
+          edit.insert(new vscode.Position(1, 0), "import { describeShipping } from './shipping';\n"),
+        ),
+      );
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      assert.ok(await editor.edit((edit) => edit.insert(end, '\nexport const shippingNote = describeShipping(0);\n')));
+      let text = '';
+      await eventuallyAsync(
+        async () => (text = await why()).includes('"Open shipping.ts"'),
+        () => `Ondi suggests opening shipping.ts; it says: ${text}`,
+        30_000,
+      );
+      assert.match(text, /cart\.ts now imports shipping\.ts/);
+    } finally {
+      await vscode.window.showTextDocument(cart, { preview: false });
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { actionKey, isPerformable, type Action } from '../../src/core/next/signals/actions';
 import { NextStepPredictor } from '../../src/core/next/nextStepPredictor';
+import { NO_LINKS, type FileLinks } from '../../src/core/next/signals/fileLinks';
 import { ShowThreshold } from '../../src/core/next/learners/showThreshold';
 
 /** Plays repetitions of a scripted session and scores the top-1 guess before each step Ondi can perform. */
@@ -271,5 +272,27 @@ describe('show threshold', () => {
       if (shown) predictor.observe({ at: 3e9 + i + 0.5, action: shown.action });
     }
     assert.ok(predictor.suggest().threshold < raised);
+  });
+});
+
+describe('next steps from what the code says, without history', () => {
+  it('suggests the file an edit linked (a new import, names it holds) in a workspace with no commits learned', () => {
+    const links = (file: string): FileLinks | undefined =>
+      file === 'src/cart.ts'
+        ? {
+            ...NO_LINKS,
+            imports: new Set(['shipping']),
+            added: new Set(['shipping']),
+            sharedWords: new Map([['src/shipping.ts', 1]]),
+          }
+        : undefined;
+    const predictor = new NextStepPredictor(links);
+    predictor.observe({ at: 1, action: { kind: 'edit', file: 'src/cart.ts' } });
+    const top = predictor.suggest(5).steps[0];
+    assert.equal(top?.key, 'open:src/shipping.ts');
+    assert.equal(top?.reason, 'cart.ts now imports shipping.ts');
+    const without = new NextStepPredictor();
+    without.observe({ at: 1, action: { kind: 'edit', file: 'src/cart.ts' } });
+    assert.equal(without.suggest(5).steps.length, 0, 'no history and no links: nothing to say');
   });
 });

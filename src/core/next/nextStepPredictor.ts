@@ -206,8 +206,10 @@ export class NextStepPredictor {
       });
     }
     if (sequence.length === 0) openShare = PRIOR_OPEN_SHARE;
-    if (current !== undefined && this.files.knows(current)) {
-      const ranked = this.files.rank(current, 10, this.session, this.links(current));
+    const links = current === undefined ? undefined : this.links(current);
+    const linked = links !== undefined && (links.importers.size > 0 || links.sharedWords.size > 0);
+    if (current !== undefined && (this.files.knows(current) || linked)) {
+      const ranked = this.files.rank(current, 10, this.session, links);
       const total = Math.max(
         1,
         ranked.reduce((sum, r) => sum + r.probability, 0),

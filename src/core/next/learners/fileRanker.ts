@@ -305,7 +305,10 @@ export class NextFileRanker {
     siblings.sort((a, b) => (this.lastTouched.get(b) ?? 0) - (this.lastTouched.get(a) ?? 0));
     for (const file of siblings.slice(0, this.options.recentCandidates)) pool.add(file);
     pool.delete(query);
-    return [...pool].filter((file) => this.lastTouched.has(file));
+    // a file the code links to the change counts even without history (a new project, a new file)
+    return [...pool].filter(
+      (file) => this.lastTouched.has(file) || links.importers.has(file) || links.sharedWords.has(file),
+    );
   }
 
   private index(file: string): void {
