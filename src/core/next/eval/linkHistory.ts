@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { CommitRecord } from '../signals/gitHistory';
+import { git, type CommitRecord } from '../signals/gitHistory';
 import {
   importedModules,
   MAX_IMPORTERS,
@@ -33,7 +33,7 @@ export async function readLinkHistory(
   const first = commits[from];
   if (!first) return () => undefined;
   const base = `${first.hash}^`;
-  const baseFiles = (await gitText(repo, ['ls-tree', '-r', '--name-only', '-z', base]).catch(() => ''))
+  const baseFiles = (await git(['-C', repo, 'ls-tree', '-r', '--name-only', '-z', base]).catch(() => ''))
     .split('\0')
     .filter((file) => file !== '' && !NOT_TEXT.test(file));
   const specs = baseFiles.map((file) => `${base}:${file}`);
@@ -108,9 +108,17 @@ class WordFiles {
 
 /** The lines each file's change added or removed (without the +/-), from `git diff-tree -U0`. */
 async function changedLinesOf(repo: string, hash: string): Promise<Map<string, string[]>> {
-  const patch = await gitText(repo, ['diff-tree', '-p', '-U0', '--no-renames', '--no-commit-id', '--root', hash]).catch(
-    () => '',
-  );
+  const patch = await git([
+    '-C',
+    repo,
+    'diff-tree',
+    '-p',
+    '-U0',
+    '--no-renames',
+    '--no-commit-id',
+    '--root',
+    hash,
+  ]).catch(() => '');
   const out = new Map<string, string[]>();
   let lines: string[] | undefined;
   for (const line of patch.split('\n')) {
@@ -169,17 +177,5 @@ function readBlobs(repo: string, specs: readonly string[]): Promise<Map<string, 
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`git cat-file exited with ${code}`))));
     child.stdin.on('error', () => undefined);
     child.stdin.end(asked.map((spec) => `${spec}\n`).join(''));
-  });
-}
-
-function gitText(repo: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', repo, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`git exited with ${code}`)),
-    );
   });
 }

@@ -57,7 +57,7 @@ export function relativeToPrefix(commits: readonly CommitRecord[], prefix: strin
 }
 
 /** Runs git; a failure says what git said ("fatal: not a git repository ..."), not the whole command. */
-function git(args: readonly string[], signal?: AbortSignal): Promise<string> {
+export function git(args: readonly string[], signal?: AbortSignal): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     execFile(
       'git',
