@@ -11,7 +11,7 @@ import {
   ModuleImporters,
   moduleName,
   scoreSharedWords,
-} from '../../src/core/next/signals/fileLinks';
+} from '../../src/core/nextEdit/fileLinks';
 import { readCommits } from '../../src/core/next/signals/gitHistory';
 
 describe('file links: what the code says about a changed file', () => {

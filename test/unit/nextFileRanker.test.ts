@@ -3,7 +3,7 @@ import { AnswerMemory, DEFAULT_ANSWER_MEMORY } from '../../src/core/next/learner
 import { ChangeSets } from '../../src/core/next/signals/changeSets';
 import { DEFAULT_RANKER_OPTIONS, NextFileRanker } from '../../src/core/next/learners/fileRanker';
 import { findRenames } from '../../src/core/next/signals/renames';
-import { moduleName, NO_LINKS, type FileLinks } from '../../src/core/next/signals/fileLinks';
+import { moduleName, NO_LINKS, type FileLinks } from '../../src/core/nextEdit/fileLinks';
 
 const memory = (overrides: Partial<ConstructorParameters<typeof AnswerMemory>[0]> = {}) =>
   new AnswerMemory({ decay: 0.5, priorStrength: 2, maxFiles: 100, maxAnswers: 100, ...overrides });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { actionKey, isPerformable, type Action } from '../../src/core/next/signals/actions';
 import { NextStepPredictor } from '../../src/core/next/nextStepPredictor';
-import { NO_LINKS, type FileLinks } from '../../src/core/next/signals/fileLinks';
+import { NO_LINKS, type FileLinks } from '../../src/core/nextEdit/fileLinks';
 import { ShowThreshold } from '../../src/core/next/learners/showThreshold';
 
 /** Plays repetitions of a scripted session and scores the top-1 guess before each step Ondi can perform. */

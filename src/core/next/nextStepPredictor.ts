@@ -9,7 +9,7 @@ import {
 import { Calibrator, type CalibrationState } from './learners/calibration';
 import { NextFileRanker } from './learners/fileRanker';
 import { FixErrorsHabit } from './learners/fixErrorsHabit';
-import type { FileLinks } from './signals/fileLinks';
+import type { FileLinks } from '../nextEdit/fileLinks';
 import type { CommitRecord } from './signals/gitHistory';
 import { fileReason, fixReason, habitReason, sequenceReason } from './reasons';
 import { SequenceModel, type Habit } from './learners/sequenceModel';

@@ -4,7 +4,7 @@ import { describeError, type Logger } from '../log';
 import { actionKey, type Action } from './signals/actions';
 import { EventLog } from './signals/eventLog';
 import { deleteEventLog, loadEventLog, saveEventLog, type ForgottenHabit } from './signals/eventLogFile';
-import type { FileLinks } from './signals/fileLinks';
+import type { FileLinks } from '../nextEdit/fileLinks';
 import { readCommits, type CommitRecord } from './signals/gitHistory';
 import { NextStepPredictor, type HabitSummary, type SuggestionTally, type Suggestions } from './nextStepPredictor';
 

@@ -18,7 +18,7 @@ import {
   NO_LINKS,
   scoreSharedWords,
   type FileLinks,
-} from '../next/signals/fileLinks';
+} from './fileLinks';
 import { ImportIndex, TestFiles } from './relatedFiles';
 import { transformationOf, type Transformation } from './transformation';
 import type { EditCandidate, UserEdit, WorkspaceReader } from './types';

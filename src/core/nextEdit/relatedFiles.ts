@@ -1,7 +1,7 @@
 import type { FileIndex } from './identifierIndex';
 import type { WorkspaceReader } from './types';
 import { WordSignatures } from './wordSignatures';
-import { importedModules, ModuleImporters, moduleName } from '../next/signals/fileLinks';
+import { importedModules, ModuleImporters, moduleName } from './fileLinks';
 
 /**
  * Which files import which modules, kept current a bounded slice at a time: each refresh reads

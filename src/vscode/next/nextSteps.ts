@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { OndiConfig } from '../../core/config';
 import { describeError, type Logger } from '../../core/log';
-import type { FileLinks } from '../../core/next/signals/fileLinks';
+import type { FileLinks } from '../../core/nextEdit/fileLinks';
 import { readCommits, readWorkspacePrefix, relativeToPrefix } from '../../core/next/signals/gitHistory';
 import { NextStepSession, SEED_COMMITS } from '../../core/next/nextStepSession';
 import { createPathExcluder } from '../../core/privacy/globs';

@@ -7,7 +7,7 @@ import {
   scoreSharedWords,
   wordsOfLines,
   type FileLinks,
-} from '../signals/fileLinks';
+} from '../../nextEdit/fileLinks';
 import { MAX_FILES, MIN_FILES } from './nextFileEval';
 
 /** The files whose imports are read: the languages importedModules understands. */

@@ -1,6 +1,6 @@
 import { seededRandom } from '../../eval/lineSamples';
 import type { CommitRecord } from '../signals/gitHistory';
-import type { FileLinks } from '../signals/fileLinks';
+import type { FileLinks } from '../../nextEdit/fileLinks';
 import type { NextFilePredictor } from './predictor';
 
 /**

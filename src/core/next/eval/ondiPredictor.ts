@@ -1,6 +1,6 @@
 import { NextFileRanker, type NextFileRankerOptions } from '../learners/fileRanker';
 import type { CommitRecord } from '../signals/gitHistory';
-import type { FileLinks } from '../signals/fileLinks';
+import type { FileLinks } from '../../nextEdit/fileLinks';
 import type { NextFilePredictor } from './predictor';
 
 /** Ondi's next-file ranker seen through the replay interface. */

@@ -1,5 +1,5 @@
 import type { CommitRecord } from '../signals/gitHistory';
-import type { FileLinks } from '../signals/fileLinks';
+import type { FileLinks } from '../../nextEdit/fileLinks';
 
 /** Anything the next-file replay can score: Ondi's ranker and each baseline. */
 export interface NextFilePredictor {

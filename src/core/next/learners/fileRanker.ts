@@ -12,7 +12,7 @@ import {
 import { OnlineLogistic, type LogisticState } from './onlineLogistic';
 import { pathParts } from './pathStructure';
 import { findRenames } from '../signals/renames';
-import { moduleName, NO_LINKS, type FileLinks } from '../signals/fileLinks';
+import { moduleName, NO_LINKS, type FileLinks } from '../../nextEdit/fileLinks';
 
 /**
  * Ranks the files a user is likely to touch next, given the file they are on and the files

@@ -1,4 +1,4 @@
-import { isTelling } from '../../nextEdit/editDiff';
+import { isTelling } from './editDiff';
 
 /**
  * What the code itself says about which files go with the one just changed: its imports, the
