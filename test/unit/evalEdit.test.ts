@@ -78,6 +78,33 @@ describe('eval edit: reading hunks', () => {
       ],
     });
   });
+
+  it('reads "--- x" and "+++ x" inside a hunk as changed lines, not as a file header; other files when asked', () => {
+    const record = [
+      'def456',
+      'diff --git a/db/schema.sql b/db/schema.sql',
+      '--- a/db/schema.sql',
+      '+++ b/db/schema.sql',
+      '@@ -2,2 +2,2 @@',
+      '--- old note',
+      '-DROP TABLE carts;',
+      '+++ new note',
+      '+DROP TABLE orders;',
+      '@@ -9 +9 @@',
+      '-a',
+      '+b',
+    ].join('\n');
+    assert.deepEqual(parseCommitPatch(record, () => true)?.hunks, [
+      {
+        path: 'db/schema.sql',
+        oldStart: 2,
+        oldLines: ['-- old note', 'DROP TABLE carts;'],
+        newLines: ['++ new note', 'DROP TABLE orders;'],
+      },
+      { path: 'db/schema.sql', oldStart: 9, oldLines: ['a'], newLines: ['b'] },
+    ]);
+    assert.deepEqual(parseCommitPatch(record)?.hunks, [], 'the protocol reads code files only');
+  });
 });
 
 describe('eval edit on a real git repository', function () {

@@ -123,43 +123,49 @@ function lastSegment(specifier: string): string {
   return last === 'index' || last === '__init__' ? (parts[parts.length - 2] ?? '') : last;
 }
 
-/** module name -> the files importing it, kept in step as files' imports change. */
-export class ModuleImporters {
-  private readonly modulesOf = new Map<string, ReadonlySet<string>>();
-  private readonly importers = new Map<string, Set<string>>();
+/** Each item's keys, and each key's items, kept in step as an item's keys change. */
+export class KeyIndex {
+  private readonly keysOf = new Map<string, ReadonlySet<string>>();
+  private readonly holders = new Map<string, Set<string>>();
 
-  /** Records the modules `path` imports now (an empty set, or `delete`, when it is gone). */
-  set(path: string, modules: ReadonlySet<string>): void {
-    const before = this.modulesOf.get(path);
-    for (const module of before ?? []) if (!modules.has(module)) this.importers.get(module)?.delete(path);
-    for (const module of modules) {
-      if (before?.has(module)) continue;
-      const files = this.importers.get(module);
-      if (files) files.add(path);
-      else this.importers.set(module, new Set([path]));
+  /** Records the keys `item` has now (an empty set, or `delete`, when it is gone). */
+  set(item: string, keys: ReadonlySet<string>): void {
+    const before = this.keysOf.get(item);
+    for (const key of before ?? []) if (!keys.has(key)) this.holders.get(key)?.delete(item);
+    for (const key of keys) {
+      if (before?.has(key)) continue;
+      const items = this.holders.get(key);
+      if (items) items.add(item);
+      else this.holders.set(key, new Set([item]));
     }
-    this.modulesOf.set(path, modules);
+    this.keysOf.set(item, keys);
   }
 
-  delete(path: string): void {
-    this.set(path, new Set());
-    this.modulesOf.delete(path);
+  delete(item: string): void {
+    this.set(item, new Set());
+    this.keysOf.delete(item);
   }
 
-  modules(path: string): ReadonlySet<string> | undefined {
-    return this.modulesOf.get(path);
+  keys(item: string): ReadonlySet<string> | undefined {
+    return this.keysOf.get(item);
   }
 
-  get size(): number {
-    return this.modulesOf.size;
+  /** The items holding `key`, in the order they first gained it. */
+  itemsWith(key: string): ReadonlySet<string> {
+    return this.holders.get(key) ?? EMPTY;
   }
+}
 
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** File -> the module names it imports, and module name -> the files importing it. */
+export class ModuleImporters extends KeyIndex {
   /** Files that import the module `path` defines (by its module name), at most `limit`. */
   importersOf(path: string, limit: number): string[] {
     const name = moduleName(path);
     const out: string[] = [];
     if (name === '') return out;
-    for (const file of this.importers.get(name) ?? []) {
+    for (const file of this.itemsWith(name)) {
       if (out.length >= limit) break;
       if (file !== path) out.push(file);
     }

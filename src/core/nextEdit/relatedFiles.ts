@@ -53,11 +53,6 @@ export class ImportIndex {
     return this.importers.importersOf(path, limit);
   }
 
-  /** The module names a file imported when last indexed. */
-  modulesOf(path: string): ReadonlySet<string> | undefined {
-    return this.importers.modules(path);
-  }
-
   /** Records a file's imports and the text they were read from. */
   private setModules(path: string, text: string, modules: ReadonlySet<string>): void {
     this.importers.set(path, modules);

@@ -101,8 +101,14 @@ export function readCommitHunks(repo: string, count: number, signal?: AbortSigna
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
-/** One commit's record (hash line, then its patch); undefined for an empty record. */
-export function parseCommitPatch(record: string): CommitHunks | undefined {
+/**
+ * One commit's record (hash line, then its patch); undefined for an empty record. `accept`
+ * says which files' hunks are kept (the protocol's code files unless told otherwise).
+ */
+export function parseCommitPatch(
+  record: string,
+  accept: (path: string) => boolean = isCodePath,
+): CommitHunks | undefined {
   const lines = record.replace(RECORD, '').split('\n');
   const hash = (lines[0] ?? '').trim();
   if (hash === '') return undefined;
@@ -113,20 +119,24 @@ export function parseCommitPatch(record: string): CommitHunks | undefined {
     if (current) hunks.push(current);
     current = undefined;
   };
+  // a file's ---/+++ header comes before its first hunk; inside a hunk "--- x" is a removed "-- x"
+  let inHeader = false;
   for (const line of lines.slice(1)) {
     if (line.startsWith('diff --git ')) {
       close();
       path = undefined;
-    } else if (line.startsWith('+++ ')) {
+      inHeader = true;
+    } else if (inHeader && line.startsWith('+++ ')) {
       const target = line.slice(4);
       path = target === '/dev/null' ? path : target.replace(/^b\//, '');
-    } else if (line.startsWith('--- ')) {
+    } else if (inHeader && line.startsWith('--- ')) {
       const source = line.slice(4);
       if (source !== '/dev/null') path = source.replace(/^a\//, '');
     } else if (line.startsWith('@@')) {
       close();
+      inHeader = false;
       const m = HUNK_HEADER.exec(line);
-      if (m && path !== undefined && isCodePath(path))
+      if (m && path !== undefined && accept(path))
         current = { path, oldStart: Number(m[1]), oldLines: [], newLines: [] };
     } else if (current) {
       if (line.startsWith('-')) current.oldLines.push(line.slice(1).replace(/\r$/, ''));

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { git, type CommitRecord } from '../signals/gitHistory';
 import {
   importedModules,
+  KeyIndex,
   MAX_IMPORTERS,
   ModuleImporters,
   scoreSharedWords,
   wordsOfLines,
   type FileLinks,
 } from '../../nextEdit/fileLinks';
+import { parseCommitPatch } from './commitHunks';
 import { MAX_FILES, MIN_FILES } from './nextFileEval';
 
 /** The files whose imports are read: the languages importedModules understands. */
@@ -44,7 +46,7 @@ export async function readLinkHistory(
   const blobs = await readBlobs(repo, specs);
 
   const graph = new ModuleImporters();
-  const words = new WordFiles();
+  const words = new KeyIndex();
   const learn = (file: string, spec: string) => {
     const blob = blobs.get(spec);
     if (CODE.test(file)) graph.set(file, blob?.modules ?? new Set());
@@ -60,12 +62,14 @@ export async function readLinkHistory(
       for (const file of distinct) {
         const newest = graph.importersOf(file, Number.MAX_SAFE_INTEGER).slice(-MAX_IMPORTERS);
         const now = blobs.get(`${commit.hash}:${file}`)?.modules ?? new Set<string>();
-        const before = graph.modules(file) ?? new Set<string>();
+        const before = graph.keys(file) ?? new Set<string>();
         row.set(file, {
           imports: now,
           added: new Set([...now].filter((module) => !before.has(module))),
           importers: new Set(newest),
-          sharedWords: scoreSharedWords(file, wordsOfLines(changed.get(file) ?? []), (word) => words.filesWith(word)),
+          sharedWords: scoreSharedWords(file, wordsOfLines(changed.get(file) ?? []), (word) => [
+            ...words.itemsWith(word),
+          ]),
         });
       }
       links.set(from + offset, row);
@@ -81,36 +85,13 @@ export async function readLinkHistory(
   return (index, file) => links.get(index)?.get(file);
 }
 
-/** Which files hold which words, as the replay's tree stands. */
-class WordFiles {
-  private readonly wordsOf = new Map<string, ReadonlySet<string>>();
-  private readonly filesOf = new Map<string, Set<string>>();
-
-  set(file: string, words: ReadonlySet<string>): void {
-    this.delete(file);
-    this.wordsOf.set(file, words);
-    for (const word of words) {
-      const files = this.filesOf.get(word);
-      if (files) files.add(file);
-      else this.filesOf.set(word, new Set([file]));
-    }
-  }
-
-  delete(file: string): void {
-    for (const word of this.wordsOf.get(file) ?? []) this.filesOf.get(word)?.delete(file);
-    this.wordsOf.delete(file);
-  }
-
-  filesWith(word: string): string[] {
-    return [...(this.filesOf.get(word) ?? [])];
-  }
-}
-
-/** The lines each file's change added or removed (without the +/-), from `git diff-tree -U0`. */
+/** The lines each file's change removed and added (old then new, hunk by hunk), from `git diff-tree -U0`. */
 async function changedLinesOf(repo: string, hash: string): Promise<Map<string, string[]>> {
   const patch = await git([
     '-C',
     repo,
+    '-c',
+    'core.quotepath=off',
     'diff-tree',
     '-p',
     '-U0',
@@ -120,17 +101,13 @@ async function changedLinesOf(repo: string, hash: string): Promise<Map<string, s
     hash,
   ]).catch(() => '');
   const out = new Map<string, string[]>();
-  let lines: string[] | undefined;
-  for (const line of patch.split('\n')) {
-    if (line.startsWith('diff --git ')) lines = undefined;
-    else if (line.startsWith('+++ ')) {
-      const path = line.slice(4) === '/dev/null' ? undefined : line.slice(6);
-      if (path !== undefined) out.set(path, (lines = out.get(path) ?? []));
-    } else if (line.startsWith('--- ')) {
-      const path = line.slice(4) === '/dev/null' ? undefined : line.slice(6);
-      if (path !== undefined) out.set(path, (lines = out.get(path) ?? []));
-    } else if (lines && (line.startsWith('+') || line.startsWith('-')) && lines.length < MAX_CHANGED_LINES)
-      lines.push(line.slice(1));
+  for (const hunk of parseCommitPatch(`${hash}\n${patch}`, () => true)?.hunks ?? []) {
+    let lines = out.get(hunk.path);
+    if (!lines) out.set(hunk.path, (lines = []));
+    for (const line of [...hunk.oldLines, ...hunk.newLines]) {
+      if (lines.length >= MAX_CHANGED_LINES) break;
+      lines.push(line);
+    }
   }
   return out;
 }

@@ -46,7 +46,7 @@ export function queryOf(commit: CommitRecord, draw?: number): string | undefined
 export interface ReplayOptions {
   readonly query?: QueryMode;
   readonly seed?: number;
-  /** The import links of a file of the commit at `index` (see importHistory.ts), where read. */
+  /** What the code says about a file of the commit at `index` (see linkHistory.ts), where read. */
   readonly links?: (index: number, file: string) => FileLinks | undefined;
 }
 

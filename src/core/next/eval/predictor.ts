@@ -5,8 +5,8 @@ import type { FileLinks } from '../../nextEdit/fileLinks';
 export interface NextFilePredictor {
   readonly name: string;
   /**
-   * Up to `limit` files expected to change together with `query`, best first. `links`: the
-   * query's imports as the commit leaves it and its importers before the commit, when known.
+   * Up to `limit` files expected to change together with `query`, best first. `links`: what the
+   * code says about the query (see linkHistory.ts), when read.
    */
   predict(query: string, limit: number, links?: FileLinks): readonly string[];
   /**
