@@ -170,7 +170,7 @@ export class NextFileRanker {
   /**
    * The `limit` most likely next files after `query`. `context` lists other files the user is
    * working with right now (most recent first); without it, the latest changes stand in.
-   * `links` are the query's imports as they stand now, where the caller can read them.
+   * `links`: what the code says about the query (its imports, importers, shared words), where read.
    */
   rank(query: string, limit: number, context?: readonly string[], links: FileLinks = NO_LINKS): RankedFile[] {
     const ctx = this.contextFor(query, context);
