@@ -1,32 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
 import { parseCommitPatch, readCommitHunks } from '../../src/core/next/eval/commitHunks';
-
-/** A repository whose commits write the given file contents (path -> text), one commit each. */
-function makeRepo(dir: string, commits: readonly Record<string, string>[]): void {
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      stdio: 'pipe',
-      env: { ...process.env, GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' },
-    });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'test@example.invalid');
-  git('config', 'user.name', 'Test');
-  git('config', 'commit.gpgsign', 'false');
-  commits.forEach((files, index) => {
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    }
-    git('add', '-A');
-    git('commit', '-q', '-m', `commit ${index}`);
-  });
-}
+import { makeRepo } from './fixtures/gitRepo';
 
 const filler = (n: number) => Array.from({ length: n }, (_, i) => `const pad${i} = ${i};`).join('\n');
 const user = (name: string) =>

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readLinkHistory } from '../../src/core/next/eval/linkHistory';
 import {
   changedWords,
@@ -13,6 +12,7 @@ import {
   scoreSharedWords,
 } from '../../src/core/nextEdit/fileLinks';
 import { readCommits } from '../../src/core/next/signals/gitHistory';
+import { makeRepo } from './fixtures/gitRepo';
 
 describe('file links: what the code says about a changed file', () => {
   it('names an imported module the way moduleName names the file that defines it', () => {
@@ -77,31 +77,20 @@ describe('file links read from git for the next-file replay', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ondi-links-'));
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-    const write = (files: Record<string, string>) => {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text);
-      }
-      git('add', '-A');
-      git('commit', '-q', '-m', 'change');
-    };
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'test@example.invalid');
-    git('config', 'user.name', 'Test');
-    git('config', 'commit.gpgsign', 'false');
-    write({
-      'src/pricing.ts': 'export function applyDiscount(price: number) { return price; }\n',
-      'src/cart.ts': "import { applyDiscount } from './pricing';\nexport const cart = [];\n",
-      'src/stock.ts': 'export const shelves = 3;\n',
-    });
-    // the question: cart.ts starts using shelves (a new import) and calls a new pricing helper
-    write({
-      'src/cart.ts':
-        "import { applyDiscount, seasonalRate } from './pricing';\nimport { shelves } from './stock';\nexport const cart = [seasonalRate()];\n",
-      'src/pricing.ts':
-        'export function applyDiscount(price: number) { return price; }\nexport function seasonalRate() { return 1; }\n',
-    });
+    makeRepo(dir, [
+      {
+        'src/pricing.ts': 'export function applyDiscount(price: number) { return price; }\n',
+        'src/cart.ts': "import { applyDiscount } from './pricing';\nexport const cart = [];\n",
+        'src/stock.ts': 'export const shelves = 3;\n',
+      },
+      // the question: cart.ts starts using shelves (a new import) and calls a new pricing helper
+      {
+        'src/cart.ts':
+          "import { applyDiscount, seasonalRate } from './pricing';\nimport { shelves } from './stock';\nexport const cart = [seasonalRate()];\n",
+        'src/pricing.ts':
+          'export function applyDiscount(price: number) { return price; }\nexport function seasonalRate() { return 1; }\n',
+      },
+    ]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
