@@ -63,12 +63,38 @@ describe('inline completions from the on-device model, as a person sees them', f
     await workbench.page.keyboard.type('\n\nclear(): void {\n', { delay: 60 });
     await workbench.page.keyboard.type('this.', { delay: 100 });
 
-    await workbench.ghostText.first().waitFor({ timeout: 30_000 });
     // the editor colours the ghost text token by token: one element per token
-    const suggestion = (await workbench.ghostText.allInnerTexts())
-      .join('')
-      .replace(/\u00a0/g, ' ')
-      .trimEnd();
+    const shown = async (): Promise<string> =>
+      (await workbench.ghostText.allInnerTexts())
+        .join('')
+        .replace(/\u00a0/g, ' ')
+        .trimEnd();
+    // Tab belongs to VS Code's suggest widget while it is open: the tier keeps it from opening
+    // on '.', but an earlier test turns that on and back in the Settings editor, and the widget
+    // can open late, once the TypeScript server has started. Closed, it leaves Ondi's ghost text.
+    const suggestWidget = workbench.page.locator('.editor-widget.suggest-widget.visible');
+    let suggestion: string;
+    for (let tries = 0; ; tries++) {
+      await workbench.ghostText.first().waitFor({ timeout: 30_000 });
+      // a later answer may replace the first one shown: read it once it has stayed for half a second
+      suggestion = await shown();
+      for (let settled = Date.now() + 10_000; Date.now() < settled;) {
+        await workbench.page.waitForTimeout(500);
+        const now = await shown();
+        if (now === suggestion) break;
+        suggestion = now;
+      }
+      if (!(await suggestWidget.isVisible())) break;
+      assert.ok(tries < 3, 'the suggest widget keeps opening over the ghost text');
+      await workbench.page.keyboard.press('Escape');
+      // closing the widget may take the ghost text with it: then ask for it as a person would (Alt+\)
+      const back = await workbench.ghostText
+        .first()
+        .waitFor({ timeout: 3_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (!back) await workbench.page.keyboard.press('Alt+Backslash');
+    }
     assert.notEqual(suggestion.trim(), '', 'the ghost text has content');
     await workbench.screenshot('07-ghost-text');
 
@@ -81,10 +107,15 @@ describe('inline completions from the on-device model, as a person sees them', f
     const expectedLine = `    this.${suggestion}`;
     const saved = await eventually(
       () => read('src/cart.ts'),
-      (text) => text.split('\n').includes(expectedLine),
-      `cart.ts is saved with the accepted line ${JSON.stringify(expectedLine)}`,
+      (text) => text.includes('clear(): void {'),
+      'cart.ts is saved with the new method',
     );
     await workbench.screenshot('08-accepted');
+    const method = saved.slice(saved.indexOf('  clear(): void {'));
+    assert.ok(
+      saved.split('\n').includes(expectedLine),
+      `the accepted line ${JSON.stringify(expectedLine)} is in the file; the method reads ${JSON.stringify(method)}`,
+    );
     // the new method sits between the last method and the class's closing brace
     const classEnd = original.lastIndexOf('}');
     assert.equal(saved, `${original.slice(0, classEnd)}\n  clear(): void {\n${expectedLine}\n  }\n}\n`);
