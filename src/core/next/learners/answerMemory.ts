@@ -19,7 +19,7 @@ export interface AnswerMemoryOptions {
 
 export const DEFAULT_ANSWER_MEMORY: AnswerMemoryOptions = Object.freeze({
   decay: 0.9,
-  priorStrength: 3,
+  priorStrength: 5,
   maxFiles: 2000,
   maxAnswers: 64,
 });

@@ -41,7 +41,7 @@ export interface NextFileRankerOptions {
 }
 
 export const DEFAULT_RANKER_OPTIONS: NextFileRankerOptions = Object.freeze({
-  decay: 0.995,
+  decay: 0.999,
   maxFilesPerChange: 30,
   recentCandidates: 16,
   diversity: 0.5,
