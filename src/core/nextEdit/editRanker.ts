@@ -1,4 +1,4 @@
-import { OnlineLogistic, type LogisticState } from '../next/learners/onlineLogistic';
+import { OnlineLogistic, type LogisticState } from '../base/onlineLogistic';
 import type { RawCandidate } from './candidateSources';
 import type { CandidateKind, UserEdit } from './types';
 

@@ -9,7 +9,7 @@ import {
   PRIOR_WEIGHTS,
   type PairFacts,
 } from './fileFeatures';
-import { OnlineLogistic, type LogisticState } from './onlineLogistic';
+import { OnlineLogistic, type LogisticState } from '../../base/onlineLogistic';
 import { pathParts } from './pathStructure';
 import { findRenames } from '../signals/renames';
 import { moduleName, NO_LINKS, type FileLinks } from '../../nextEdit/fileLinks';
