@@ -10,7 +10,8 @@
 // worker's queue, the engine, the host's own work and the way back to the page. It runs with
 // the base model, then with a personal model trained (`ondi adapt`) on the fixture's other
 // files. Writes test-results/bench-editor.json and prints a table.
-//   --probes N (40 per model)  --seed S (7)  --cadence MS (80)  --only base|personal
+//   --probes N (120 per model: about 40 of them new suggestions, enough for a p95 that is not
+//   just the second slowest)  --seed S (7)  --cadence MS (80)  --only base|personal
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -329,7 +330,7 @@ function table(runs) {
 
 async function main() {
   const options = {
-    probes: Number(option('probes', '40')),
+    probes: Number(option('probes', '120')),
     seed: Number(option('seed', '7')),
     cadence: Number(option('cadence', '80')),
     only: option('only', undefined),
