@@ -33,6 +33,24 @@ export class Workbench {
     return (await locator.innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /** The cursor's place as the status bar shows it, e.g. "Ln 6, Col 28". */
+  async cursorPosition(): Promise<string> {
+    return Workbench.textOf(this.page.locator('[id="status.editor.selection"]'));
+  }
+
+  /**
+   * The status bar's cursor place once `holds` is true of it (or the last one read after
+   * `timeoutMs`): the status bar follows the editor a moment later, longer on a busy machine.
+   */
+  async cursorWhen(holds: (position: string) => boolean, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const position = await this.cursorPosition();
+      if (holds(position) || Date.now() > deadline) return position;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
