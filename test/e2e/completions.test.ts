@@ -10,19 +10,22 @@ const screenshots = process.env.ONDI_E2E_SCREENSHOTS ?? 'test-results/e2e';
 
 const read = (relative: string): string => readFileSync(path.join(workspace, relative), 'utf8');
 
-/** Polls `read` until `check` holds (files are written asynchronously after Ctrl+S). */
+/**
+ * Polls `read` until `check` holds (files are written asynchronously after Ctrl+S). `show`
+ * picks the part of the last value a failure prints (default: its first 500 characters).
+ */
 async function eventually<T>(
   read: () => T,
   check: (value: T) => boolean,
   what: string,
   timeoutMs = 20_000,
+  show: (value: T) => string = (value) => JSON.stringify(value).slice(0, 500),
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = read();
     if (check(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting until ${what}; last value: ${JSON.stringify(value).slice(0, 500)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}; last value: ${show(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -108,16 +111,14 @@ describe('inline completions from the on-device model, as a person sees them', f
     // code-server saves 1 s after an edit by itself (files.autoSave's default on the web), so
     // "this." alone may already be on disk: wait for the accepted line
     const expectedLine = `    this.${suggestion}`;
-    const method = (text: string): string => text.slice(text.indexOf('  clear(): void {'));
     const saved = await eventually(
       () => read('src/cart.ts'),
       (text) => text.split('\n').includes(expectedLine),
       `cart.ts is saved with the accepted line ${JSON.stringify(expectedLine)}`,
-    ).catch((error: Error) => {
-      throw new Error(
-        `${error.message.split('; last value')[0]}; the method reads ${JSON.stringify(method(read('src/cart.ts')))}`,
-      );
-    });
+      20_000,
+      // the new method, at the end of the file
+      (text) => JSON.stringify(text.slice(text.indexOf('  clear(): void {'))),
+    );
     await workbench.screenshot('08-accepted');
     // the new method sits between the last method and the class's closing brace
     const classEnd = original.lastIndexOf('}');

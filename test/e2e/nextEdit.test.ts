@@ -73,7 +73,8 @@ describe('next edit in VS Code, as a person uses it', function () {
 
   const cursorPosition = (): Promise<string> => workbench.cursorPosition();
   /** Where the cursor ends up after a jump: the status bar shows it a moment after the marker moves. */
-  const cursorReaches = (where: RegExp): Promise<string> => workbench.cursorWhen((p) => where.test(p));
+  const assertCursorReaches = async (where: RegExp): Promise<void> =>
+    assert.match(await workbench.cursorWhen((p) => where.test(p)), where);
 
   it('marks a call site after a rename, goes there with Tab and applies the rename there with Tab', async function () {
     const original = read('src/shipping.ts');
@@ -96,7 +97,7 @@ describe('next edit in VS Code, as a person uses it', function () {
 
     await page.keyboard.press('Tab');
     await waitForMarker((t) => t.includes('Tab applies'), 'the proposal shows at the call site');
-    assert.match(await cursorReaches(/^Ln 11, Col 20/), /^Ln 11, Col 20/);
+    await assertCursorReaches(/^Ln 11, Col 20/);
     assert.match(await markerText(), /Tab applies {2}const shipping = shippingFor\(subtotal\);/);
     await page.waitForTimeout(300);
     await workbench.screenshot('next-edit-02-at-proposal');
@@ -106,7 +107,7 @@ describe('next edit in VS Code, as a person uses it', function () {
     await waitForMarker((t) => t.includes('shippingCost → shippingFor'), 'the second call site is marked');
     await page.keyboard.press('Tab');
     await waitForMarker((t) => t.includes('Tab applies'), 'the proposal shows at the second call site');
-    assert.match(await cursorReaches(/^Ln 16, Col 16/), /^Ln 16, Col 16/);
+    await assertCursorReaches(/^Ln 16, Col 16/);
     await page.keyboard.press('Tab');
     // (the extension host may be busy starting TypeScript's server: the apply can take a moment)
     await page.locator('.view-lines', { hasText: 'const cost = shippingFor(subtotal)' }).waitFor({ timeout: 20_000 });
