@@ -16,6 +16,7 @@ export function parseOptions(argv: readonly string[]) {
       dir: { type: 'string' },
       out: { type: 'string' },
       'max-tokens': { type: 'string' },
+      'cache-tokens': { type: 'string' },
       test: { type: 'string' },
       train: { type: 'string' },
       samples: { type: 'string' },

@@ -44,18 +44,18 @@ describe('secret redaction', () => {
 
 describe("cache model of the user's code", () => {
   it('predicts what followed the longest matching context', () => {
-    const cache = new NgramCache([1, 2, 3, 4, 9, 1, 2, 3, 4, 9, 5, 6]);
+    const cache = new NgramCache(Uint16Array.from([1, 2, 3, 4, 9, 1, 2, 3, 4, 9, 5, 6]));
     const p = cache.predict([7, 2, 3, 4]);
     assert.equal(p?.order, 3);
     assert.equal(p?.next.get(9), 1);
   });
   it('also learns from earlier in the current context', () => {
-    const cache = new NgramCache([]);
+    const cache = new NgramCache(new Uint16Array(0));
     const p = cache.predict([5, 6, 7, 8, 5, 6]);
     assert.equal(p?.next.get(7), 1);
   });
   it('says nothing without a match', () => {
-    assert.equal(new NgramCache([1, 2, 3]).predict([8, 9]), undefined);
+    assert.equal(new NgramCache(Uint16Array.from([1, 2, 3])).predict([8, 9]), undefined);
   });
 });
 

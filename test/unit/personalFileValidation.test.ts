@@ -266,7 +266,7 @@ describe('personal model file validation (valid checksum, fields out of place)',
     rejects(withMeta({ adapterApplied: 'yes' }), 'header.meta.adapterApplied', /must be a boolean/);
     rejects(withMeta({ seconds: '3' }), 'header.meta.seconds', /must be a number, not "3"/);
     rejects(withMeta({ validation: { tokens: 3, baseLoss: 'x' } }), 'header.meta.validation', /object of numbers/);
-    rejects(withMeta({ tokens: 6 }), 'header.meta.tokens', /is 6 but the file holds 5/);
+    rejects(withMeta({ tokens: 6 }), 'header.meta.tokens', /is 6 but the file holds only 5/);
     rejects(withMeta({ rank: 16 }), 'header.meta.rank', /is 16 but the file holds 2/);
   });
 

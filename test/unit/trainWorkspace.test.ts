@@ -143,4 +143,37 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
     assert.ok(cliMeta.fileList.length < 3, `the budget keeps the newest files (${cliMeta.fileList.join(', ')})`);
     assert.equal(cliMeta.fileList[0], 'src/client.ts');
   });
+
+  it('lets the cache read past the learned budget: the learned tokens first, then the next newest files', async () => {
+    const dir = await folder();
+    const out = await tempFolder('ondi-train-out-');
+    const job = {
+      kind: 'train' as const,
+      folders: [dir],
+      excludeGlobs: [],
+      respectGitignore: true,
+      modelFolder: shippedModel(),
+      recent: [],
+      rank: 16,
+      maxTokens: 30,
+    };
+    const only = await runTrainJob(
+      { ...job, outFile: path.join(out, 'learned.ondi'), control: new LearningControl().buffer },
+      () => undefined,
+    );
+    const wider = await runTrainJob(
+      { ...job, cacheTokens: 10_000, outFile: path.join(out, 'wider.ondi'), control: new LearningControl().buffer },
+      () => undefined,
+    );
+    const learned = await readAdapterFile(path.join(out, 'learned.ondi'));
+    const read = await readAdapterFile(path.join(out, 'wider.ondi'));
+    assert.equal(only.tokens, 30);
+    assert.equal(wider.tokens, 30, 'what is learned does not change');
+    assert.deepEqual(wider.fileList, only.fileList);
+    assert.equal(learned.tokens.length, 30);
+    assert.deepEqual(Array.from(read.tokens.subarray(0, 30)), Array.from(learned.tokens));
+    assert.ok(read.tokens.length > 60, `${read.tokens.length} tokens: every allowed file is read`);
+    assert.ok(read.tokens.length < 10_000);
+    assert.deepEqual(Array.from(read.adapter.b), Array.from(learned.adapter.b), 'the same adapter');
+  });
 });

@@ -2,20 +2,18 @@ import * as path from 'node:path';
 import { saveWorkspaceModel, trainWorkspace, type WorkspaceTraining } from '../../core/adapt/trainWorkspace';
 import type { Workspace } from '../../core/adapt/workspaceSources';
 import { loadEngine } from '../../core/engine/load';
+import { CACHE_TOKENS, LEARNED_TOKENS } from '../../core/adapt/budget';
 import { clearLeftovers } from '../../core/store/leftovers';
 import { intOption, stringOption, type Options } from '../args';
 import { checkWritableFile } from '../outputPath';
 import { shippedModel } from '../paths';
 import { collectTrainingFolder, nothingReadableUnder } from './trainingFiles';
 
-/** The budget the extension itself trains with. */
-export const DEFAULT_ADAPT_TOKENS = 100_000;
-
 /** `ondi adapt --dir D --out P [--max-tokens N]` */
 export async function adapt(values: Options, progress: (text: string) => void) {
   const dir = stringOption(values, 'dir');
   const out = stringOption(values, 'out');
-  const maxTokens = intOption(values, 'max-tokens', DEFAULT_ADAPT_TOKENS);
+  const maxTokens = intOption(values, 'max-tokens', LEARNED_TOKENS);
   const log = (message: string): void => progress(`${message}\n`);
   // everything that can be wrong with the arguments is said before the model loads
   await checkWritableFile(out, 'out');
@@ -55,6 +53,7 @@ export async function trainToFile(
   try {
     const training = await trainWorkspace(workspace, engine, {
       maxTokens: options.maxTokens,
+      cacheTokens: CACHE_TOKENS,
       onProgress: (done, total) => {
         if (done % 20 === 0 || done === total) progress(`adapt ${done}/${total}\n`);
       },

@@ -1,3 +1,4 @@
+import { CACHE_TOKENS, LEARNED_TOKENS } from '../../core/adapt/budget';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -203,7 +204,8 @@ async function typeWhileTraining(modelFolder: string, dir: string, type: () => P
       outFile: path.join(outDir, 'personal.ondi'),
       recent: [],
       rank: 16,
-      maxTokens: 100_000,
+      maxTokens: LEARNED_TOKENS,
+      cacheTokens: CACHE_TOKENS,
       folders: [dir],
       excludeGlobs: [],
       respectGitignore: false,

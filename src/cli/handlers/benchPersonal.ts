@@ -9,7 +9,8 @@ import { leaveOutRepeats, trainLinesOf } from '../../core/eval/repeatedFiles';
 import { readSourceFiles } from '../../core/privacy/sourceFiles';
 import { UsageError } from '../args';
 import { shippedModel } from '../paths';
-import { DEFAULT_ADAPT_TOKENS, trainToFile } from './adapt';
+import { LEARNED_TOKENS } from '../../core/adapt/budget';
+import { trainToFile } from './adapt';
 import { collectTrainingFolder } from './trainingFiles';
 
 /** What `ondi bench --personal D2` makes before any model is measured. */
@@ -73,7 +74,7 @@ export async function preparePersonalBench(
       workspace,
       personalDir,
       file,
-      { model: shippedModel(), maxTokens: DEFAULT_ADAPT_TOKENS },
+      { model: shippedModel(), maxTokens: LEARNED_TOKENS },
       progress,
     );
     const adapt = {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeAdapterFile } from '../../core/adapt/adapterFile';
+import { CACHE_TOKENS, LEARNED_TOKENS } from '../../core/adapt/budget';
 import type { KnnKeys } from '../../core/adapt/knnStore';
 import { LowRankAdapter } from '../../core/adapt/lowRankAdapter';
 import { trainWorkspace } from '../../core/adapt/trainWorkspace';
@@ -12,7 +13,6 @@ import { applyPersonal, type AppliedPersonal, type PersonalPart } from '../../co
 import { attachRetrieval, trainScope } from '../../core/retrieval/attachRetrieval';
 import { intOption, stringOption, UsageError, type Options } from '../args';
 import { shippedModel } from '../paths';
-import { DEFAULT_ADAPT_TOKENS } from './adapt';
 import { collectTrainingFolder, nothingReadableUnder } from './trainingFiles';
 
 /** `ondi eval completion --test D [--train D2] [--personal PARTS] [--samples N] [--seed S] [--drafts off]` */
@@ -53,12 +53,17 @@ export async function evalCompletion(values: Options, progress: (text: string) =
     let adapt = null;
     if (values.train && trainFolder) {
       const { trained, meta } = await trainWorkspace(trainFolder, engine, {
-        maxTokens: DEFAULT_ADAPT_TOKENS,
+        maxTokens: LEARNED_TOKENS,
+        cacheTokens: intOption(values, 'cache-tokens', CACHE_TOKENS),
         adapter: parts.includes('adapter'),
       }).catch(nothingReadableUnder(values.train));
-      adapt = { tokens: trained.tokens.length, seconds: Math.round(trained.seconds * 100) / 100 };
+      adapt = {
+        tokens: trained.tokens.length,
+        cache_tokens: trained.stream.length,
+        seconds: Math.round(trained.seconds * 100) / 100,
+      };
       progress(
-        `adapted on ${trained.tokens.length} tokens from ${meta.files} files in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)})\n`,
+        `adapted on ${trained.tokens.length} tokens from ${meta.files} files in ${adapt.seconds} s (loss ${trained.finalLoss.toFixed(3)}); the cache reads ${trained.stream.length} tokens\n`,
       );
       if (trained.validation) {
         const v = trained.validation;
@@ -66,7 +71,11 @@ export async function evalCompletion(values: Options, progress: (text: string) =
           `newest files: base ${v.baseLoss.toFixed(4)}, adapted ${v.adaptedLoss.toFixed(4)} nats/token at strength ${v.strength}: adapter ${trained.useAdapter ? 'used' : 'left out'}\n`,
         );
       }
-      const applied = await applyTrained(engine, trained, parts.split(',') as PersonalPart[]);
+      const applied = await applyTrained(
+        engine,
+        { ...trained, tokens: trained.stream },
+        parts.split(',') as PersonalPart[],
+      );
       if (parts.includes('knn') && trained.knn)
         progress(`neighbour store: ${trained.knn.at.length} of ${trained.tokens.length} positions\n`);
       if (parts.includes('snippets')) progress(`snippet index: ${applied.snippetWindows} windows\n`);

@@ -138,12 +138,12 @@ function checkMeta(meta: Record<string, unknown>, header: { rank: number; tokens
     if (v === undefined || fits(v, kind)) continue;
     throw invalid(`header.meta.${key}`, `must be ${describeKind(kind)}, not ${shown(v)}`);
   }
-  // what the meta says was learned must be what the payload holds
-  for (const key of ['rank', 'tokens'] as const) {
-    const v = meta[key];
-    if (typeof v === 'number' && v !== header[key])
-      throw invalid(`header.meta.${key}`, `is ${v} but the file holds ${header[key]}`);
-  }
+  // what the meta says was learned must be what the payload holds (the cache's stream goes on
+  // past the learned tokens)
+  if (typeof meta['rank'] === 'number' && meta['rank'] !== header.rank)
+    throw invalid('header.meta.rank', `is ${meta['rank']} but the file holds ${header.rank}`);
+  if (typeof meta['tokens'] === 'number' && meta['tokens'] > header.tokens)
+    throw invalid('header.meta.tokens', `is ${meta['tokens']} but the file holds only ${header.tokens}`);
 }
 
 function fits(v: unknown, kind: MetaKind): boolean {

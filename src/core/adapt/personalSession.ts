@@ -9,6 +9,7 @@ import type { OndiState } from '../status';
 import { LearningScheduler, type LearningDecision, type Timers } from './learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from './liftRecord';
 import { personalFiles, UserFacingError } from './personalFiles';
+import { CACHE_TOKENS, LEARNED_TOKENS } from './budget';
 import { deletePersonalModel, learnedMetaOf, personalModelFile } from './personalStore';
 import { onBatteryPower } from './power';
 import { LearningRun, type LearningProgress } from './learningRun';
@@ -16,7 +17,6 @@ import { LearningCancelledError, startMeasuring, startTraining } from './workerC
 import type { LearnedMeta, LiftResult, RecentText, WorkerEvent, WorkspaceScope } from './workerProtocol';
 
 /** The token budget of one training (the same as `ondi adapt`'s default). */
-export const LEARNING_TOKENS = 100_000;
 /** Least time between two automatic trainings of a workspace. */
 const MIN_INTERVAL_MS = 30 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 10 * 60_000;
@@ -401,7 +401,8 @@ export class PersonalSession {
             outFile: file,
             recent,
             rank: config['learning.rank'],
-            maxTokens: LEARNING_TOKENS,
+            maxTokens: LEARNED_TOKENS,
+            cacheTokens: CACHE_TOKENS,
           },
           // full speed when the editor is idle (how the idle timer starts it), the CPU share otherwise
           { signal, cpuShare: this.scheduler.shareNow(), onEvent: (e) => this.workerEvent(e) },

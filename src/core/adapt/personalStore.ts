@@ -71,7 +71,8 @@ export function learnedMetaOf(contents: AdapterContents | CheckedHeader): Learne
     trainedAt: when !== undefined && Number.isFinite(Date.parse(when)) ? when : new Date(0).toISOString(),
     seconds: num('seconds', 0),
     loss: num('loss', Number.NaN),
-    tokens: decoded ? contents.tokens.length : contents.tokens,
+    // learned: the stream the cache reads may go on past them
+    tokens: num('tokens', decoded ? contents.tokens.length : contents.tokens),
     files: num('files', list.length),
     fileList: list,
     recentEdits: num('recentEdits', 0),

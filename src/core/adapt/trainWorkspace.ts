@@ -5,7 +5,7 @@ import { namingFile } from '../store/writeError';
 import { writeAdapterFile } from './adapterFile';
 import type { KnnKeys } from './knnStore';
 import type { LowRankAdapter } from './lowRankAdapter';
-import { tokenStream, trainPersonal, type TrainedPersonalModel } from './trainPersonal';
+import { tokenStream, trainPersonal, type TrainedPersonalModel, type TrainingDocument } from './trainPersonal';
 import type { LearnedMeta } from './workerProtocol';
 import type { RecentDocuments, Workspace } from './workspaceSources';
 
@@ -21,6 +21,11 @@ export interface TrainingEngine {
 
 export interface WorkspaceTrainingOptions {
   readonly maxTokens: number;
+  /**
+   * Tokens of the workspace the cache model reads: the learned ones, then newer-first files
+   * past them (none beyond the learned ones when absent). Reading costs no model time.
+   */
+  readonly cacheTokens?: number;
   /** The adapter's rank; trainPersonal's default when absent. */
   readonly rank?: number;
   /** Recent edits (Workspace.recent), learned first. */
@@ -41,6 +46,8 @@ export interface WorkspaceTrainingOptions {
 export type TrainedStream = Omit<TrainedPersonalModel, 'adapter' | 'knn'> & {
   readonly adapter: LowRankAdapter | undefined;
   readonly knn: KnnKeys | undefined;
+  /** What the cache and snippets read: the learned tokens, then the workspace's files past them. */
+  readonly stream: Uint16Array;
 };
 
 export interface WorkspaceTraining {
@@ -67,15 +74,16 @@ export async function trainWorkspace(
   const startedAt = options.startedAt ?? Date.now();
   const recent = options.recent ?? { documents: [], redactions: 0 };
   const { maxTokens } = options;
+  const streamTokens = Math.max(maxTokens, options.cacheTokens ?? 0);
   const countTokens = (text: string): number => engine.tokenizer.encode(text).length;
   // files are read only until the budget left after the recent edits is filled
   const used = recent.documents.reduce((n, d) => n + 1 + countTokens(d.text), 0);
-  const files = await workspace.read(workspace.sources, { maxTokens, countTokens, used });
+  const files = await workspace.read(workspace.sources, { maxTokens: streamTokens, countTokens, used });
   const documents = [...recent.documents, ...files.documents];
   if (documents.length === 0)
     throw new NothingToLearnError('there are no readable source files Ondi may learn from in this workspace');
   options.beforeTraining?.();
-  const trained: TrainedStream =
+  const learned =
     options.adapter === false
       ? {
           ...tokenStream(engine.tokenizer, documents, engine.info.eosTokenId, maxTokens),
@@ -93,6 +101,10 @@ export async function trainWorkspace(
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
           ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
         });
+  const trained: TrainedStream = {
+    ...learned,
+    stream: withRest(learned.tokens, documents.slice(learned.documents), streamTokens, engine),
+  };
   const learnedFiles = files.read.slice(0, Math.max(0, trained.documents - recent.documents.length));
   const meta: LearnedMeta = {
     trainedAt: new Date(startedAt).toISOString(),
@@ -119,12 +131,27 @@ export async function saveWorkspaceModel(file: string, modelId: string, training
   await writeAdapterFile(file, {
     modelId,
     adapter: trained.adapter,
-    tokens: trained.tokens,
+    tokens: trained.stream,
     knn: trained.knn,
     meta: { ...meta },
   }).catch((error: unknown) => {
     throw namingFile(error, file);
   });
+}
+
+/** The learned tokens followed by the documents past them, up to `total` tokens. */
+function withRest(
+  learned: Uint16Array,
+  rest: readonly TrainingDocument[],
+  total: number,
+  engine: TrainingEngine,
+): Uint16Array {
+  if (rest.length === 0 || learned.length >= total) return learned;
+  const { tokens } = tokenStream(engine.tokenizer, rest, engine.info.eosTokenId, total - learned.length);
+  const stream = new Uint16Array(learned.length + tokens.length);
+  stream.set(learned);
+  stream.set(tokens, learned.length);
+  return stream;
 }
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
