@@ -111,6 +111,25 @@ describe('logits processors', () => {
     assert.deepEqual(personalProcessors({}), []);
   });
 
+  it('the cache reads the file above the prompt that the decoder passes', () => {
+    const cache = new NgramCache(Uint16Array.from([9, 9, 9]));
+    const processor = new CacheProcessor(cache);
+    const earlier = [1, 2, 3, 4, 7, 1, 2, 3, 4, 7];
+    const step = (above?: readonly number[]): DecodingStep => ({
+      context: [1, 2, 3, 4],
+      hidden: new Float32Array(0),
+      hiddenOffset: 0,
+      ...(above ? { nearby: above } : {}),
+    });
+    const raw = () => Float32Array.from({ length: VOCAB }, () => 0);
+    const without = processor.process(raw(), step());
+    const withEarlier = processor.process(raw(), step(earlier));
+    assert.deepEqual(Array.from(without), Array.from(raw()), 'nothing matched: the scores stay');
+    const best = withEarlier.indexOf(Math.max(...withEarlier));
+    assert.equal(best, 7, 'what followed [1, 2, 3, 4] above the prompt comes first');
+    assert.deepEqual(Array.from(processor.process(raw(), step([...earlier]))), Array.from(withEarlier));
+  });
+
   it('blends the parts in that order: the adapter shifts raw logits before the cache mixes in', () => {
     const adapter = new LowRankAdapter({ hidden: HIDDEN, rank: 2, vocab: VOCAB }, undefined, 3);
     for (let i = 0; i < adapter.b.length; i++) adapter.b[i] = Math.sin(i) * 4;
@@ -212,6 +231,51 @@ describe('the pipeline with the shipped model and an empty processor list', func
     assert.notEqual(engine.pipeline.lastTrace.cached, true, 'personalizing forgot remembered suggestions');
     engine.pipeline.personalize(undefined);
     assert.deepEqual(await complete(), base);
+  });
+
+  it('hands the processors the file above the prompt window, the same array while the user types on there', async () => {
+    const seen: (readonly number[] | undefined)[] = [];
+    const recorder: LogitsProcessor = {
+      process: (scores, step) => {
+        seen.push(step.nearby);
+        return scores;
+      },
+    };
+    const head = 'export const firstMarker = "alpha";\n';
+    const body = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i});\n`).join('');
+    const prefix = head + body + 'export const last = ';
+    try {
+      engine.pipeline.personalize({ processors: [recorder] });
+      await engine.pipeline.complete(request(prefix), new AbortController().signal);
+      const earlier = seen.at(-1) ?? [];
+      assert.ok(earlier.length > 1000, `${earlier.length} tokens above the window`);
+      const text = engine.tokenizer.decode(earlier);
+      assert.ok(text.startsWith(head), text.slice(0, 60));
+      assert.ok(!text.includes('export const last'), 'the prompt itself is not repeated there');
+      await engine.pipeline.complete(request(prefix + '1'), new AbortController().signal);
+      assert.equal(seen.at(-1), earlier, 'one spot, one array: the cache sorts it once');
+      engine.pipeline.personalize(undefined);
+      engine.pipeline.personalize({ processors: [recorder] });
+      await engine.pipeline.complete(request('const a = 1;\nconst b = '), new AbortController().signal);
+      assert.deepEqual(seen.at(-1), [], 'a short file: nothing above the window');
+      // the workspace's windows most like the lines above come first
+      const asked: number[] = [];
+      engine.pipeline.useRetrieval({
+        match: () => undefined,
+        related: (_prefix, _path, k) => {
+          asked.push(k);
+          return [engine.info.eosTokenId, 11, 12, 13];
+        },
+      });
+      await engine.pipeline.complete(request(prefix), new AbortController().signal);
+      const withRelated = seen.at(-1) ?? [];
+      assert.deepEqual(asked, [8]);
+      assert.deepEqual(withRelated.slice(0, 5), [engine.info.eosTokenId, 11, 12, 13, engine.info.eosTokenId]);
+      assert.deepEqual(withRelated.slice(5), earlier);
+    } finally {
+      engine.pipeline.useRetrieval(undefined);
+      engine.pipeline.personalize(undefined);
+    }
   });
 });
 

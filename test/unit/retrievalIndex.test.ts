@@ -33,6 +33,45 @@ describe('retrieval over the workspace (BM25)', () => {
     assert.equal(index.best('alphaBase alphaItem3 betaBase', '/w/a.ts')?.path, '/w/b.ts');
   });
 
+  it('lists the k best windows best first, as best() ranks them, never from the file being completed', () => {
+    const index = new RetrievalIndex();
+    index.add('/w/a.ts', fileOf('alpha'), 1);
+    index.add('/w/b.ts', fileOf('beta'), 2);
+    index.add('/w/c.ts', fileOf('gamma'), 3);
+    const query = 'alphaBase alphaItem3 betaBase';
+    const top = index.top(query, '/w/x.ts', 3);
+    assert.equal(top.length, 3);
+    assert.deepEqual(top[0], index.best(query, '/w/x.ts'));
+    for (let i = 1; i < top.length; i++) assert.ok((top[i - 1]?.score ?? 0) >= (top[i]?.score ?? 0));
+    assert.ok(
+      top.every((w) => w.path !== '/w/c.ts'),
+      'gamma shares no term',
+    );
+    assert.ok(index.top(query, '/w/a.ts', 5).every((w) => w.path === '/w/b.ts'));
+    assert.deepEqual(index.top('nothingShared', '/w/x.ts', 4), []);
+  });
+
+  it('ranks the same k documents as a full sort of the scores', () => {
+    const bm25 = new Bm25();
+    const words = ['red', 'green', 'blue', 'cyan', 'plum', 'gold'];
+    for (let d = 0; d < 60; d++)
+      bm25.add(Array.from({ length: 3 + (d % 7) }, (_, i) => words[(d * 7 + i * i) % 6] as string));
+    const query = ['red', 'plum', 'gold'];
+    const all = bm25.top(query, () => true, 1000);
+    const sorted = [...all].sort((a, b) => b.score - a.score || a.id - b.id);
+    assert.deepEqual(all, sorted);
+    assert.deepEqual(
+      bm25.top(query, () => true, 5),
+      sorted.slice(0, 5),
+    );
+    const odd = (id: number): boolean => id % 2 === 1;
+    assert.deepEqual(bm25.top(query, odd, 4), sorted.filter((f) => odd(f.id)).slice(0, 4));
+    assert.deepEqual(
+      bm25.best(query, odd),
+      sorted.find((f) => odd(f.id)),
+    );
+  });
+
   it('forgets a deleted file, and every file of a deleted folder', () => {
     const index = new RetrievalIndex();
     index.add('/w/src/a.ts', fileOf('alpha'), 1);

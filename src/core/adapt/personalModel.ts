@@ -96,11 +96,20 @@ function nearTop(
 
 /** Blends in what followed the context's tail in the user's code, weighted by how much it matched. */
 export class CacheProcessor implements LogitsProcessor {
+  /** The code near the cursor, sorted once per spot (the decoder passes the same array). */
+  private nearby: { tokens: readonly number[]; cache: NgramCache } | undefined;
+
   constructor(readonly cache: NgramCache) {}
 
   process(scores: Float32Array, step: DecodingStep): Float32Array {
-    const cached = this.cache.predict(step.context);
+    const cached = this.cache.predict(step.context, this.nearbyCache(step.nearby), NEAR_WEIGHT);
     return cached ? mix(scores, cached.next, cacheWeight(cached.order, cached.matches)) : scores;
+  }
+
+  private nearbyCache(tokens: readonly number[] | undefined): NgramCache | undefined {
+    if (!tokens || tokens.length === 0) return undefined;
+    if (this.nearby?.tokens !== tokens) this.nearby = { tokens, cache: new NgramCache(Uint16Array.from(tokens)) };
+    return this.nearby.cache;
   }
 }
 
@@ -163,6 +172,13 @@ export function personalModelOf(contents: AdapterContents): PersonalModel {
     knn: knn && new KnnStore(adapter.shape.hidden, knn, tokens),
   };
 }
+
+/**
+ * A match in the code near the cursor (the prompt, the file above it, the workspace windows
+ * most like it) counts this many times a match elsewhere in the learned code: chosen on two
+ * large projects held out of every other choice (3 and 5 gave the same, 1 and 8 less).
+ */
+const NEAR_WEIGHT = 3;
 
 /**
  * Longer and more often seen contexts are trusted more; matches of one or two tokens are too

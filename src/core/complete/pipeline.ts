@@ -2,6 +2,7 @@ import type { Decoder } from '../model/decoder';
 import type { LogitsProcessor } from '../model/logitsProcessor';
 import type { Tokenizer } from '../model/tokenizer';
 import { promptText, tokenWindow } from './context';
+import { EarlierTokens } from './earlierTokens';
 import { postprocess } from './postprocess';
 import { prefilter } from './prefilter';
 import { completionMode, stopRule, withinBudget } from './stopRules';
@@ -51,6 +52,7 @@ export class CompletionPipeline implements CompletionEngine {
   lastTrace: PipelineTrace = {};
   private personalization: Personalization | undefined;
   private readonly recentFiles: RecentFiles;
+  private readonly earlierTokens: EarlierTokens;
   private retrieval: RetrievalSource | undefined;
   /** The spot of the last prompt and what was chosen there. */
   private lastSpot: SpotChoice | undefined;
@@ -61,6 +63,7 @@ export class CompletionPipeline implements CompletionEngine {
     private readonly options: PipelineOptions,
   ) {
     this.recentFiles = new RecentFiles(tokenizer, options.documentStart);
+    this.earlierTokens = new EarlierTokens(tokenizer);
   }
 
   /** What personalizes completions now (undefined: the base model alone). */
@@ -107,10 +110,11 @@ export class CompletionPipeline implements CompletionEngine {
       return { text: hit, ms: performance.now() - started, cached: true };
     }
     const mode = completionMode(request.prefix);
-    const { ids, snippet } = this.prompt(request);
+    const { ids, snippet, nearby } = this.prompt(request);
     if (signal.aborted) return undefined;
     const generation = await this.decoder.generate({
       promptIds: ids,
+      nearby,
       maxNewTokens: request.maxTokens,
       stop: withinBudget(stopRule(mode), mode, this.options.blockBudgetMs ?? Infinity),
       signal,
@@ -149,7 +153,7 @@ export class CompletionPipeline implements CompletionEngine {
   private prompt(
     request: CompletionRequest,
     headroom = 0,
-  ): { ids: readonly number[]; snippet: SnippetMatch | undefined } {
+  ): { ids: readonly number[]; snippet: SnippetMatch | undefined; nearby: readonly number[] } {
     const spot = spotOf(request);
     const searched = this.retrieval?.version;
     const last = this.lastSpot;
@@ -176,8 +180,27 @@ export class CompletionPipeline implements CompletionEngine {
       return slice;
     };
     const ids = withSnippet(fileIds, snippet?.ids, this.options.documentStart, this.options.maxPromptTokens, window);
-    this.lastSpot = { spot, snippet, droppedLines: prompt.droppedLines, windowStart, searched };
-    return { ids, snippet };
+    const nearby =
+      kept && kept.droppedLines === prompt.droppedLines && kept.windowStart === windowStart
+        ? kept.nearby
+        : this.nearbyOf(request, prompt.text.length, fileIds.slice(0, windowStart));
+    this.lastSpot = { spot, snippet, droppedLines: prompt.droppedLines, windowStart, searched, nearby };
+    return { ids, snippet, nearby };
+  }
+
+  /**
+   * Code near the cursor for the cache model, read only while a personal model is applied:
+   * the workspace's windows most like the lines above the cursor, then the file above the
+   * prompt (the text the prompt left out and the ids its token window dropped).
+   */
+  private nearbyOf(request: CompletionRequest, promptChars: number, dropped: readonly number[]): readonly number[] {
+    if (!this.personalization) return [];
+    const related = this.retrieval?.related?.(request.prefix, request.path, RELATED_WINDOWS) ?? [];
+    const far = request.prefix.slice(0, request.prefix.length - promptChars);
+    const above = far === '' ? dropped : [...this.earlierTokens.of(request.path, far), ...dropped];
+    return related.length === 0 || above.length === 0
+      ? [...related, ...above]
+      : [...related, this.options.documentStart, ...above];
   }
 
   /** Forget remembered suggestions (after the model or adapter changes). */
@@ -219,7 +242,12 @@ interface SpotChoice {
   readonly windowStart: number;
   /** The retrieval index's version when the snippet was chosen. */
   readonly searched: number | undefined;
+  /** Code near the cursor the prompt leaves out (the same array while the user types on here). */
+  readonly nearby: readonly number[];
 }
+
+/** Workspace windows the cache model reads beside the file (8 and 16 gave the same lift). */
+const RELATED_WINDOWS = 8;
 
 /** Tokens a prepared spot's window leaves free, so typing there does not move its start. */
 const WARM_HEADROOM = 32;

@@ -21,6 +21,8 @@ export interface RetrievalSource {
   /** Changes whenever the code searched changes (a file indexed or forgotten). */
   readonly version?: number;
   match(promptIds: readonly number[], prefix: string, path: string): SnippetMatch | undefined;
+  /** Tokens of the `k` windows most like the lines above the cursor (for the cache model). */
+  related?(prefix: string, path: string, k: number): readonly number[];
 }
 
 /** The most similar of several sources' snippets. */

@@ -14,6 +14,8 @@ export interface GenerateRequest {
    */
   readonly stop: (text: string) => string | undefined;
   readonly signal?: AbortSignal;
+  /** Code near the cursor that the prompt leaves out (the logits processors may read it: DecodingStep). */
+  readonly nearby?: readonly number[];
 }
 
 export interface Generation {
@@ -66,6 +68,8 @@ export class Decoder {
   private readonly healCache = new Map<string, Int32Array>();
   /** Reshape each step's scores, in order (the personal model plugs in here); none: the base model's own. */
   private processors: readonly LogitsProcessor[];
+  /** The running request's `nearby` tokens. */
+  private nearby: readonly number[] = [];
 
   private readonly drafts: boolean;
 
@@ -126,6 +130,7 @@ export class Decoder {
 
   private async run(req: GenerateRequest): Promise<Generation> {
     const started = performance.now();
+    this.nearby = req.nearby ?? [];
     const ids = req.promptIds;
     const heal = ids.length > 1 ? (this.tokenizer.vocabText[ids[ids.length - 1] ?? 0] ?? '') : '';
     const prompt = heal ? ids.slice(0, -1) : ids.slice();
@@ -224,7 +229,7 @@ export class Decoder {
     this.cache = out.cache;
     this.cachedIds.push(...ids);
     const v = this.model.info.vocabSize;
-    const processors = this.processors;
+    const { processors, nearby } = this;
     const d = this.model.info.hiddenSize;
     const first = ids.length - logitsAt;
     // what the cache holds now: row j's context ends logitsAt - 1 - j ids before its end
@@ -239,6 +244,7 @@ export class Decoder {
           hidden: out.hidden,
           hiddenOffset: (first + j) * d,
           allowed,
+          nearby,
         });
       },
     };

@@ -7,6 +7,12 @@ export interface DecodingStep {
   readonly hiddenOffset: number;
   /** The only tokens decoding may choose here (token healing); undefined: any token. */
   readonly allowed?: Int32Array | undefined;
+  /**
+   * Code near the cursor that the prompt leaves out: the workspace's windows most like the
+   * lines above the cursor, then the file above the prompt's window (each after a document
+   * separator). The same array while the user types on at one spot.
+   */
+  readonly nearby?: readonly number[];
 }
 
 /**

@@ -93,7 +93,12 @@ export class Bm25 {
 
   /** The highest-scoring document for the query's distinct terms that `accept` lets through. */
   best(query: readonly string[], accept: (id: number) => boolean): { id: number; score: number } | undefined {
-    if (this.live === 0) return undefined;
+    return this.top(query, accept, 1)[0];
+  }
+
+  /** The `k` highest-scoring documents, best first (ties to the older document). */
+  top(query: readonly string[], accept: (id: number) => boolean, k: number): { id: number; score: number }[] {
+    if (this.live === 0) return [];
     if (this.scores.length < this.docs.length) this.scores = new Float64Array(this.docs.length * 2);
     const scores = this.scores;
     const touched: number[] = [];
@@ -111,14 +116,23 @@ export class Bm25 {
         scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg));
       }
     }
-    let best: { id: number; score: number } | undefined;
+    // the k best kept in order as the scores are read back (k is small): no sort of every touched one
+    const out: { id: number; score: number }[] = [];
+    // ties go to the older document, so that the answer does not depend on the scan's order
+    const before = (a: { id: number; score: number }, b: { id: number; score: number }): boolean =>
+      a.score > b.score || (a.score === b.score && a.id < b.id);
     for (const id of touched) {
-      const score = scores[id] as number;
+      const found = { id, score: scores[id] as number };
       scores[id] = 0;
-      // ties go to the older document, so that the answer does not depend on the scan's order
-      if ((!best || score > best.score || (score === best.score && id < best.id)) && accept(id)) best = { id, score };
+      const last = out[out.length - 1];
+      if (out.length === k && last && !before(found, last)) continue;
+      if (!accept(id)) continue;
+      let at = out.length;
+      while (at > 0 && before(found, out[at - 1] as { id: number; score: number })) at--;
+      out.splice(at, 0, found);
+      if (out.length > k) out.pop();
     }
-    return best;
+    return out;
   }
 
   private termId(term: string): number {

@@ -128,6 +128,19 @@ export class RetrievalIndex {
     return result;
   }
 
+  /** The `k` best windows for `query`, best first, none from `exceptPath` (see best). */
+  top(query: string, exceptPath: string, k: number): RetrievedWindow[] {
+    const found = this.bm25.top(codeTerms(query), (id) => this.windows.get(id)?.path !== exceptPath, k);
+    const out: RetrievedWindow[] = [];
+    for (const f of found) {
+      const hit = this.windows.get(f.id);
+      const file = hit ? this.files.get(hit.path) : undefined;
+      if (hit && file)
+        out.push({ path: hit.path, text: file.text.slice(hit.window.from, hit.window.to), score: f.score });
+    }
+    return out;
+  }
+
   /** Drops the oldest files while over a bound; true when that dropped `added` itself. */
   private evictBeyondBounds(added: string): boolean {
     let droppedAdded = false;

@@ -15,6 +15,7 @@ export const QUERY_LINES = 8;
  */
 export class RetrievalSnippets implements RetrievalSource {
   private last: { text: string; index: SnippetIndex } | undefined;
+  private lastRelated: { query: string; path: string; ids: readonly number[] } | undefined;
 
   constructor(
     private readonly index: RetrievalIndex,
@@ -36,6 +37,16 @@ export class RetrievalSnippets implements RetrievalSource {
       this.last = { text: found.text, index: snippetIndexOf(ids, this.tokenizer.vocabText, this.separator) };
     }
     return this.last.index.match(promptIds);
+  }
+
+  /** Tokens of the `k` windows most like the lines above the cursor, each after a separator. */
+  related(prefix: string, path: string, k: number): readonly number[] {
+    const query = linesAbove(prefix, QUERY_LINES);
+    if (query.trim() === '') return [];
+    if (this.lastRelated?.query === query && this.lastRelated.path === path) return this.lastRelated.ids;
+    const ids = this.index.top(query, path, k).flatMap((w) => [this.separator, ...this.tokenizer.encode(toLf(w.text))]);
+    this.lastRelated = { query, path, ids };
+    return ids;
   }
 }
 
