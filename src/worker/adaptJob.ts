@@ -53,7 +53,6 @@ export async function runTrainJob(job: TrainJob, emit: (event: WorkerEvent) => v
     try {
       training = await trainWorkspace(workspace, engine, {
         maxTokens: job.maxTokens,
-        ...(job.cacheTokens !== undefined ? { cacheTokens: job.cacheTokens } : {}),
         rank: job.rank,
         recent,
         startedAt: started,

@@ -8,6 +8,9 @@ import type { WorkerEvent } from '../../src/core/adapt/workerProtocol';
 import { EXIT_OK, runCli } from '../../src/cli/run';
 import { shippedModel } from '../../src/cli/paths';
 import { runTrainJob } from '../../src/worker/adaptJob';
+import { trainWorkspace } from '../../src/core/adapt/trainWorkspace';
+import { collectWorkspace } from '../../src/core/adapt/workspaceSources';
+import { loadEngine } from '../../src/core/engine/load';
 import { tempFolder } from './fixtures/tempFolder';
 
 async function run(...argv: string[]) {
@@ -146,34 +149,21 @@ describe('one training for the worker, ondi adapt and ondi eval --train', functi
 
   it('lets the cache read past the learned budget: the learned tokens first, then the next newest files', async () => {
     const dir = await folder();
-    const out = await tempFolder('ondi-train-out-');
-    const job = {
-      kind: 'train' as const,
-      folders: [dir],
-      excludeGlobs: [],
-      respectGitignore: true,
-      modelFolder: shippedModel(),
-      recent: [],
-      rank: 16,
-      maxTokens: 30,
-    };
-    const only = await runTrainJob(
-      { ...job, outFile: path.join(out, 'learned.ondi'), control: new LearningControl().buffer },
-      () => undefined,
-    );
-    const wider = await runTrainJob(
-      { ...job, cacheTokens: 10_000, outFile: path.join(out, 'wider.ondi'), control: new LearningControl().buffer },
-      () => undefined,
-    );
-    const learned = await readAdapterFile(path.join(out, 'learned.ondi'));
-    const read = await readAdapterFile(path.join(out, 'wider.ondi'));
-    assert.equal(only.tokens, 30);
-    assert.equal(wider.tokens, 30, 'what is learned does not change');
-    assert.deepEqual(wider.fileList, only.fileList);
-    assert.equal(learned.tokens.length, 30);
-    assert.deepEqual(Array.from(read.tokens.subarray(0, 30)), Array.from(learned.tokens));
-    assert.ok(read.tokens.length > 60, `${read.tokens.length} tokens: every allowed file is read`);
-    assert.ok(read.tokens.length < 10_000);
-    assert.deepEqual(Array.from(read.adapter.b), Array.from(learned.adapter.b), 'the same adapter');
+    const engine = await loadEngine(shippedModel());
+    try {
+      const workspace = await collectWorkspace({ folders: [dir], excludeGlobs: [], respectGitignore: true });
+      const only = await trainWorkspace(workspace, engine, { maxTokens: 30 });
+      const wider = await trainWorkspace(workspace, engine, { maxTokens: 30, cacheTokens: 10_000 });
+      assert.equal(only.meta.tokens, 30);
+      assert.equal(wider.meta.tokens, 30, 'what is learned does not change');
+      assert.deepEqual(wider.meta.fileList, only.meta.fileList);
+      assert.deepEqual(only.trained.stream, only.trained.tokens);
+      assert.deepEqual(Array.from(wider.trained.stream.subarray(0, 30)), Array.from(only.trained.tokens));
+      assert.ok(wider.trained.stream.length > 60, `${wider.trained.stream.length} tokens: every allowed file is read`);
+      assert.ok(!engine.tokenizer.decode(Array.from(wider.trained.stream)).includes('zq81secretvalue'));
+      assert.deepEqual(Array.from(wider.trained.adapter?.b ?? []), Array.from(only.trained.adapter?.b ?? []));
+    } finally {
+      await engine.dispose();
+    }
   });
 });

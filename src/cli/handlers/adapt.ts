@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { saveWorkspaceModel, trainWorkspace, type WorkspaceTraining } from '../../core/adapt/trainWorkspace';
 import type { Workspace } from '../../core/adapt/workspaceSources';
 import { loadEngine } from '../../core/engine/load';
-import { CACHE_TOKENS, LEARNED_TOKENS } from '../../core/adapt/budget';
+import { LEARNED_TOKENS } from '../../core/adapt/budget';
 import { clearLeftovers } from '../../core/store/leftovers';
 import { intOption, stringOption, type Options } from '../args';
 import { checkWritableFile } from '../outputPath';
@@ -53,7 +53,6 @@ export async function trainToFile(
   try {
     const training = await trainWorkspace(workspace, engine, {
       maxTokens: options.maxTokens,
-      cacheTokens: CACHE_TOKENS,
       onProgress: (done, total) => {
         if (done % 20 === 0 || done === total) progress(`adapt ${done}/${total}\n`);
       },

@@ -1,4 +1,4 @@
-import { CACHE_TOKENS, LEARNED_TOKENS } from '../../core/adapt/budget';
+import { LEARNED_TOKENS } from '../../core/adapt/budget';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -205,7 +205,6 @@ async function typeWhileTraining(modelFolder: string, dir: string, type: () => P
       recent: [],
       rank: 16,
       maxTokens: LEARNED_TOKENS,
-      cacheTokens: CACHE_TOKENS,
       folders: [dir],
       excludeGlobs: [],
       respectGitignore: false,

@@ -9,7 +9,7 @@ import type { OndiState } from '../status';
 import { LearningScheduler, type LearningDecision, type Timers } from './learningScheduler';
 import { liftRecordFile, loadLiftRecord, saveLiftRecord, type LiftRecord } from './liftRecord';
 import { personalFiles, UserFacingError } from './personalFiles';
-import { CACHE_TOKENS, LEARNED_TOKENS } from './budget';
+import { LEARNED_TOKENS } from './budget';
 import { deletePersonalModel, learnedMetaOf, personalModelFile } from './personalStore';
 import { onBatteryPower } from './power';
 import { LearningRun, type LearningProgress } from './learningRun';
@@ -402,7 +402,6 @@ export class PersonalSession {
             recent,
             rank: config['learning.rank'],
             maxTokens: LEARNED_TOKENS,
-            cacheTokens: CACHE_TOKENS,
           },
           // full speed when the editor is idle (how the idle timer starts it), the CPU share otherwise
           { signal, cpuShare: this.scheduler.shareNow(), onEvent: (e) => this.workerEvent(e) },

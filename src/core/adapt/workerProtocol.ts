@@ -27,8 +27,6 @@ export interface TrainJob extends WorkspaceScope {
   readonly recent: readonly RecentText[];
   readonly rank: number;
   readonly maxTokens: number;
-  /** Tokens the cache reads (trainWorkspace's `cacheTokens`; only the learned ones when absent). */
-  readonly cacheTokens?: number;
   /** A LearningControl's buffer. */
   readonly control: SharedArrayBuffer;
 }
