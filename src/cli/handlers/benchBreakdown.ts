@@ -48,8 +48,13 @@ export class PartTimer {
         snippets: personal.snippets && this.snippets(personal.snippets),
       });
     }
-    if (retrieval)
-      pipeline.useRetrieval({ match: (...args) => this.time('retrieval', () => retrieval.match(...args)) });
+    if (retrieval) {
+      const { related } = retrieval;
+      pipeline.useRetrieval({
+        match: (...args) => this.time('retrieval', () => retrieval.match(...args)),
+        ...(related && { related: (...args) => this.time('related', () => related.apply(retrieval, args)) }),
+      });
+    }
   }
 
   /** `first`: every scored step runs it, so it counts the steps. */
