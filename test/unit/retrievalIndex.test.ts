@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { Bm25 } from '../../src/core/retrieval/bm25';
 import { codeTerms, codeWindows } from '../../src/core/retrieval/codeWindows';
 import { RetrievalIndex } from '../../src/core/retrieval/retrievalIndex';
-import { linesAbove } from '../../src/core/retrieval/retrievalSnippets';
+import { linesAbove, RetrievalSnippets } from '../../src/core/retrieval/retrievalSnippets';
+import type { Tokenizer } from '../../src/core/model/tokenizer';
 import { secretCorpus } from './fixtures/secretCorpus';
 
 /** A file of `lines` lines, each naming `name` and its number: every window says whose it is. */
@@ -51,6 +52,20 @@ describe('retrieval over the workspace (BM25)', () => {
     assert.deepEqual(index.top('nothingShared', '/w/x.ts', 4), []);
   });
 
+  it('hands the cache the k best windows as tokens, asked afresh once the index changed', () => {
+    const index = new RetrievalIndex();
+    index.add('/w/a.ts', fileOf('alpha'), 1);
+    const tokenizer = { encode: (text: string): number[] => [text.length] };
+    const snippets = new RetrievalSnippets(index, tokenizer as unknown as Tokenizer, 0);
+    const prefix = 'const x = alphaBase.part(1) + betaBase.part(2);\nconst y = ';
+    const first = snippets.related(prefix, '/w/x.ts', 2);
+    assert.equal(first.filter((t) => t === 0).length, 2, 'two windows, each after a separator');
+    assert.equal(snippets.related(prefix, '/w/x.ts', 2), first, 'the same line: answered from memory');
+    index.add('/w/b.ts', fileOf('beta'), 2);
+    assert.notDeepEqual(snippets.related(prefix, '/w/x.ts', 2), first, 'a new file may hold better windows');
+    assert.deepEqual(snippets.related('one line, nothing above', '/w/x.ts', 2), []);
+  });
+
   it('ranks the same k documents as a full sort of the scores', () => {
     const bm25 = new Bm25();
     const words = ['red', 'green', 'blue', 'cyan', 'plum', 'gold'];
@@ -67,7 +82,7 @@ describe('retrieval over the workspace (BM25)', () => {
     const odd = (id: number): boolean => id % 2 === 1;
     assert.deepEqual(bm25.top(query, odd, 4), sorted.filter((f) => odd(f.id)).slice(0, 4));
     assert.deepEqual(
-      bm25.best(query, odd),
+      bm25.top(query, odd, 1)[0],
       sorted.find((f) => odd(f.id)),
     );
   });
@@ -172,7 +187,7 @@ describe('retrieval over the workspace (BM25)', () => {
       }
       const query = doc();
       const expected = bruteForce(live, query);
-      const got = bm25.best(query, () => true);
+      const got = bm25.top(query, () => true, 1)[0];
       // the best document, or one tied with it up to rounding (sums taken in another order)
       assert.equal(got === undefined, expected === undefined, `step ${step}`);
       if (got && expected) {

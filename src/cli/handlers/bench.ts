@@ -1,9 +1,9 @@
-import { LEARNED_TOKENS } from '../../core/adapt/budget';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import { LEARNED_TOKENS } from '../../core/adapt/budget';
 import { startTraining } from '../../core/adapt/workerClient';
 import { newSpots, type SpotResult } from '../../core/bench/spotBench';
 import { typeThrough, type TypingResult } from '../../core/bench/typingBench';

@@ -16,7 +16,6 @@ import { LearningRun, type LearningProgress } from './learningRun';
 import { LearningCancelledError, startMeasuring, startTraining } from './workerClient';
 import type { LearnedMeta, LiftResult, RecentText, WorkerEvent, WorkspaceScope } from './workerProtocol';
 
-/** The token budget of one training (the same as `ondi adapt`'s default). */
 /** Least time between two automatic trainings of a workspace. */
 const MIN_INTERVAL_MS = 30 * 60_000;
 const RETRY_AFTER_FAILURE_MS = 10 * 60_000;

@@ -91,12 +91,7 @@ export class Bm25 {
     this.totalLength -= doc.length;
   }
 
-  /** The highest-scoring document for the query's distinct terms that `accept` lets through. */
-  best(query: readonly string[], accept: (id: number) => boolean): { id: number; score: number } | undefined {
-    return this.top(query, accept, 1)[0];
-  }
-
-  /** The `k` highest-scoring documents, best first (ties to the older document). */
+  /** The `k` highest-scoring documents for the query's distinct terms that `accept` lets through, best first (ties to the older document). */
   top(query: readonly string[], accept: (id: number) => boolean, k: number): { id: number; score: number }[] {
     if (this.live === 0) return [];
     if (this.scores.length < this.docs.length) this.scores = new Float64Array(this.docs.length * 2);

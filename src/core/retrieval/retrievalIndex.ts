@@ -117,13 +117,7 @@ export class RetrievalIndex {
    */
   best(query: string, exceptPath: string): RetrievedWindow | undefined {
     if (this.last?.key === query && this.last.except === exceptPath) return this.last.found;
-    const found = this.bm25.best(codeTerms(query), (id) => this.windows.get(id)?.path !== exceptPath);
-    const hit = found ? this.windows.get(found.id) : undefined;
-    const file = hit ? this.files.get(hit.path) : undefined;
-    const result =
-      found && hit && file
-        ? { path: hit.path, text: file.text.slice(hit.window.from, hit.window.to), score: found.score }
-        : undefined;
+    const result = this.top(query, exceptPath, 1)[0];
     this.last = { key: query, except: exceptPath, found: result };
     return result;
   }

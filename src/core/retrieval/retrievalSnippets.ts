@@ -15,7 +15,7 @@ export const QUERY_LINES = 8;
  */
 export class RetrievalSnippets implements RetrievalSource {
   private last: { text: string; index: SnippetIndex } | undefined;
-  private lastRelated: { query: string; path: string; ids: readonly number[] } | undefined;
+  private lastRelated: { query: string; path: string; version: number; ids: readonly number[] } | undefined;
 
   constructor(
     private readonly index: RetrievalIndex,
@@ -43,9 +43,12 @@ export class RetrievalSnippets implements RetrievalSource {
   related(prefix: string, path: string, k: number): readonly number[] {
     const query = linesAbove(prefix, QUERY_LINES);
     if (query.trim() === '') return [];
-    if (this.lastRelated?.query === query && this.lastRelated.path === path) return this.lastRelated.ids;
+    const { version } = this.index;
+    const last = this.lastRelated;
+    // asked again while typing on a line; answered afresh once the index changed
+    if (last?.query === query && last.path === path && last.version === version) return last.ids;
     const ids = this.index.top(query, path, k).flatMap((w) => [this.separator, ...this.tokenizer.encode(toLf(w.text))]);
-    this.lastRelated = { query, path, ids };
+    this.lastRelated = { query, path, version, ids };
     return ids;
   }
 }
