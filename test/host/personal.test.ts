@@ -175,6 +175,9 @@ describe('personalization: learning the workspace on the device', function () {
   });
 
   it('"Ondi: Train Personal Model Now" writes the personal model under global storage and the engine completes with it', async () => {
+    // the base model alone: a personal model left by an earlier test would read shelves.ts
+    // as code near the cursor (the workspace's windows most like the lines above it)
+    if (api.personal().meta) await vscode.commands.executeCommand('ondi.resetPersonalModel', { confirmed: true });
     await fs.writeFile(workspaceFile('src', 'shelves.ts'), SHELVES);
     const base = await completeAtEnd(api, 'probe-base.ts', PROBE);
     assert.ok(
