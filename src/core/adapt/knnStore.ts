@@ -1,3 +1,5 @@
+import { Int8Rows } from '../base/vectorKernels';
+
 /**
  * Nearest neighbours over the user's code (kNN-LM): for learned positions, the model's final
  * hidden state (unit length, int8) and the token that followed. At a decoding step the stored
@@ -38,28 +40,49 @@ export interface KnnOptions {
 export const DEFAULT_KNN: KnnOptions = { k: 16, temperature: 0.05, perBucket: 512, minSimilarity: 0.95, weight: 0.7 };
 
 export class KnnStore {
-  private readonly buckets = new Map<number, number[]>();
-  private readonly query: Float32Array;
+  /** The rows compared after each previous token: lists[from, from + n), newest first. */
+  private readonly buckets = new Map<number, { from: number; n: number }>();
+  private readonly lists: Int32Array;
+  /** The keys in WebAssembly memory, where the kernels run (then the store keeps no other copy). */
+  private readonly simd: Int8Rows | undefined;
+  private readonly keys: Int8Array | undefined;
+  private readonly at: Int32Array;
+  private readonly sims: Float64Array;
 
   constructor(
     readonly hidden: number,
-    readonly data: KnnKeys,
+    data: KnnKeys,
     private readonly tokens: Uint16Array,
     readonly options: KnnOptions = DEFAULT_KNN,
+    /** false: the plain JavaScript loop even where the kernels run (tests compare the two). */
+    kernels = true,
   ) {
     if (data.keys.length !== data.at.length * hidden) throw new Error('neighbour keys have the wrong size');
-    this.query = new Float32Array(hidden);
+    const grouped = new Map<number, number[]>();
     data.at.forEach((at, row) => {
       if (at < 0 || at + 1 >= tokens.length) return;
       const prev = tokens[at] as number;
-      let b = this.buckets.get(prev);
-      if (!b) this.buckets.set(prev, (b = []));
-      b.push(row);
+      let b = grouped.get(prev);
+      if (!b) grouped.set(prev, (b = []));
+      // a lookup compares only the first perBucket rows (the newest code)
+      if (b.length < options.perBucket) b.push(row);
     });
+    let from = 0;
+    let longest = 0;
+    for (const [prev, rows] of grouped) {
+      this.buckets.set(prev, { from, n: rows.length });
+      from += rows.length;
+      longest = Math.max(longest, rows.length);
+    }
+    this.lists = Int32Array.from([...grouped.values()].flat());
+    this.at = data.at;
+    this.sims = new Float64Array(longest);
+    this.simd = kernels ? Int8Rows.create(data.keys, hidden, this.lists, longest) : undefined;
+    this.keys = this.simd ? undefined : data.keys;
   }
 
   get size(): number {
-    return this.data.at.length;
+    return this.at.length;
   }
 
   /** The neighbours' vote after `context`, whose last hidden state is h[offset...]. */
@@ -67,18 +90,47 @@ export class KnnStore {
     const prev = context[context.length - 1];
     const bucket = prev === undefined ? undefined : this.buckets.get(prev);
     if (!bucket) return undefined;
-    const { hidden: d, query: q } = this;
-    const { keys, at } = this.data;
-    // the keys are unit length times 127: the query carries the inverse scale
-    const inv = unitScale(h, offset, d) / 127;
-    for (let j = 0; j < d; j++) q[j] = (h[offset + j] ?? 0) * inv;
-    const { k, temperature, perBucket, minSimilarity } = this.options;
+    const { n } = bucket;
+    // the keys are unit length times 127: the cosine is the dot product over 127·|h|
+    const sims = this.dots(h, offset, bucket.from, n);
+    const cosine = unitScale(h, offset, this.hidden) / 127;
+    const { k, temperature, minSimilarity } = this.options;
     // the k most similar rows, best first
-    const sims: number[] = [];
+    const best: number[] = [];
     const rows: number[] = [];
-    for (let n = 0; n < Math.min(bucket.length, perBucket); n++) {
-      const row = bucket[n] as number;
-      const base = row * d;
+    for (let i = 0; i < n; i++) {
+      const s = (sims[i] as number) * cosine;
+      if (best.length === k && s <= (best[k - 1] as number)) continue;
+      let j = Math.min(best.length, k - 1);
+      while (j > 0 && (best[j - 1] as number) < s) j--;
+      best.splice(j, 0, s);
+      rows.splice(j, 0, this.lists[bucket.from + i] as number);
+      if (best.length > k) {
+        best.pop();
+        rows.pop();
+      }
+    }
+    const top = best[0];
+    if (top === undefined || top < minSimilarity) return undefined;
+    const next = new Map<number, number>();
+    let total = 0;
+    rows.forEach((row, i) => {
+      const w = Math.exp(((best[i] as number) - top) / temperature);
+      const t = this.tokens[(this.at[row] as number) + 1] as number;
+      next.set(t, (next.get(t) ?? 0) + w);
+      total += w;
+    });
+    for (const [t, w] of next) next.set(t, w / total);
+    return { next, best: top };
+  }
+
+  /** Σ h·key for the n rows listed from `from`: the kernels, or the same sums in JavaScript. */
+  private dots(h: Float32Array, offset: number, from: number, n: number): Float64Array {
+    const { sims, keys, hidden: d } = this;
+    if (this.simd) return this.simd.dots(h, offset, from, n, sims);
+    if (!keys) throw new Error('the neighbour store holds no keys');
+    for (let i = 0; i < n; i++) {
+      const base = (this.lists[from + i] as number) * d;
       // four running sums: the loop is this store's whole cost (a few hundred rows a step)
       let s0 = 0;
       let s1 = 0;
@@ -86,35 +138,15 @@ export class KnnStore {
       let s3 = 0;
       let j = 0;
       for (; j + 3 < d; j += 4) {
-        s0 += (q[j] as number) * (keys[base + j] as number);
-        s1 += (q[j + 1] as number) * (keys[base + j + 1] as number);
-        s2 += (q[j + 2] as number) * (keys[base + j + 2] as number);
-        s3 += (q[j + 3] as number) * (keys[base + j + 3] as number);
+        s0 += (h[offset + j] as number) * (keys[base + j] as number);
+        s1 += (h[offset + j + 1] as number) * (keys[base + j + 1] as number);
+        s2 += (h[offset + j + 2] as number) * (keys[base + j + 2] as number);
+        s3 += (h[offset + j + 3] as number) * (keys[base + j + 3] as number);
       }
-      for (; j < d; j++) s0 += (q[j] as number) * (keys[base + j] as number);
-      const s = s0 + s1 + s2 + s3;
-      if (sims.length === k && s <= (sims[k - 1] as number)) continue;
-      let i = Math.min(sims.length, k - 1);
-      while (i > 0 && (sims[i - 1] as number) < s) i--;
-      sims.splice(i, 0, s);
-      rows.splice(i, 0, row);
-      if (sims.length > k) {
-        sims.pop();
-        rows.pop();
-      }
+      for (; j < d; j++) s0 += (h[offset + j] as number) * (keys[base + j] as number);
+      sims[i] = s0 + s1 + s2 + s3;
     }
-    const top = sims[0];
-    if (top === undefined || top < minSimilarity) return undefined;
-    const next = new Map<number, number>();
-    let total = 0;
-    rows.forEach((row, i) => {
-      const w = Math.exp(((sims[i] as number) - top) / temperature);
-      const t = this.tokens[(at[row] as number) + 1] as number;
-      next.set(t, (next.get(t) ?? 0) + w);
-      total += w;
-    });
-    for (const [t, w] of next) next.set(t, w / total);
-    return { next, best: top };
+    return sims;
   }
 }
 

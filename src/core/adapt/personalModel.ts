@@ -1,3 +1,4 @@
+import { BoundedScan, LogSumExp } from '../base/vectorKernels';
 import type { DecodingStep, LogitsProcessor } from '../model/logitsProcessor';
 import type { AdapterContents } from './adapterFile';
 import { KnnStore } from './knnStore';
@@ -28,16 +29,23 @@ export interface PersonalModel {
 export class AdapterProcessor implements LogitsProcessor {
   /** |B[:, t]| per token. */
   private readonly columnNorm: Float32Array;
+  /** The same bounds in WebAssembly memory, where the kernels run. */
+  private readonly scan: BoundedScan | undefined;
   /** Steps seen, and those where the update went to the whole vocabulary (for benchmarks). */
   readonly counts = { steps: 0, whole: 0 };
 
-  constructor(readonly adapter: LowRankAdapter) {
+  constructor(
+    readonly adapter: LowRankAdapter,
+    /** false: plain JavaScript loops even where the kernels run (tests compare the two). */
+    kernels = true,
+  ) {
     const { rank, vocab } = adapter.shape;
     const squares = new Float64Array(vocab);
     for (let j = 0; j < rank; j++) {
       for (let t = 0; t < vocab; t++) squares[t] = (squares[t] as number) + (adapter.b[j * vocab + t] ?? 0) ** 2;
     }
     this.columnNorm = Float32Array.from(squares, Math.sqrt);
+    this.scan = kernels ? BoundedScan.create(this.columnNorm, Math.floor(vocab / 8), adapter.b) : undefined;
   }
 
   process(scores: Float32Array, step: DecodingStep): Float32Array {
@@ -48,11 +56,18 @@ export class AdapterProcessor implements LogitsProcessor {
     for (let j = 0; j < u.length; j++) norm += (u[j] ?? 0) ** 2;
     const r = Math.abs(adapter.scale) * Math.sqrt(norm);
     this.counts.steps++;
-    const near = nearTop(scores, columnNorm, r, (t) => (scores[t] ?? 0) + adapter.deltaAt(u, t), step.allowed);
+    const adapted = (t: number): number => (scores[t] ?? 0) + adapter.deltaAt(u, t);
+    const near = nearTop(scores, columnNorm, r, adapted, step.allowed, this.scan);
     // past an eighth of the vocabulary the whole update, row by row, is the cheaper walk
     if (near === undefined) {
       this.counts.whole++;
-      adapter.addTo(scores, step.hidden, step.hiddenOffset);
+      // nearTop loaded these scores into the kernel where it runs
+      if (this.scan?.length === scores.length)
+        this.scan.addRows(
+          u.map((x) => x * adapter.scale),
+          scores,
+        );
+      else adapter.addTo(scores, step.hidden, step.hiddenOffset);
       return scores;
     }
     const deltas = near.map((t) => adapter.deltaAt(u, t));
@@ -72,14 +87,27 @@ function nearTop(
   r: number,
   adapted: (t: number) => number,
   allowed: Int32Array | undefined,
+  scan: BoundedScan | undefined,
 ): number[] | undefined {
   const limit = scores.length / 8;
-  let best = 0;
-  for (let t = 1; t < scores.length; t++) if ((scores[t] as number) > (scores[best] as number)) best = t;
+  const kernel = scan?.length === scores.length ? scan : undefined;
+  let best = kernel ? kernel.load(scores) : -1;
+  if (best < 0) {
+    best = 0;
+    for (let t = 1; t < scores.length; t++) if ((scores[t] as number) > (scores[best] as number)) best = t;
+  }
   const floor = adapted(best);
-  const near: number[] = [];
-  for (let t = 0; t < scores.length; t++) {
-    if ((scores[t] as number) + r * (bound[t] as number) >= floor && near.push(t) > limit) return undefined;
+  // the kernel adds in single precision: a floor a hair lower keeps every token the exact test keeps
+  const cut = kernel ? floor - 1e-4 * (1 + Math.abs(floor)) : floor;
+  let near: number[] = [];
+  if (kernel) {
+    const hits = kernel.reaching(r, cut);
+    if (!hits) return undefined;
+    near = Array.from(hits);
+  } else {
+    for (let t = 0; t < scores.length; t++) {
+      if ((scores[t] as number) + r * (bound[t] as number) >= cut && near.push(t) > limit) return undefined;
+    }
   }
   if (allowed && allowed.length > 0) {
     let bestAllowed = allowed[0] as number;
@@ -87,8 +115,8 @@ function nearTop(
     const floorAllowed = adapted(bestAllowed);
     for (const t of allowed) {
       const reach = (scores[t] ?? -Infinity) + r * (bound[t] ?? 0);
-      // those that reach the first floor are in already
-      if (reach >= floorAllowed && reach < floor && near.push(t) > limit) return undefined;
+      // those that reach the first cut are in already
+      if (reach >= floorAllowed && reach < cut && near.push(t) > limit) return undefined;
     }
   }
   return near;
@@ -155,12 +183,23 @@ function mix(scores: Float32Array, q: ReadonlyMap<number, number>, w: number): F
 const normalizers = new WeakMap<Float32Array, number>();
 
 function logSumExp(scores: Float32Array): number {
+  const kernel = kernelFor(scores.length);
+  if (kernel) return kernel.of(scores);
   let max = -Infinity;
   for (let i = 0; i < scores.length; i++) if ((scores[i] as number) > max) max = scores[i] as number;
   if (max === -Infinity) return max;
   let sum = 0;
   for (let i = 0; i < scores.length; i++) sum += Math.exp((scores[i] as number) - max);
   return max + Math.log(sum);
+}
+
+/** The SIMD kernel for rows of each length seen (a vocabulary's), or null where it does not run. */
+const kernels = new Map<number, LogSumExp | null>();
+
+function kernelFor(length: number): LogSumExp | undefined {
+  let kernel = kernels.get(length);
+  if (kernel === undefined) kernels.set(length, (kernel = LogSumExp.create(length) ?? null));
+  return kernel ?? undefined;
 }
 
 /** The personal model a stored file describes: the adapter only where it proved itself on unseen code. */

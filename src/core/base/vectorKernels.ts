@@ -1,0 +1,222 @@
+import { VECTOR_KERNELS_WASM } from './vectorKernelsWasm';
+
+/**
+ * The WebAssembly SIMD kernels of vectorKernels.wat. Each user gets an instance with its own
+ * memory; where WebAssembly SIMD is missing (or a size does not suit the kernels) the callers
+ * keep their plain JavaScript loops, which give the same results.
+ */
+interface Memory {
+  readonly buffer: ArrayBuffer;
+}
+
+interface Exports {
+  readonly memory: Memory;
+  dots(keys: number, d: number, query: number, rows: number, n: number, out: number): void;
+  logSumExp(at: number, n: number): number;
+  argmax(at: number, n: number): number;
+  reaching(s: number, bound: number, n: number, r: number, floor: number, out: number, limit: number): number;
+  axpy(y: number, x: number, n: number, a: number): void;
+}
+
+/** The part of the WebAssembly API used here (the project's type libraries leave it out). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  readonly Memory: new (size: { initial: number }) => Memory;
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled module, once; null where this runtime cannot run it (no WebAssembly or no SIMD). */
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+    try {
+      compiled = api ? new api.Module(Buffer.from(VECTOR_KERNELS_WASM, 'base64')) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * A fresh instance with a memory of at least `bytes`, made at that size and never grown (see
+ * vectorKernels.wat), or undefined without WebAssembly SIMD.
+ */
+function instantiate(bytes: number): Exports | undefined {
+  const module = kernelModule();
+  if (!module) return undefined;
+  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly as WebAssemblyApi;
+  const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) });
+  const { exports } = new api.Instance(module, { math: { log: Math.log }, env: { memory } });
+  return { ...(exports as Omit<Exports, 'memory'>), memory };
+}
+
+/** Whether the kernels run here (tests compare them with the JavaScript loops where they do). */
+export function vectorKernelsAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** log Σ exp(x) over rows of one length, copied into the instance's memory. */
+export class LogSumExp {
+  private readonly exports: Exports;
+  private readonly padded: number;
+
+  private constructor(
+    exports: Exports,
+    readonly length: number,
+  ) {
+    this.exports = exports;
+    this.padded = Math.ceil(length / 4) * 4;
+    // the kernel reads whole groups of four: the padding adds exp(-inf), nothing
+    new Float32Array(exports.memory.buffer, 0, this.padded).fill(-Infinity);
+  }
+
+  /** For rows of `length` scores; undefined where the kernels do not run. */
+  static create(length: number): LogSumExp | undefined {
+    if (length < 1) return undefined;
+    const exports = instantiate(Math.ceil(length / 4) * 16);
+    return exports && new LogSumExp(exports, length);
+  }
+
+  of(scores: Float32Array): number {
+    if (scores.length !== this.length) throw new Error(`scores of ${scores.length}, not ${this.length}`);
+    new Float32Array(this.exports.memory.buffer, 0, this.length).set(scores);
+    return this.exports.logSumExp(0, this.padded);
+  }
+}
+
+/**
+ * A row of scores against fixed per-token bounds (the adapter's |B[:, t]|): the best score, the
+ * tokens whose score plus r times their bound reaches a floor, and weighted sums of fixed rows
+ * (the adapter's B) added to the whole row.
+ */
+export class BoundedScan {
+  private readonly padded: number;
+  private readonly scores: Float32Array;
+  private readonly hits: Int32Array;
+  private readonly at: { bound: number; rows: number; hits: number };
+  readonly length: number;
+
+  private constructor(
+    private readonly exports: Exports,
+    bound: Float32Array,
+    rows: Float32Array,
+    /** More tokens than this reaching the floor is an answer of its own (undefined). */
+    readonly limit: number,
+  ) {
+    const n = (this.length = bound.length);
+    const padded = (this.padded = Math.ceil(n / 4) * 4);
+    this.at = { bound: 4 * padded, rows: 8 * padded, hits: 8 * padded + 4 * rows.length * (padded / n) };
+    const { buffer } = exports.memory;
+    // padding: scores -inf with bound 0 never reach a floor nor come first
+    this.scores = new Float32Array(buffer, 0, padded).fill(-Infinity);
+    new Float32Array(buffer, this.at.bound, n).set(bound);
+    for (let j = 0; j < rows.length / n; j++)
+      new Float32Array(buffer, this.at.rows + 4 * j * padded, n).set(rows.subarray(j * n, (j + 1) * n));
+    // the kernel writes up to three past the limit within its last group of four
+    this.hits = new Int32Array(buffer, this.at.hits, limit + 4);
+  }
+
+  /** `rows`: [r, bound.length] (none: an empty array). */
+  static create(bound: Float32Array, limit: number, rows: Float32Array = new Float32Array(0)): BoundedScan | undefined {
+    const n = bound.length;
+    if (n < 1 || limit < 0 || rows.length % n !== 0) return undefined;
+    const padded = Math.ceil(n / 4) * 4;
+    const exports = instantiate(8 * padded + 4 * (rows.length / n) * padded + 4 * (limit + 4));
+    return exports && new BoundedScan(exports, bound, rows, limit);
+  }
+
+  /** Copies `scores` in (as long as the bounds); returns the index of the largest, -1 if none (all NaN). */
+  load(scores: Float32Array): number {
+    if (scores.length !== this.length) throw new Error(`scores of ${scores.length}, not ${this.length}`);
+    this.scores.set(scores);
+    return this.exports.argmax(0, this.padded);
+  }
+
+  /** The tokens of the loaded scores with score + r·bound ≥ floor, in order; undefined past the limit. */
+  reaching(r: number, floor: number): Int32Array | undefined {
+    const n = this.exports.reaching(0, this.at.bound, this.padded, r, floor, this.at.hits, this.limit);
+    return n > this.limit ? undefined : this.hits.subarray(0, n);
+  }
+
+  /** Writes the loaded scores plus Σ weights[j]·rows[j] into `out`. */
+  addRows(weights: ArrayLike<number>, out: Float32Array): void {
+    if (out.length !== this.length) throw new Error(`scores of ${out.length}, not ${this.length}`);
+    const rows = (this.at.hits - this.at.rows) / (4 * this.padded);
+    if (weights.length !== rows) throw new Error(`${weights.length} weights for ${rows} rows`);
+    for (let j = 0; j < rows; j++) {
+      const w = weights[j] as number;
+      if (w !== 0) this.exports.axpy(0, this.at.rows + 4 * j * this.padded, this.padded, w);
+    }
+    out.set(this.scores.subarray(0, this.length));
+  }
+}
+
+/**
+ * Rows of d int8 values held in an instance's memory, with lists of row numbers there too, so
+ * that a lookup hands over only the query: dot products of an int16 query (the float query
+ * scaled so that its largest value is 32767) with the listed rows.
+ */
+export class Int8Rows {
+  private readonly query: Int16Array;
+  private readonly out: Int32Array;
+  private readonly at: { query: number; lists: number; out: number };
+
+  private constructor(
+    private readonly exports: Exports,
+    readonly d: number,
+    rows: number,
+    listed: number,
+    longest: number,
+  ) {
+    const query = rows * d;
+    const lists = align(query + 2 * d);
+    const out = lists + 4 * listed;
+    this.at = { query, lists, out };
+    const { buffer } = exports.memory;
+    this.query = new Int16Array(buffer, query, d);
+    this.out = new Int32Array(buffer, out, longest);
+  }
+
+  /**
+   * Copies `keys` ([rows, d]) and `lists` (row numbers, any grouping) into a new instance;
+   * `longest` bounds how many rows one lookup compares. Undefined where the kernels do not run
+   * or d is not a multiple of 16.
+   */
+  static create(keys: Int8Array, d: number, lists: Int32Array, longest: number): Int8Rows | undefined {
+    if (d <= 0 || d % 16 !== 0 || keys.length % d !== 0) return undefined;
+    const rows = keys.length / d;
+    const bytes = align(rows * d + 2 * d) + 4 * lists.length + 4 * longest;
+    const exports = instantiate(bytes);
+    if (!exports) return undefined;
+    const store = new Int8Rows(exports, d, rows, lists.length, longest);
+    const { buffer } = exports.memory;
+    new Int8Array(buffer, 0, keys.length).set(keys);
+    new Int32Array(buffer, store.at.lists, lists.length).set(lists);
+    return store;
+  }
+
+  /**
+   * Σ h[offset + j]·row[j] for the rows listed at lists[from, from + n), into out[0, n);
+   * returns `out`. The query is rounded to 16 bits (relative error about 1e-5).
+   */
+  dots(h: Float32Array, offset: number, from: number, n: number, out: Float64Array): Float64Array {
+    const { d, query } = this;
+    if (n > this.out.length) throw new Error(`${n} rows asked, at most ${this.out.length}`);
+    let max = 0;
+    for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(h[offset + j] as number));
+    const scale = max > 0 ? 32_767 / max : 0;
+    for (let j = 0; j < d; j++) query[j] = Math.round((h[offset + j] as number) * scale);
+    this.exports.dots(0, d, this.at.query, this.at.lists + 4 * from, n, this.at.out);
+    const unscale = scale > 0 ? 1 / scale : 0;
+    for (let i = 0; i < n; i++) out[i] = (this.out[i] as number) * unscale;
+    return out;
+  }
+}
+
+/** Up to the next multiple of 16 bytes. */
+function align(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
