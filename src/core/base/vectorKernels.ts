@@ -167,11 +167,10 @@ export class Int8Rows {
   private constructor(
     private readonly exports: Exports,
     readonly d: number,
-    rows: number,
     listed: number,
     longest: number,
   ) {
-    const query = rows * d;
+    const query = listed * d;
     const lists = align(query + 2 * d);
     const out = lists + 4 * listed;
     this.at = { query, lists, out };
@@ -181,20 +180,24 @@ export class Int8Rows {
   }
 
   /**
-   * Copies `keys` ([rows, d]) and `lists` (row numbers, any grouping) into a new instance;
-   * `longest` bounds how many rows one lookup compares. Undefined where the kernels do not run
-   * or d is not a multiple of 16.
+   * A new instance with the rows of `keys` ([rows, d]) that `lists` names (row numbers, any
+   * grouping), copied in the lists' order: a lookup then reads one stretch of memory rather
+   * than rows strewn over the whole store. `longest` bounds how many rows one lookup compares.
+   * Undefined where the kernels do not run or d is not a multiple of 16.
    */
   static create(keys: Int8Array, d: number, lists: Int32Array, longest: number): Int8Rows | undefined {
     if (d <= 0 || d % 16 !== 0 || keys.length % d !== 0) return undefined;
-    const rows = keys.length / d;
-    const bytes = align(rows * d + 2 * d) + 4 * lists.length + 4 * longest;
-    const exports = instantiate(bytes);
+    const listed = lists.length;
+    const exports = instantiate(align(listed * d + 2 * d) + 4 * listed + 4 * longest);
     if (!exports) return undefined;
-    const store = new Int8Rows(exports, d, rows, lists.length, longest);
+    const store = new Int8Rows(exports, d, listed, longest);
     const { buffer } = exports.memory;
-    new Int8Array(buffer, 0, keys.length).set(keys);
-    new Int32Array(buffer, store.at.lists, lists.length).set(lists);
+    const copy = new Int8Array(buffer, 0, listed * d);
+    const slots = new Int32Array(buffer, store.at.lists, listed);
+    lists.forEach((row, i) => {
+      copy.set(keys.subarray(row * d, (row + 1) * d), i * d);
+      slots[i] = i;
+    });
     return store;
   }
 
