@@ -10,8 +10,9 @@ const WORKSPACE = path.join(ROOT, 'test/fixtures/demo-workspace');
 
 function assertNothingLeaves(run: TracedRun, what: string): void {
   assert.equal(run.status, 0, `${what} failed: ${run.stderr.slice(-2000)}`);
-  // a tracer that saw nothing would pass anything: the model load alone makes hundreds of calls
-  assert.ok(run.tracedCalls > 100, `${what}: strace recorded only ${run.tracedCalls} calls`);
+  // a tracer that saw nothing would pass anything: it must have seen the model loaded (the
+  // number of calls alone varies by machine: 82 to a few hundred for `ondi complete`)
+  assert.ok(run.sawModelOpen, `${what}: strace never saw the model file opened (${run.tracedCalls} calls)`);
   assert.deepEqual(run.findings, [], `${what} reached for the network or wrote outside its own files`);
 }
 

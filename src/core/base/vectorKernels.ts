@@ -32,7 +32,7 @@ function kernelModule(): object | null {
   if (compiled === undefined) {
     const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
     try {
-      compiled = api ? new api.Module(Buffer.from(VECTOR_KERNELS_WASM, 'base64')) : null;
+      compiled = api ? new api.Module(Uint8Array.from(VECTOR_KERNELS_WASM)) : null;
     } catch {
       compiled = null;
     }
