@@ -4,6 +4,7 @@ import {
   dropClosingLinesAlreadyThere,
   longestSubsequencePrefix,
   reconcileWithSuffix,
+  withStringClosed,
   type SuffixReconcileInput,
 } from '../../src/core/complete/suffixReconcile';
 
@@ -54,6 +55,17 @@ describe('suffixReconcile: a completion fitted to the closers the editor typed',
     assert.equal(accept(line("require('", "')", "express'")), "require('express')");
     assert.equal(accept(line('x = "', '"', 'hello"')), 'x = "hello"');
     assert.equal(accept(line('x = `', '`', '${a}-${b}`;')), 'x = `${a}-${b}`;');
+  });
+
+  it('closes a string the completion opened and left open, before its closing bracket', () => {
+    // seen in the editor: `print(` with `)` auto-closed, the model wrote `"REPORT: Report)`
+    assert.equal(accept(line('print(', ')', '"REPORT: Report)', '#')), 'print("REPORT: Report")');
+    assert.equal(accept(line('log(', ');', "'total: ", '//')), "log('total: ');");
+    assert.equal(withStringClosed('f(', '"a)", b'), undefined, 'every string closed');
+    assert.equal(withStringClosed('f("', 'abc'), undefined, 'the string opened before the cursor');
+    assert.equal(withStringClosed('x = ', '"""doc'), undefined, 'a triple quote');
+    assert.equal(withStringClosed('x = 1 ', '# "note', '#'), undefined, 'a quote in a comment');
+    assert.equal(withStringClosed('f(', '"a\\"b);'), '"a\\"b");', 'an escaped quote stays inside');
   });
 
   it('reads an apostrophe inside a string or comment as text, not as a quote', () => {

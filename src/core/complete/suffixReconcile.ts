@@ -39,7 +39,13 @@ export function reconcileWithSuffix(input: SuffixReconcileInput): Reconciled | u
   // opened (`log(total(x);` before `)`): its `;` goes after the closers. The placement whose
   // line scans cleanest wins, the longest on a tie (a `;` typed again replaces the one there).
   const candidates: Reconciled[] = [];
-  for (let k = 0, most = longestSubsequencePrefix(closers, text); k <= most; k++) candidates.push({ text, replace: k });
+  // a one-line completion that opens a string and never closes it (`"Total: ` + `)`) gets the
+  // quote before its closing brackets as one more way to place it
+  const closed = text.includes('\n') ? undefined : withStringClosed(input.linePrefix, text, comment);
+  for (const t of closed === undefined ? [text] : [text, closed]) {
+    for (let k = 0, most = longestSubsequencePrefix(closers, t); k <= most; k++)
+      candidates.push({ text: t, replace: k });
+  }
   if (closers && text.endsWith(';') && !text.includes('\n')) {
     const body = text.slice(0, -1).trimEnd();
     candidates.push({ text: body + closers + (closers.endsWith(';') ? '' : ';'), replace: closers.length });
@@ -112,6 +118,33 @@ export function bracketDefects(code: string, lineComment = '//'): { heavy: numbe
   }
   if (quote !== undefined) heavy++;
   return { heavy, light: open.length };
+}
+
+/**
+ * The one-line `text` with the quote it opened, and left open, closed before its trailing
+ * brackets and `;`; undefined when it leaves no string of its own open.
+ */
+export function withStringClosed(linePrefix: string, text: string, lineComment = '//'): string | undefined {
+  const code = linePrefix + text;
+  let quote: string | undefined;
+  let opened = -1;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charAt(i);
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (code.startsWith(lineComment, i)) return undefined;
+    if (QUOTES.has(c)) {
+      quote = c;
+      opened = i;
+    }
+  }
+  // a string the line opened before the cursor is the editor's to close; a triple quote is no one-line string
+  if (quote === undefined || opened < linePrefix.length || text.includes(quote.repeat(3))) return undefined;
+  const tail = /[)\]};,]*$/.exec(text)?.[0] ?? '';
+  return text.slice(0, text.length - tail.length) + quote + tail;
 }
 
 /** With closers already right of the cursor, a one-line completion must not close what the line never opened. */
