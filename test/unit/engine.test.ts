@@ -2,43 +2,26 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { KvCache } from '../../src/core/model/kvCache';
 import { ModelFolderError, readModelFolder } from '../../src/core/model/modelFolder';
 import { request } from './fixtures/completionRequest';
+import { int8Kernel } from './fixtures/int8Kernel';
 import { tempFolder } from './fixtures/tempFolder';
 
 const SHIPPED = path.resolve(__dirname, '../../models/ondi-code');
 const PARITY = path.resolve(__dirname, '../../models/tests/parity.json');
-const PROBE = path.resolve(__dirname, '../../models/tests/int8_probe.onnx');
 
 // onnxruntime's uint8 x int8 matmul (the shipped graph's DynamicQuantizeMatMul) gives different
 // logits, whole tokens apart, on two kinds of CPU: with VNNI/AMX (and on ARM) products are summed
 // exactly in int32; on AVX2 or AVX-512 without VNNI, vpmaddubsw saturates pairs of products at
 // int16. The fixture holds the greedy tokens Python onnxruntime gave on each kind, and this
 // machine is held to its own kind's tokens exactly, so a tokenizer, cache or decoding bug still
-// fails here. Which kind: the probe multiplies 255s by 127s (models/tests/test_shipped_model.py).
+// fails here. Which kind: ./fixtures/int8Kernel.ts.
 interface ParityCase {
   prompt: string;
   prompt_ids: number[];
   greedy_ids: Record<string, number[]>;
-}
-
-async function int8Kernel(): Promise<string> {
-  const session = await ort.InferenceSession.create(PROBE);
-  try {
-    const k = 64;
-    const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(2 * k).fill(1), [2, k]) });
-    const result = out['y'];
-    assert.ok(result, 'the probe has an output named y');
-    const y = Array.from(result.data as Float32Array);
-    if (y.every((v) => Math.abs(v - k * 127) < 1e-2)) return 'int32';
-    if (y.every((v) => Math.abs(v - ((k / 2) * 32767) / 255) < 1e-2)) return 'int16-pairs';
-    throw new Error(`int8 probe: unexpected output ${y.join(', ')}`);
-  } finally {
-    await session.release();
-  }
 }
 
 describe('on-device engine (shipped model)', function () {

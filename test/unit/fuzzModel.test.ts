@@ -4,6 +4,7 @@ import { seededRandom } from '../../src/core/eval/lineSamples';
 import { loadEngine, type LoadedEngine } from '../../src/core/engine/load';
 import { Decoder } from '../../src/core/model/decoder';
 import { fuzzSeed, int, pick, randomBytes, randomText } from './fixtures/fuzzInputs';
+import { int8Kernel } from './fixtures/int8Kernel';
 
 /**
  * The shipped model's tokenizer and decoder under random input: encode and decode never throw
@@ -13,8 +14,14 @@ import { fuzzSeed, int, pick, randomBytes, randomText } from './fixtures/fuzzInp
  */
 const SEED = fuzzSeed();
 const MODEL = path.resolve(__dirname, '../../models/ondi-code');
-/** Logits a chosen token may trail the fresh run's best by (measured: up to about 0.5 on split feeds). */
-const MAX_QUANTIZATION_GAP = 1.5;
+/**
+ * Logits a chosen token may trail the fresh run's best by, by int8 kernel kind. Measured with no
+ * cache reused, the last 8 of 300 tokens scored one run each against one run of all 300 (40
+ * stretches of decoder.ts, 320 rows): up to 0.4 with exact int32 sums, up to 2.6 where pairs of
+ * products saturate at int16 (the quantization scale is the whole run's, so the rows fed beside
+ * a token move its logits); split feeds of many tokens stay within 0.4 on both.
+ */
+const MAX_QUANTIZATION_GAP = { int32: 1.5, 'int16-pairs': 4 } as const;
 
 const START = `import { readFile } from 'node:fs/promises';
 
@@ -58,9 +65,11 @@ const wellFormed = (s: string): string =>
 describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEED})`, function () {
   this.timeout(120_000);
   let engine: LoadedEngine;
+  let maxGap: number;
 
   before(async () => {
     engine = await loadEngine(MODEL, { threads: 1 });
+    maxGap = MAX_QUANTIZATION_GAP[await int8Kernel()];
   });
   after(async () => {
     await engine?.dispose();
@@ -147,7 +156,7 @@ describe(`fuzz: tokenizer and KV-cache decoding of the shipped model (seed ${SEE
         });
         const gap = best - (row[id] ?? -Infinity);
         worstGap = Math.max(worstGap, gap);
-        if (gap > MAX_QUANTIZATION_GAP) wrong.push(`step ${step}, token ${j}: ${gap.toFixed(2)} below the best`);
+        if (gap > maxGap) wrong.push(`step ${step}, token ${j}: ${gap.toFixed(2)} below the best`);
         const spelled = tokenizer.vocabText[id] ?? '';
         unhealed = spelled.length < unhealed.length ? unhealed.slice(spelled.length) : '';
       });
