@@ -11,7 +11,7 @@ interface Memory {
 
 interface Exports {
   readonly memory: Memory;
-  dots(keys: number, d: number, query: number, rows: number, n: number, out: number): void;
+  dots(rows: number, d: number, query: number, n: number, out: number): void;
   logSumExp(at: number, n: number): number;
   argmax(at: number, n: number): number;
   reaching(s: number, bound: number, n: number, r: number, floor: number, out: number, limit: number): number;
@@ -60,31 +60,39 @@ export function vectorKernelsAvailable(): boolean {
 
 /** log Σ exp(x) over rows of one length, copied into the instance's memory. */
 export class LogSumExp {
-  private readonly exports: Exports;
-  private readonly padded: number;
+  private readonly row: Float32Array;
 
   private constructor(
-    exports: Exports,
+    private readonly exports: Exports,
     readonly length: number,
   ) {
-    this.exports = exports;
-    this.padded = Math.ceil(length / 4) * 4;
     // the kernel reads whole groups of four: the padding adds exp(-inf), nothing
-    new Float32Array(exports.memory.buffer, 0, this.padded).fill(-Infinity);
+    new Float32Array(exports.memory.buffer, 0, fours(length)).fill(-Infinity);
+    this.row = new Float32Array(exports.memory.buffer, 0, length);
   }
 
   /** For rows of `length` scores; undefined where the kernels do not run. */
   static create(length: number): LogSumExp | undefined {
     if (length < 1) return undefined;
-    const exports = instantiate(Math.ceil(length / 4) * 16);
+    const exports = instantiate(4 * fours(length));
     return exports && new LogSumExp(exports, length);
   }
 
   of(scores: Float32Array): number {
     if (scores.length !== this.length) throw new Error(`scores of ${scores.length}, not ${this.length}`);
-    new Float32Array(this.exports.memory.buffer, 0, this.length).set(scores);
-    return this.exports.logSumExp(0, this.padded);
+    this.row.set(scores);
+    return this.exports.logSumExp(0, fours(this.length));
   }
+}
+
+/** Where BoundedScan keeps what (bytes): scores, bounds and rows padded to groups of four. */
+function scanLayout(n: number, rows: number, limit: number) {
+  const padded = fours(n);
+  const bound = 4 * padded;
+  const weighted = 2 * bound;
+  const hits = weighted + rows * bound;
+  // the kernel writes up to three past the limit within its last group of four
+  return { padded, bound, rows: weighted, hits, bytes: hits + 4 * (limit + 4) };
 }
 
 /**
@@ -93,11 +101,11 @@ export class LogSumExp {
  * (the adapter's B) added to the whole row.
  */
 export class BoundedScan {
-  private readonly padded: number;
   private readonly scores: Float32Array;
   private readonly hits: Int32Array;
-  private readonly at: { bound: number; rows: number; hits: number };
+  private readonly at: ReturnType<typeof scanLayout>;
   readonly length: number;
+  private readonly rowCount: number;
 
   private constructor(
     private readonly exports: Exports,
@@ -107,24 +115,22 @@ export class BoundedScan {
     readonly limit: number,
   ) {
     const n = (this.length = bound.length);
-    const padded = (this.padded = Math.ceil(n / 4) * 4);
-    this.at = { bound: 4 * padded, rows: 8 * padded, hits: 8 * padded + 4 * rows.length * (padded / n) };
+    this.rowCount = rows.length / n;
+    const at = (this.at = scanLayout(n, this.rowCount, limit));
     const { buffer } = exports.memory;
     // padding: scores -inf with bound 0 never reach a floor nor come first
-    this.scores = new Float32Array(buffer, 0, padded).fill(-Infinity);
-    new Float32Array(buffer, this.at.bound, n).set(bound);
-    for (let j = 0; j < rows.length / n; j++)
-      new Float32Array(buffer, this.at.rows + 4 * j * padded, n).set(rows.subarray(j * n, (j + 1) * n));
-    // the kernel writes up to three past the limit within its last group of four
-    this.hits = new Int32Array(buffer, this.at.hits, limit + 4);
+    this.scores = new Float32Array(buffer, 0, at.padded).fill(-Infinity);
+    new Float32Array(buffer, at.bound, n).set(bound);
+    for (let j = 0; j < this.rowCount; j++)
+      new Float32Array(buffer, at.rows + 4 * j * at.padded, n).set(rows.subarray(j * n, (j + 1) * n));
+    this.hits = new Int32Array(buffer, at.hits, limit + 4);
   }
 
   /** `rows`: [r, bound.length] (none: an empty array). */
   static create(bound: Float32Array, limit: number, rows: Float32Array = new Float32Array(0)): BoundedScan | undefined {
     const n = bound.length;
     if (n < 1 || limit < 0 || rows.length % n !== 0) return undefined;
-    const padded = Math.ceil(n / 4) * 4;
-    const exports = instantiate(8 * padded + 4 * (rows.length / n) * padded + 4 * (limit + 4));
+    const exports = instantiate(scanLayout(n, rows.length / n, limit).bytes);
     return exports && new BoundedScan(exports, bound, rows, limit);
   }
 
@@ -132,37 +138,39 @@ export class BoundedScan {
   load(scores: Float32Array): number {
     if (scores.length !== this.length) throw new Error(`scores of ${scores.length}, not ${this.length}`);
     this.scores.set(scores);
-    return this.exports.argmax(0, this.padded);
+    return this.exports.argmax(0, this.at.padded);
   }
 
   /** The tokens of the loaded scores with score + r·bound ≥ floor, in order; undefined past the limit. */
   reaching(r: number, floor: number): Int32Array | undefined {
-    const n = this.exports.reaching(0, this.at.bound, this.padded, r, floor, this.at.hits, this.limit);
-    return n > this.limit ? undefined : this.hits.subarray(0, n);
+    const { at, limit } = this;
+    const n = this.exports.reaching(0, at.bound, at.padded, r, floor, at.hits, limit);
+    return n > limit ? undefined : this.hits.subarray(0, n);
   }
 
   /** Writes the loaded scores plus Σ weights[j]·rows[j] into `out`. */
   addRows(weights: ArrayLike<number>, out: Float32Array): void {
     if (out.length !== this.length) throw new Error(`scores of ${out.length}, not ${this.length}`);
-    const rows = (this.at.hits - this.at.rows) / (4 * this.padded);
-    if (weights.length !== rows) throw new Error(`${weights.length} weights for ${rows} rows`);
-    for (let j = 0; j < rows; j++) {
+    if (weights.length !== this.rowCount) throw new Error(`${weights.length} weights for ${this.rowCount} rows`);
+    const { at } = this;
+    for (let j = 0; j < this.rowCount; j++) {
       const w = weights[j] as number;
-      if (w !== 0) this.exports.axpy(0, this.at.rows + 4 * j * this.padded, this.padded, w);
+      if (w !== 0) this.exports.axpy(0, at.rows + 4 * j * at.padded, at.padded, w);
     }
     out.set(this.scores.subarray(0, this.length));
   }
 }
 
 /**
- * Rows of d int8 values held in an instance's memory, with lists of row numbers there too, so
- * that a lookup hands over only the query: dot products of an int16 query (the float query
- * scaled so that its largest value is 32767) with the listed rows.
+ * Rows of d int8 values held in an instance's memory, in the order a caller's lists name them,
+ * so that a lookup hands over only the query and reads one stretch of memory: dot products of
+ * an int16 query (the float query scaled so that its largest value is 32767) with consecutive
+ * rows.
  */
 export class Int8Rows {
   private readonly query: Int16Array;
   private readonly out: Int32Array;
-  private readonly at: { query: number; lists: number; out: number };
+  private readonly at: { query: number; out: number };
 
   private constructor(
     private readonly exports: Exports,
@@ -170,40 +178,31 @@ export class Int8Rows {
     listed: number,
     longest: number,
   ) {
-    const query = listed * d;
-    const lists = align(query + 2 * d);
-    const out = lists + 4 * listed;
-    this.at = { query, lists, out };
+    const at = (this.at = int8Layout(d, listed, longest));
     const { buffer } = exports.memory;
-    this.query = new Int16Array(buffer, query, d);
-    this.out = new Int32Array(buffer, out, longest);
+    this.query = new Int16Array(buffer, at.query, d);
+    this.out = new Int32Array(buffer, at.out, longest);
   }
 
   /**
-   * A new instance with the rows of `keys` ([rows, d]) that `lists` names (row numbers, any
-   * grouping), copied in the lists' order: a lookup then reads one stretch of memory rather
-   * than rows strewn over the whole store. `longest` bounds how many rows one lookup compares.
-   * Undefined where the kernels do not run or d is not a multiple of 16.
+   * A new instance holding the rows of `keys` ([rows, d]) that `lists` names (row numbers, any
+   * grouping), copied in the lists' order: slot i is row lists[i], and a lookup reads slots
+   * from one stretch of memory rather than rows strewn over the whole store. `longest` bounds
+   * how many slots one lookup compares. Undefined where the kernels do not run or d is not a
+   * multiple of 16.
    */
   static create(keys: Int8Array, d: number, lists: Int32Array, longest: number): Int8Rows | undefined {
     if (d <= 0 || d % 16 !== 0 || keys.length % d !== 0) return undefined;
-    const listed = lists.length;
-    const exports = instantiate(align(listed * d + 2 * d) + 4 * listed + 4 * longest);
+    const exports = instantiate(int8Layout(d, lists.length, longest).bytes);
     if (!exports) return undefined;
-    const store = new Int8Rows(exports, d, listed, longest);
-    const { buffer } = exports.memory;
-    const copy = new Int8Array(buffer, 0, listed * d);
-    const slots = new Int32Array(buffer, store.at.lists, listed);
-    lists.forEach((row, i) => {
-      copy.set(keys.subarray(row * d, (row + 1) * d), i * d);
-      slots[i] = i;
-    });
-    return store;
+    const copy = new Int8Array(exports.memory.buffer, 0, lists.length * d);
+    lists.forEach((row, i) => copy.set(keys.subarray(row * d, (row + 1) * d), i * d));
+    return new Int8Rows(exports, d, lists.length, longest);
   }
 
   /**
-   * Σ h[offset + j]·row[j] for the rows listed at lists[from, from + n), into out[0, n);
-   * returns `out`. The query is rounded to 16 bits (relative error about 1e-5).
+   * Σ h[offset + j]·row[j] for the n rows in slots [from, from + n), into out[0, n); returns
+   * `out`. The query is rounded to 16 bits (relative error about 1e-5).
    */
   dots(h: Float32Array, offset: number, from: number, n: number, out: Float64Array): Float64Array {
     const { d, query } = this;
@@ -212,11 +211,23 @@ export class Int8Rows {
     for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(h[offset + j] as number));
     const scale = max > 0 ? 32_767 / max : 0;
     for (let j = 0; j < d; j++) query[j] = Math.round((h[offset + j] as number) * scale);
-    this.exports.dots(0, d, this.at.query, this.at.lists + 4 * from, n, this.at.out);
+    this.exports.dots(from * d, d, this.at.query, n, this.at.out);
     const unscale = scale > 0 ? 1 / scale : 0;
     for (let i = 0; i < n; i++) out[i] = (this.out[i] as number) * unscale;
     return out;
   }
+}
+
+/** Where Int8Rows keeps what (bytes): the rows, the int16 query, the int32 results. */
+function int8Layout(d: number, listed: number, longest: number) {
+  const query = listed * d;
+  const out = align(query + 2 * d);
+  return { query, out, bytes: out + 4 * longest };
+}
+
+/** n up to the next multiple of 4 (the kernels read groups of four floats). */
+function fours(n: number): number {
+  return Math.ceil(n / 4) * 4;
 }
 
 /** Up to the next multiple of 16 bytes. */
