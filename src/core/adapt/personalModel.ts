@@ -57,13 +57,14 @@ export class AdapterProcessor implements LogitsProcessor {
     const r = Math.abs(adapter.scale) * Math.sqrt(norm);
     this.counts.steps++;
     const adapted = (t: number): number => (scores[t] ?? 0) + adapter.deltaAt(u, t);
-    const near = nearTop(scores, columnNorm, r, adapted, step.allowed, this.scan);
+    const kernel = this.scan?.length === scores.length ? this.scan : undefined;
+    const near = nearTop(scores, columnNorm, r, adapted, step.allowed, kernel);
     // past an eighth of the vocabulary the whole update, row by row, is the cheaper walk
     if (near === undefined) {
       this.counts.whole++;
-      // nearTop loaded these scores into the kernel where it runs
-      if (this.scan?.length === scores.length)
-        this.scan.addRows(
+      // nearTop loaded these scores into the kernel
+      if (kernel)
+        kernel.addRows(
           u.map((x) => x * adapter.scale),
           scores,
         );
@@ -87,10 +88,10 @@ function nearTop(
   r: number,
   adapted: (t: number) => number,
   allowed: Int32Array | undefined,
-  scan: BoundedScan | undefined,
+  /** The bounds in the kernels' memory, for rows of this length; undefined: plain loops. */
+  kernel: BoundedScan | undefined,
 ): number[] | undefined {
   const limit = scores.length / 8;
-  const kernel = scan?.length === scores.length ? scan : undefined;
   let best = kernel ? kernel.load(scores) : -1;
   if (best < 0) {
     best = 0;
@@ -194,11 +195,11 @@ function logSumExp(scores: Float32Array): number {
 }
 
 /** The SIMD kernel for rows of each length seen (a vocabulary's), or null where it does not run. */
-const kernels = new Map<number, LogSumExp | null>();
+const logSumExpKernels = new Map<number, LogSumExp | null>();
 
 function kernelFor(length: number): LogSumExp | undefined {
-  let kernel = kernels.get(length);
-  if (kernel === undefined) kernels.set(length, (kernel = LogSumExp.create(length) ?? null));
+  let kernel = logSumExpKernels.get(length);
+  if (kernel === undefined) logSumExpKernels.set(length, (kernel = LogSumExp.create(length) ?? null));
   return kernel ?? undefined;
 }
 
